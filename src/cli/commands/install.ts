@@ -1,0 +1,4 @@
+// `codexguard install` (placeholder).
+export async function run(): Promise<number> {
+  return 0;
+}

@@ -1,0 +1,4 @@
+// `codexguard uninstall` (placeholder).
+export async function run(): Promise<number> {
+  return 0;
+}

@@ -1,0 +1,56 @@
+// codexguard's own CLI: parses its arguments with commander, loads each command lazily, catches errors in one place.
+import { Command, CommanderError } from 'commander';
+import { DEBUG, flag } from '../env.ts';
+import { EXIT, formatError } from '../errors.ts';
+import { VERSION } from '../version.ts';
+
+/** A command module's entry: takes commander's parsed options (and positional args), returns an exit status. */
+export type CommandRun = (...args: any[]) => Promise<number>;
+
+/** Wraps a lazily imported command so that its module loads only when it runs. */
+function lazy(load: () => Promise<{ run: CommandRun }>) {
+  return async (...args: unknown[]) => {
+    const { run } = await load();
+    // commander passes (…positionals, options, command): drop the Command object.
+    process.exitCode = await run(...args.slice(0, -1));
+  };
+}
+
+export function buildProgram(): Command {
+  const program = new Command('codexguard')
+    .description('Keeps the OpenAI Codex CLI alive: a transparent `codex` shim with SQLite pre-flight checks and crash capture.')
+    .version(VERSION, '-v, --version')
+    .showHelpAfterError()
+    .exitOverride();
+
+  program
+    .command('install')
+    .description('put the codex shim ahead of the real codex for your shells (bash, zsh, fish)')
+    .option('--shell <name...>', 'shells to activate (default: $SHELL plus every supported shell with an rc file)')
+    .option('--no-verify', 'do not check the result with the shells themselves')
+    .action(lazy(() => import('./commands/install.ts')));
+
+  program
+    .command('uninstall')
+    .description('remove exactly what `codexguard install` added')
+    .action(lazy(() => import('./commands/uninstall.ts')));
+
+  return program;
+}
+
+async function main(): Promise<void> {
+  const debug = flag(process.env[DEBUG]);
+  try {
+    await buildProgram().parseAsync(process.argv);
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // commander already printed help, the version or the usage error.
+      process.exitCode = error.exitCode === 0 ? 0 : EXIT.usage;
+      return;
+    }
+    process.stderr.write(`${formatError(error, debug)}\n`);
+    process.exitCode = (error as { exitCode?: number }).exitCode ?? EXIT.failure;
+  }
+}
+
+await main();

@@ -1,0 +1,24 @@
+// Ends the shim the way the child ended: same exit code, or death by the same signal.
+import { constants } from 'node:os';
+import type { ChildEnd } from './run.ts';
+
+/** The shell-style status of an end: the code, or 128 + the signal number. */
+export function statusOf(end: Pick<ChildEnd, 'code' | 'signal'>): number {
+  if (end.signal) return 128 + (constants.signals[end.signal] ?? 0);
+  return end.code ?? 1;
+}
+
+/** Exits with the child's code, or re-raises its signal on the shim so the shell sees the same death. */
+export function mirrorExit(end: Pick<ChildEnd, 'code' | 'signal'>): never {
+  const status = statusOf(end);
+  if (end.signal) {
+    process.removeAllListeners(end.signal);
+    try {
+      process.kill(process.pid, end.signal);
+    } catch {
+      // Fall through to the numeric status.
+    }
+  }
+  // Reached for plain exits, and for signals Node keeps ignored (SIGPIPE, SIGXFSZ).
+  process.exit(status);
+}

@@ -1,0 +1,47 @@
+// Starts the real codex transparently: same argv, inherited stdio, cwd and env; signals forwarded.
+import { spawn } from 'node:child_process';
+import { CodexguardError, EXIT } from '../errors.ts';
+
+/** How the child ended: an exit code, or the signal that killed it. */
+export interface ChildEnd {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  pid: number | undefined;
+}
+
+/** Signals the shim passes on to the child. SIGINT is not among them: the terminal sends it to the child already. */
+export const FORWARDED: readonly NodeJS.Signals[] = ['SIGTERM', 'SIGHUP', 'SIGQUIT'];
+
+/** Runs `file` with `args` and `env`, stdio inherited, until it ends. Rejects only if it cannot be started. */
+export function runChild(file: string, args: readonly string[], env: NodeJS.ProcessEnv, onSpawn?: (pid: number) => void): Promise<ChildEnd> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(file, args, { stdio: 'inherit', env });
+    const forward = (signal: NodeJS.Signals) => {
+      try {
+        child.kill(signal);
+      } catch {
+        // The child is gone already; its exit event follows.
+      }
+    };
+    // The shim must outlive a Ctrl-C that the child handles (or ignores) itself.
+    const ignore = () => {};
+    const detach = () => {
+      process.removeListener('SIGINT', ignore);
+      for (const s of FORWARDED) process.removeListener(s, forward);
+    };
+    process.on('SIGINT', ignore);
+    for (const s of FORWARDED) process.on(s, forward);
+    child.once('spawn', () => {
+      if (child.pid !== undefined) onSpawn?.(child.pid);
+    });
+    child.once('error', (error: NodeJS.ErrnoException) => {
+      detach();
+      const code = error.code === 'ENOENT' ? EXIT.notFound : EXIT.cannotRun;
+      reject(new CodexguardError('E_SPAWN', `could not start ${file}: ${error.code ?? error.message}`, code, { cause: error }));
+    });
+    child.once('exit', (code, signal) => {
+      detach();
+      resolve({ code, signal, pid: child.pid });
+    });
+  });
+}

@@ -1,0 +1,46 @@
+// Walks PATH like a shell does, but only through absolute entries and past any shim.
+import { accessSync, constants, realpathSync, statSync } from 'node:fs';
+import { delimiter, isAbsolute, join } from 'node:path';
+
+/** One executable found on PATH: the path as found and where it really lives. */
+export interface Candidate {
+  path: string;
+  realpath: string;
+}
+
+/** Result of a PATH walk: the first usable candidate, and every directory looked in. */
+export interface PathWalk {
+  found: Candidate | undefined;
+  searched: string[];
+}
+
+/** The absolute, non-empty entries of a PATH string, in order, without repeats. */
+export function pathEntries(pathValue: string | undefined): string[] {
+  const seen = new Set<string>();
+  for (const entry of (pathValue ?? '').split(delimiter)) {
+    if (entry !== '' && isAbsolute(entry)) seen.add(entry);
+  }
+  return [...seen];
+}
+
+/** The realpath of `file` if it is an executable regular file, else undefined. */
+export function executableRealpath(file: string): string | undefined {
+  try {
+    if (!statSync(file).isFile()) return undefined;
+    accessSync(file, constants.X_OK);
+    return realpathSync(file);
+  } catch {
+    return undefined;
+  }
+}
+
+/** First executable `name` on PATH whose realpath is not in `skip` (relative and empty entries never count). */
+export function walkPath(name: string, pathValue: string | undefined, skip: ReadonlySet<string>): PathWalk {
+  const searched = pathEntries(pathValue);
+  for (const dir of searched) {
+    const path = join(dir, name);
+    const realpath = executableRealpath(path);
+    if (realpath !== undefined && !skip.has(realpath)) return { found: { path, realpath }, searched };
+  }
+  return { found: undefined, searched };
+}
