@@ -2,14 +2,14 @@
 // shared chunks for the rare paths (loaded with dynamic import), native and
 // optional modules left external.
 import { build } from 'esbuild';
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync, renameSync, rmSync } from 'node:fs';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
-rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });
+const out = `dist.tmp-${process.pid}`;
 
 await build({
   entryPoints: { shim: 'src/shim/main.ts', cli: 'src/cli/main.ts' },
-  outdir: 'dist',
+  outdir: out,
   bundle: true,
   splitting: true,
   format: 'esm',
@@ -24,3 +24,13 @@ await build({
   banner: { js: "import{createRequire as __cgReq}from'node:module';const require=__cgReq(import.meta.url);" },
   logLevel: 'warning',
 });
+
+// Swap the new dist in with renames, so a test running meanwhile never sees it half-written.
+const old = `dist.old-${process.pid}`;
+try {
+  renameSync('dist', old);
+} catch {
+  // No previous build.
+}
+renameSync(out, 'dist');
+rmSync(old, { recursive: true, force: true });
