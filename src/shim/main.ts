@@ -1,10 +1,12 @@
 // The `codex` shim's entry: find the real codex, guard the launch, mirror its end. Fails open.
 import { realpathSync, writeSync } from 'node:fs';
+import { crashSignal } from '../crash/detect.ts';
 import { CODEX_THREAD_ID, DEBUG, DISABLE, flag, SHIM_CHAIN } from '../env.ts';
 import { CodexguardError, EXIT, formatError } from '../errors.ts';
 import { mirrorExit } from '../launch/exit.ts';
-import { runChild } from '../launch/run.ts';
-import { childChain, resolveRealCodex, shimChain } from '../resolve/real-codex.ts';
+import { runChild, type ChildEnd } from '../launch/run.ts';
+import { childChain, resolveRealCodex, shimChain, type RealCodex } from '../resolve/real-codex.ts';
+import type { SessionContext } from './context.ts';
 
 const env = process.env;
 const debug = flag(env[DEBUG]);
@@ -18,6 +20,16 @@ function say(line: string): void {
   }
 }
 
+/** Runs a step of the guard; on any failure prints one line and carries on (fail open). */
+async function failOpen<T>(step: () => T | Promise<T>, fallback: T): Promise<T> {
+  try {
+    return await step();
+  } catch (error) {
+    say(formatError(error, debug));
+    return fallback;
+  }
+}
+
 function selfPath(): string {
   const argv1 = process.argv[1] ?? '';
   try {
@@ -27,26 +39,47 @@ function selfPath(): string {
   }
 }
 
+function resolveOrExit(self: string): RealCodex {
+  try {
+    return resolveRealCodex({ self, env });
+  } catch (error) {
+    say(formatError(error, debug));
+    return process.exit(error instanceof CodexguardError ? error.exitCode : EXIT.notFound);
+  }
+}
+
+async function start(ctx: SessionContext): Promise<ChildEnd> {
+  try {
+    return await runChild(ctx.real.file, ctx.args, ctx.env, (pid) => {
+      ctx.childPid = pid;
+      ctx.childStartedAt = Date.now();
+    });
+  } catch (error) {
+    say(formatError(error, debug));
+    return process.exit(error instanceof CodexguardError ? error.exitCode : EXIT.cannotRun);
+  }
+}
+
+/** The guarded launch: pre-flight, then codex, then the crash path for as long as it restarts. */
+async function guarded(ctx: SessionContext): Promise<ChildEnd> {
+  for (;;) {
+    const end = await start(ctx);
+    const signal = crashSignal(end);
+    if (signal === undefined) return end;
+    const outcome = await failOpen(async () => (await import('../crash/on-crash.ts')).onCrash(ctx, end, signal), { restart: false } as const);
+    if (!outcome.restart) return end;
+    ctx.args = outcome.args;
+  }
+}
+
 async function main(): Promise<void> {
+  const shimStartedAt = Date.now();
   const self = selfPath();
-  let real;
-  try {
-    real = resolveRealCodex({ self, env });
-  } catch (error) {
-    say(formatError(error, debug));
-    process.exit(error instanceof CodexguardError ? error.exitCode : EXIT.notFound);
-  }
-  // Nested in a Codex session or in another shim, or switched off: straight through.
+  const real = resolveOrExit(self);
+  const ctx: SessionContext = { real, args: process.argv.slice(2), env: { ...real.env, [SHIM_CHAIN]: childChain(env, self) }, cwd: process.cwd(), shimStartedAt, debug };
+  // Nested in a Codex session or in another shim, or switched off: straight through, no checks, no lock.
   const passThrough = flag(env[DISABLE]) || shimChain(env).length > 0 || Boolean(env[CODEX_THREAD_ID]);
-  void passThrough;
-  const childEnv = { ...real.env, [SHIM_CHAIN]: childChain(env, self) };
-  try {
-    const end = await runChild(real.file, process.argv.slice(2), childEnv);
-    mirrorExit(end);
-  } catch (error) {
-    say(formatError(error, debug));
-    process.exit(error instanceof CodexguardError ? error.exitCode : EXIT.cannotRun);
-  }
+  mirrorExit(passThrough ? await start(ctx) : await guarded(ctx));
 }
 
 await main();
