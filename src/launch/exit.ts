@@ -11,7 +11,8 @@ export function statusOf(end: Pick<ChildEnd, 'code' | 'signal'>): number {
 /** Exits with the child's code, or re-raises its signal on the shim so the shell sees the same death. */
 export function mirrorExit(end: Pick<ChildEnd, 'code' | 'signal'>): never {
   const status = statusOf(end);
-  if (end.signal) {
+  // Node turns SIGUSR1 into "start the inspector", so that one ends as a status.
+  if (end.signal && end.signal !== 'SIGUSR1') {
     process.removeAllListeners(end.signal);
     try {
       process.kill(process.pid, end.signal);
@@ -19,6 +20,6 @@ export function mirrorExit(end: Pick<ChildEnd, 'code' | 'signal'>): never {
       // Fall through to the numeric status.
     }
   }
-  // Reached for plain exits, and for signals Node keeps ignored (SIGPIPE, SIGXFSZ).
+  // Reached for plain exits, SIGUSR1, and signals Node keeps ignored (SIGPIPE, SIGXFSZ).
   process.exit(status);
 }

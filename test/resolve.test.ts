@@ -1,0 +1,165 @@
+// Finding the real codex: PATH order, skipping the shim, never the cwd, overrides, loops, and the npm launcher.
+import assert from 'node:assert/strict';
+import { chmodSync, mkdirSync, realpathSync, symlinkSync, writeFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { bunGlobal, npmGlobal, pnpmGlobal } from './helpers/launcher-tree.ts';
+import { cleanEnv, fakeCodex, linkShim, NODE_BIN_DIR, readRecord, REAL_LAUNCHER, REPO, runSync, SHIM, tmp } from './helpers/index.ts';
+import { pathEntries, walkPath } from '../src/resolve/path-walk.ts';
+import { managedEnv } from '../src/resolve/npm-launcher.ts';
+
+test('pathEntries keeps absolute entries in order, once, and drops empty and relative ones', () => {
+  assert.deepEqual(pathEntries('/a::.:/b:bin:/a:/c/:'), ['/a', '/b', '/c/']);
+  assert.deepEqual(pathEntries(undefined), []);
+});
+
+test('walkPath skips the shim (by realpath), non-executables and directories', (t) => {
+  const root = tmp(t);
+  const shimLink = linkShim(join(root, 's1'));
+  linkShim(join(root, 's2'));
+  mkdirSync(join(root, 'dir', 'codex'), { recursive: true });
+  mkdirSync(join(root, 'noexec'));
+  writeFileSync(join(root, 'noexec', 'codex'), '#!/bin/sh\n');
+  const real = fakeCodex(join(root, 'real'));
+  const PATH = ['s1', 's2', 'dir', 'noexec', 'real'].map((d) => join(root, d)).join(':');
+  const walk = walkPath('codex', PATH, new Set([realpathSync(shimLink)]));
+  assert.equal(walk.found?.path, real);
+  assert.equal(walk.searched.length, 5);
+});
+
+test('managedEnv sets the package root and exactly one CODEX_MANAGED_BY_* flag', () => {
+  const env = managedEnv({ CODEX_MANAGED_BY_BUN: '1', KEEP: 'x' }, '/pkg', 'npm');
+  assert.equal(env.CODEX_MANAGED_PACKAGE_ROOT, '/pkg');
+  assert.equal(env.CODEX_MANAGED_BY_NPM, '1');
+  assert.equal(env.CODEX_MANAGED_BY_BUN, undefined);
+  assert.equal(env.KEEP, 'x');
+});
+
+function shimIn(t: Parameters<typeof tmp>[0]) {
+  const root = tmp(t);
+  const record = join(root, 'record.json');
+  return { root, record, env: (PATH: string, extra: Record<string, string> = {}) => cleanEnv({ PATH, CODEX_HOME: join(root, 'home'), FAKE_CODEX_RECORD: record, ...extra }) };
+}
+
+test('a PATH with the shim twice, ".", empty and relative entries, and a codex planted in the cwd: the real one runs', (t) => {
+  const { root, record, env } = shimIn(t);
+  const s1 = join(root, 'shim1');
+  const s2 = join(root, 'shim2');
+  const shim = linkShim(s1);
+  linkShim(s2);
+  const cwd = join(root, 'cloned-repo');
+  const planted = fakeCodex(cwd);
+  fakeCodex(join(cwd, 'bin'));
+  const real = fakeCodex(join(root, 'real'));
+  const PATH = ['', s1, '.', s2, '', 'bin', './bin', join(root, 'real'), NODE_BIN_DIR].join(':');
+  const r = runSync(shim, ['x'], { env: env(PATH), cwd });
+  assert.equal(r.status, 0, r.stderr);
+  const rec = readRecord(record);
+  assert.equal(rec.self, real);
+  assert.notEqual(rec.self, planted);
+});
+
+test('no real codex anywhere: one line saying what was searched, exit 127', (t) => {
+  const { root, env } = shimIn(t);
+  const shimDir = join(root, 'shim');
+  const shim = linkShim(shimDir);
+  const r = runSync(shim, [], { env: env([shimDir, NODE_BIN_DIR, '.'].join(':')) });
+  assert.equal(r.status, 127);
+  assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+  assert.match(r.stderr, /^codexguard: no real codex found on PATH \(searched .*shim:\/usr\/bin\).*CODEXGUARD_REAL_CODEX.*\[E_NOT_FOUND\]$/m);
+});
+
+test('CODEXGUARD_REAL_CODEX wins over PATH; a bad value is one line and 126', (t) => {
+  const { root, record, env } = shimIn(t);
+  const shimDir = join(root, 'shim');
+  const shim = linkShim(shimDir);
+  fakeCodex(join(root, 'on-path'));
+  const chosen = fakeCodex(join(root, 'elsewhere'), 'my-codex');
+  const PATH = [shimDir, join(root, 'on-path'), NODE_BIN_DIR].join(':');
+  assert.equal(runSync(shim, [], { env: env(PATH, { CODEXGUARD_REAL_CODEX: chosen }) }).status, 0);
+  assert.equal(readRecord(record).self, chosen);
+  const missing = runSync(shim, [], { env: env(PATH, { CODEXGUARD_REAL_CODEX: join(root, 'nope') }) });
+  assert.equal(missing.status, 126);
+  assert.match(missing.stderr, /CODEXGUARD_REAL_CODEX points at .*nope, which is not an executable file \[E_NOT_EXECUTABLE\]/);
+  const self = runSync(shim, [], { env: env(PATH, { CODEXGUARD_REAL_CODEX: shim }) });
+  assert.equal(self.status, 126);
+  assert.match(self.stderr, /\[E_LOOP\]/);
+});
+
+test('a loop through a wrapper that calls the shim again stops with one line and 126', (t) => {
+  const { root, env } = shimIn(t);
+  const shimDir = join(root, 'shim');
+  const shim = linkShim(shimDir);
+  const wrapperDir = join(root, 'wrapper');
+  mkdirSync(wrapperDir);
+  // A "real codex" that is really a script going back to the shim: the classic loop.
+  writeFileSync(join(wrapperDir, 'codex'), `#!/bin/sh\nexec "${shim}" "$@"\n`);
+  chmodSync(join(wrapperDir, 'codex'), 0o755);
+  const r = runSync(shim, [], { env: env([shimDir, wrapperDir, NODE_BIN_DIR].join(':')), timeout: 30_000 });
+  assert.equal(r.status, 126, r.stderr);
+  assert.match(r.stderr, /shims are nested \(CODEXGUARD_SHIM\); stopping a loop.*\[E_LOOP\]/);
+});
+
+test('inside a Codex session (CODEX_THREAD_ID) or under another shim, codex passes straight through to the real one', (t) => {
+  const { root, record, env } = shimIn(t);
+  const shimDir = join(root, 'shim');
+  const shim = linkShim(shimDir);
+  const real = fakeCodex(join(root, 'real'));
+  const PATH = [shimDir, join(root, 'real'), NODE_BIN_DIR].join(':');
+  for (const extra of [{ CODEX_THREAD_ID: 'thread-1' }, { CODEXGUARD_SHIM: realpathSync(SHIM) }]) {
+    const r = runSync(shim, ['nested'], { env: env(PATH, extra) });
+    assert.equal(r.status, 0, r.stderr);
+    const rec = readRecord(record);
+    assert.equal(rec.self, real);
+    assert.ok(rec.env.CODEXGUARD_SHIM?.split(':').includes(realpathSync(SHIM)), 'the marker is set on the child');
+  }
+});
+
+for (const [name, build, manager] of [
+  ['npm global', (root: string) => npmGlobal(join(root, 'prefix')), 'CODEX_MANAGED_BY_NPM'],
+  ['bun global', (root: string) => bunGlobal(join(root, 'home')), 'CODEX_MANAGED_BY_BUN'],
+  ['pnpm global', (root: string) => pnpmGlobal(join(root, 'pnpm')), 'CODEX_MANAGED_BY_PNPM'],
+] as const) {
+  test(`the official launcher (${name}) is skipped: its native binary starts directly, with the launcher's env`, (t) => {
+    const { root, record, env } = shimIn(t);
+    const shimDir = join(root, 'shim');
+    const shim = linkShim(shimDir);
+    const tree = build(root);
+    const r = runSync(shim, ['--version'], { env: env([shimDir, tree.binDir, NODE_BIN_DIR].join(':'), { CODEX_MANAGED_BY_BUN: name === 'bun global' ? '' : '1' }) });
+    assert.equal(r.status, 0, r.stderr);
+    const rec = readRecord(record);
+    assert.equal(rec.self, realpathSync(tree.native!));
+    assert.deepEqual(rec.argv, ['--version']);
+    assert.equal(rec.env.CODEX_MANAGED_PACKAGE_ROOT, realpathSync(tree.packageRoot));
+    assert.equal(rec.env[manager], '1');
+    const flags = Object.keys(rec.env).filter((k) => k.startsWith('CODEX_MANAGED_BY_'));
+    assert.deepEqual(flags, [manager]);
+  });
+}
+
+test('a launcher whose platform package is missing is run as it is', (t) => {
+  const { root, record, env } = shimIn(t);
+  const shimDir = join(root, 'shim');
+  const shim = linkShim(shimDir);
+  const tree = npmGlobal(join(root, 'prefix'), false);
+  const r = runSync(shim, ['a'], { env: env([shimDir, tree.binDir, NODE_BIN_DIR].join(':')) });
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(readRecord(record).self, realpathSync(tree.launcher));
+});
+
+test('the real pinned codex answers --version and --help through the shim exactly as it does directly', (t) => {
+  const { root, env } = shimIn(t);
+  const shimDir = join(root, 'shim');
+  const shim = linkShim(shimDir);
+  const npmBin = join(REPO, 'node_modules', '.bin');
+  assert.ok(existsSync(REAL_LAUNCHER));
+  const PATH = [shimDir, npmBin, NODE_BIN_DIR].join(':');
+  for (const args of [['--version'], ['--help']]) {
+    const viaShim = runSync(shim, args, { env: env(PATH) });
+    const direct = runSync(join(npmBin, 'codex'), args, { env: env(PATH) });
+    assert.equal(viaShim.status, 0, viaShim.stderr);
+    assert.equal(viaShim.stdout, direct.stdout);
+    assert.equal(viaShim.stderr, direct.stderr);
+  }
+  assert.match(runSync(shim, ['--version'], { env: env(PATH) }).stdout, /^codex-cli 0\.169\.0$/m);
+});

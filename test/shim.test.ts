@@ -1,0 +1,135 @@
+// The shim is transparent: argv, stdio, cwd, env, exit status and signals pass through untouched.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync, chmodSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { constants } from 'node:os';
+import { cleanEnv, fakeCodex, linkShim, NODE_BIN_DIR, readRecord, runSync, SHIM, tmp, waitFor } from './helpers/index.ts';
+
+/** A temp world: a dir with the shim linked as `codex`, a dir with the fake real codex, and a CODEX_HOME. */
+function world(t: Parameters<typeof tmp>[0]) {
+  const root = tmp(t);
+  const shimDir = join(root, 'shim-bin');
+  const realDir = join(root, 'real-bin');
+  const home = join(root, 'codex-home');
+  mkdirSync(home);
+  const shim = linkShim(shimDir);
+  const real = fakeCodex(realDir);
+  const record = join(root, 'record.json');
+  const env = (extra: Record<string, string | undefined> = {}) =>
+    cleanEnv({ PATH: [shimDir, realDir, NODE_BIN_DIR].join(':'), CODEX_HOME: home, FAKE_CODEX_RECORD: record, ...extra });
+  return { root, shimDir, realDir, home, shim, real, record, env };
+}
+
+test('argv reaches the real codex verbatim, with cwd and env unchanged', (t) => {
+  const w = world(t);
+  const args = ['exec', '--model', 'o3', '', 'two words', 'ünïcödé', '--', '-x', '$HOME', '*'];
+  const cwd = join(w.root, 'work dir');
+  mkdirSync(cwd);
+  const r = runSync(w.shim, args, { env: w.env({ MY_VAR: 'kept = as is' }), cwd });
+  assert.equal(r.status, 0, r.stderr);
+  const rec = readRecord(w.record);
+  assert.deepEqual(rec.argv, args);
+  assert.equal(rec.cwd, cwd);
+  assert.equal(rec.self, w.real);
+  assert.equal(rec.env.MY_VAR, 'kept = as is');
+  assert.equal(rec.env.PATH, w.env().PATH);
+  assert.equal(r.stderr, '', 'the shim prints nothing while all is well');
+});
+
+test('stdin, stdout and stderr are passed through', (t) => {
+  const w = world(t);
+  const r = runSync(w.shim, [], { env: w.env({ FAKE_CODEX_STDIN: '1', FAKE_CODEX_PRINT: 'out\n' }), input: 'hello from stdin\n' });
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stdout, 'out\n');
+  assert.equal(readRecord(w.record).stdin, 'hello from stdin\n');
+});
+
+test('exit codes are mirrored exactly', (t) => {
+  const w = world(t);
+  for (const code of [0, 1, 2, 3 + Math.floor(Math.random() * 120), 126, 127, 255]) {
+    const r = runSync(w.shim, [], { env: w.env({ FAKE_CODEX_EXIT: String(code) }) });
+    assert.equal(r.status, code, `exit ${code}: ${r.stderr}`);
+    assert.equal(r.signal, null);
+  }
+});
+
+for (const signal of ['SIGTRAP', 'SIGSEGV', 'SIGABRT', 'SIGTERM', 'SIGKILL', 'SIGUSR2'] as const) {
+  test(`death by ${signal} is mirrored: the shim dies of it too`, (t) => {
+    const w = world(t);
+    const r = runSync(w.shim, [], { env: w.env({ FAKE_CODEX_SIGNAL: signal }) });
+    assert.equal(r.signal, signal, r.stderr);
+    // The shell sees 128+n, and prints what it prints for the real binary.
+    const sh = runSync('/bin/bash', ['-c', `"${w.shim}"; echo "status=$?"`], { env: w.env({ FAKE_CODEX_SIGNAL: signal }) });
+    assert.match(sh.stdout, new RegExp(`status=${128 + constants.signals[signal]}`));
+  });
+}
+
+test('bash reports a trace trap exactly as it does for the real binary', (t) => {
+  const w = world(t);
+  const viaShim = runSync('/bin/bash', ['-c', `"${w.shim}"; true`], { env: w.env({ FAKE_CODEX_SIGNAL: 'SIGTRAP' }) });
+  const direct = runSync('/bin/bash', ['-c', `"${w.real}"; true`], { env: w.env({ FAKE_CODEX_SIGNAL: 'SIGTRAP' }) });
+  assert.match(direct.stderr, /Trace\/breakpoint trap/);
+  assert.match(viaShim.stderr, /Trace\/breakpoint trap/);
+});
+
+test('stdin, stdout and stderr stay TTYs in a real pseudo-terminal', (t) => {
+  const w = world(t);
+  const r = runSync('script', ['-qec', `"${w.shim}" tty-check`, '/dev/null'], { env: w.env() });
+  assert.equal(r.status, 0, r.stdout + r.stderr);
+  const rec = readRecord(w.record);
+  assert.deepEqual(rec.tty, { stdin: true, stdout: true, stderr: true });
+  assert.deepEqual(rec.argv, ['tty-check']);
+});
+
+/** Starts the shim in its own process group with a fake that traps `trap`, and waits until the fake is ready. */
+async function startTrapping(t: Parameters<typeof tmp>[0], trap: string, exit = '0') {
+  const w = world(t);
+  const ready = join(w.root, 'ready');
+  const child = spawn(w.shim, [], { env: w.env({ FAKE_CODEX_TRAP: trap, FAKE_CODEX_READY: ready, FAKE_CODEX_SLEEP_MS: '20000', FAKE_CODEX_EXIT: exit }), detached: true, stdio: 'ignore' });
+  const ended = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  await waitFor(() => existsSync(ready), 15_000, 'the fake codex to start');
+  return { w, child, ended };
+}
+
+for (const signal of ['SIGTERM', 'SIGHUP', 'SIGQUIT'] as const) {
+  test(`${signal} sent to the shim is forwarded to codex`, async (t) => {
+    const { w, child, ended } = await startTrapping(t, signal, '42');
+    process.kill(child.pid!, signal);
+    const end = await ended;
+    assert.deepEqual(end, { code: 42, signal: null });
+    assert.deepEqual(readRecord(w.record).signals, [signal]);
+  });
+}
+
+test('Ctrl-C (SIGINT to the foreground process group) does not kill the shim before codex', async (t) => {
+  const { w, child, ended } = await startTrapping(t, 'SIGINT', '7');
+  process.kill(-child.pid!, 'SIGINT');
+  const end = await ended;
+  assert.deepEqual(end, { code: 7, signal: null }, 'the shim mirrors codex, which handled the SIGINT');
+  assert.deepEqual(readRecord(w.record).signals, ['SIGINT']);
+});
+
+test('a codex that dies of SIGINT makes the shim die of SIGINT', async (t) => {
+  const w = world(t);
+  const r = runSync(w.shim, [], { env: w.env({ FAKE_CODEX_SIGNAL: 'SIGINT' }) });
+  assert.equal(r.signal, 'SIGINT');
+});
+
+test('CODEXGUARD_DISABLE=1 launches the real codex directly', (t) => {
+  const w = world(t);
+  const r = runSync(w.shim, ['a'], { env: w.env({ CODEXGUARD_DISABLE: '1', FAKE_CODEX_EXIT: '3' }) });
+  assert.equal(r.status, 3, r.stderr);
+  assert.deepEqual(readRecord(w.record).argv, ['a']);
+});
+
+test('a codex that dies of SIGUSR1 ends the shim with status 138 (Node keeps SIGUSR1 for its inspector)', (t) => {
+  const w = world(t);
+  const sh = join(w.root, 'usr1-bin', 'codex');
+  mkdirSync(join(w.root, 'usr1-bin'));
+  writeFileSync(sh, '#!/bin/sh\nkill -USR1 $$\n');
+  chmodSync(sh, 0o755);
+  const r = runSync(w.shim, [], { env: w.env({ CODEXGUARD_REAL_CODEX: sh }) });
+  assert.equal(r.status, 128 + constants.signals.SIGUSR1, r.stderr);
+});
