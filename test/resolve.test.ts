@@ -38,7 +38,7 @@ test('managedEnv sets the package root and exactly one CODEX_MANAGED_BY_* flag',
 function shimIn(t: Parameters<typeof tmp>[0]) {
   const root = tmp(t);
   const record = join(root, 'record.json');
-  return { root, record, env: (PATH: string, extra: Record<string, string> = {}) => cleanEnv({ PATH, CODEX_HOME: join(root, 'home'), FAKE_CODEX_RECORD: record, ...extra }) };
+  return { root, record, env: (PATH: string, extra: Record<string, string | undefined> = {}) => cleanEnv({ PATH, CODEX_HOME: join(root, 'home'), FAKE_CODEX_RECORD: record, ...extra }) };
 }
 
 test('a PATH with the shim twice, ".", empty and relative entries, and a codex planted in the cwd: the real one runs', (t) => {
