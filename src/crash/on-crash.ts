@@ -1,11 +1,69 @@
-// What the shim does after the real codex crashed (placeholder until the crash issue lands).
+// What the shim does after the real codex crashed: terminal back, bundle, one line, then restart or not.
+import { writeSync } from 'node:fs';
+import { isatty } from 'node:tty';
+import { formatError } from '../errors.ts';
 import type { ChildEnd } from '../launch/run.ts';
 import type { SessionContext } from '../shim/context.ts';
+import { askKey } from '../terminal/ask-key.ts';
+import { restoreTerminal } from '../terminal/restore.ts';
+import { restartArgs } from './argv.ts';
+import { writeCrashBundle } from './bundle-seam.ts';
+import { decideRestart } from './decide.ts';
+import { askLine, crashLine, restartLine, stopLine } from './describe.ts';
+import { crashPolicy } from './policy.ts';
 
 /** The shim's next step after a crash: end with that status, or start codex again with `args`. */
 export type CrashOutcome = { restart: false } | { restart: true; args: string[] };
 
-/** Restores the terminal, writes the crash bundle, and decides whether to restart. Never throws. */
-export async function onCrash(_ctx: SessionContext, _end: ChildEnd, _signal: NodeJS.Signals): Promise<CrashOutcome> {
-  return { restart: false };
+/** Writes text to a descriptor, ignoring a terminal that went away. */
+function put(fd: number, text: string): void {
+  try {
+    writeSync(fd, text);
+  } catch {
+    // Nothing better to do.
+  }
+}
+
+/** Runs a step that must not stop the crash path; its failure is one line on stderr. */
+async function guard<T>(ctx: SessionContext, step: () => Promise<T>, fallback: T): Promise<T> {
+  try {
+    return await step();
+  } catch (error) {
+    put(2, `${formatError(error, ctx.debug)}\n`);
+    return fallback;
+  }
+}
+
+/** Restores the terminal, writes the crash bundle, says what happened, and decides whether to restart. Never throws. */
+export async function onCrash(ctx: SessionContext, end: ChildEnd, signal: NodeJS.Signals): Promise<CrashOutcome> {
+  const endedAt = Date.now();
+  // Terminal first: nothing is printed before it is back.
+  const term = restoreTerminal(ctx.savedTty);
+  try {
+    const startedAt = ctx.childStartedAt ?? ctx.shimStartedAt;
+    (ctx.crashes ??= []).push({ startedAt, endedAt });
+    const bundle = await guard(ctx, () => writeCrashBundle(ctx, end, signal, endedAt), undefined);
+    put(2, `${term?.fd === 2 ? '\r\n' : ''}${crashLine(signal, endedAt - startedAt, bundle)}\n`);
+
+    const policy = crashPolicy(ctx.crashPolicy);
+    const plan = restartArgs(ctx.args, policy.resume);
+    const decision = decideRestart(ctx.crashes, endedAt, policy, term !== undefined && isatty(0), plan.isExec);
+    if (!decision.restart) {
+      if (decision.tripped) put(2, `${stopLine(decision.reason)}\n`);
+      return { restart: false };
+    }
+    if (decision.ask && term !== undefined) {
+      put(term.fd, askLine(signal, plan.args[0] === 'resume', bundle));
+      const answer = await askKey(policy.askTimeoutMs);
+      put(term.fd, `${answer === 'resume' ? 'r' : answer === 'quit' ? 'q' : '(no answer)'}\r\n`);
+      if (answer !== 'resume') return { restart: false };
+    }
+    put(2, `${restartLine(plan.args, decision.delayMs)}\n`);
+    if (decision.delayMs > 0) await new Promise((r) => setTimeout(r, decision.delayMs));
+    // The pre-flight usually removes the cause; it fails open like the first one.
+    if (ctx.preflight) await guard(ctx, ctx.preflight, undefined);
+    return { restart: true, args: plan.args };
+  } finally {
+    term?.close();
+  }
 }

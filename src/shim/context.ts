@@ -1,4 +1,6 @@
 // What one guarded launch knows about itself, handed to the pre-flight and the crash path.
+import type { CrashedRun } from '../crash/decide.ts';
+import type { CrashPolicy } from '../crash/policy.ts';
 import type { RealCodex } from '../resolve/real-codex.ts';
 
 /** A guarded launch: the real codex, its argv, when it started, and the environment it runs in. */
@@ -15,4 +17,12 @@ export interface SessionContext {
   childStartedAt?: number;
   childPid?: number;
   debug: boolean;
+  /** Config `crash.signals` and `restart.*` as plain values; what is missing takes the defaults of src/crash/policy.ts. */
+  crashPolicy?: Partial<CrashPolicy>;
+  /** The terminal's `stty -g` state, saved before the first spawn when stdin is a TTY. */
+  savedTty?: string;
+  /** The runs of this session that crashed, oldest first: the crash path appends, the restart guard reads. */
+  crashes?: CrashedRun[];
+  /** Runs the pre-flight again before a restart (set with the pre-flight). */
+  preflight?: () => Promise<void>;
 }

@@ -6,6 +6,7 @@ import { CodexguardError, EXIT, formatError } from '../errors.ts';
 import { mirrorExit } from '../launch/exit.ts';
 import { runChild, type ChildEnd } from '../launch/run.ts';
 import { childChain, resolveRealCodex, shimChain, type RealCodex } from '../resolve/real-codex.ts';
+import { saveTerminal } from '../terminal/save.ts';
 import type { SessionContext } from './context.ts';
 
 const env = process.env;
@@ -62,9 +63,11 @@ async function start(ctx: SessionContext): Promise<ChildEnd> {
 
 /** The guarded launch: pre-flight, then codex, then the crash path for as long as it restarts. */
 async function guarded(ctx: SessionContext): Promise<ChildEnd> {
+  // Before codex takes the terminal: what to put back if it dies in raw mode.
+  ctx.savedTty = saveTerminal();
   for (;;) {
     const end = await start(ctx);
-    const signal = crashSignal(end);
+    const signal = crashSignal(end, ctx.crashPolicy?.signals);
     if (signal === undefined) return end;
     const outcome = await failOpen(async () => (await import('../crash/on-crash.ts')).onCrash(ctx, end, signal), { restart: false } as const);
     if (!outcome.restart) return end;

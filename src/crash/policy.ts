@@ -1,0 +1,45 @@
+// The crash and restart settings (config `crash.signals`, `restart.*`) as plain values, with their defaults.
+import { DEFAULT_CRASH_SIGNALS } from './detect.ts';
+
+/** What the shim does after a crash: which ends are crashes, whether and how codex comes back. */
+export interface CrashPolicy {
+  /** Signals that count as a crash (`crash.signals`). */
+  signals: readonly string[];
+  /** `restart.mode`: never restart, ask on the terminal, or restart without asking. */
+  mode: 'never' | 'ask' | 'always';
+  /** `restart.resume`: an interactive session comes back as `codex resume --last`. */
+  resume: boolean;
+  /** `restart.maxRestarts`: at most this many restarts within `windowMs`. */
+  maxRestarts: number;
+  /** `restart.window` in ms. */
+  windowMs: number;
+  /** How long the `[r]esume [q]uit` question waits for a key before quitting. */
+  askTimeoutMs: number;
+  /** A run that lived less than this is unstable: the wait before the next restart doubles. */
+  unstableMs: number;
+  /** The wait before an automatic restart, doubled for each unstable run in a row, up to maxBackoffMs. */
+  backoffMs: number;
+  maxBackoffMs: number;
+}
+
+/** The defaults: the five crash signals, ask, resume, 3 restarts per 10 minutes. */
+export const DEFAULT_CRASH_POLICY: Readonly<CrashPolicy> = Object.freeze({
+  signals: DEFAULT_CRASH_SIGNALS,
+  mode: 'ask',
+  resume: true,
+  maxRestarts: 3,
+  windowMs: 10 * 60_000,
+  askTimeoutMs: 30_000,
+  unstableMs: 10_000,
+  backoffMs: 500,
+  maxBackoffMs: 8_000,
+});
+
+/** The effective policy: the given values over the defaults (undefined values are ignored). */
+export function crashPolicy(given: Partial<CrashPolicy> | undefined): CrashPolicy {
+  const policy: CrashPolicy = { ...DEFAULT_CRASH_POLICY };
+  for (const [key, value] of Object.entries(given ?? {})) {
+    if (value !== undefined) (policy as unknown as Record<string, unknown>)[key] = value;
+  }
+  return policy;
+}
