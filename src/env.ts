@@ -4,6 +4,8 @@
 export const REAL_CODEX = 'CODEXGUARD_REAL_CODEX';
 /** `1` launches the real codex with no checks at all. */
 export const DISABLE = 'CODEXGUARD_DISABLE';
+/** An explicit user-level config file, read instead of ~/.codexguardrc and ~/.config/codexguard/config.*. */
+export const CONFIG = 'CODEXGUARD_CONFIG';
 /** `1` prints stack traces with codexguard's own errors. */
 export const DEBUG = 'CODEXGUARD_DEBUG';
 /**
