@@ -1,0 +1,96 @@
+// Cost of the no-action pre-flight (resolve the SQLite home, scan it, decide): budget 5 ms per launch.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import { resolveSqliteHome } from '../src/inventory/sqlite-home.ts';
+import { scanInventory } from '../src/inventory/scan.ts';
+import { decide } from '../src/inventory/decide.ts';
+import { DEFAULT_LIMITS } from '../src/inventory/limits.ts';
+
+const BUDGET_MS = 5;
+const DBS = ['logs_2.sqlite', 'state_5.sqlite', 'goals_1.sqlite', 'memories_1.sqlite', 'queue_1.sqlite', 'thread_history_1.sqlite', 'memories_v2_1.sqlite'];
+
+/** A home shaped like a real one: 7 DBs with -wal and -shm, a config.toml, and the usual clutter. */
+function makeHome(): string {
+  const home = mkdtempSync(join(tmpdir(), 'cg-bench-preflight-'));
+  for (const name of DBS) {
+    writeFileSync(join(home, name), Buffer.alloc(4096));
+    writeFileSync(join(home, `${name}-wal`), Buffer.alloc(40_000));
+    writeFileSync(join(home, `${name}-shm`), Buffer.alloc(32_768));
+  }
+  for (const name of ['auth.json', 'installation_id', 'history.jsonl', 'version.json', '.sandbox_migration']) writeFileSync(join(home, name), '{}');
+  writeFileSync(join(home, 'config.toml'), 'model = "gpt-5"\n[tui]\ntheme = "dark"\n'.repeat(20));
+  return home;
+}
+
+async function once(env: NodeJS.ProcessEnv): Promise<number> {
+  const start = performance.now();
+  const home = await resolveSqliteHome(env);
+  const actions = decide(scanInventory(home.dir), DEFAULT_LIMITS);
+  const ms = performance.now() - start;
+  if (actions.length) throw new Error('the bench home should need no action');
+  return ms;
+}
+
+function pct(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]!;
+}
+
+const ENTRY = `
+import { performance } from 'node:perf_hooks';
+import { resolveSqliteHome } from './src/inventory/sqlite-home.ts';
+import { scanInventory } from './src/inventory/scan.ts';
+import { decide } from './src/inventory/decide.ts';
+import { DEFAULT_LIMITS } from './src/inventory/limits.ts';
+const start = performance.now();
+const actions = decide(scanInventory((await resolveSqliteHome(process.env)).dir), DEFAULT_LIMITS);
+process.stdout.write(JSON.stringify({ ms: performance.now() - start, actions: actions.length }));`;
+
+/** The pre-flight's first call in a fresh process, bundled as the shim is (cold JIT, warm disk cache). */
+async function coldRuns(home: string, runs: number): Promise<number[]> {
+  const out = join(home, 'preflight-entry.mjs');
+  const root = fileURLToPath(new URL('..', import.meta.url));
+  await build({ stdin: { contents: ENTRY, resolveDir: root, loader: 'ts' }, bundle: true, platform: 'node', format: 'esm', outfile: out, logLevel: 'warning' });
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const result = spawnSync(process.execPath, [out], { env: { CODEX_HOME: home }, encoding: 'utf8' });
+    const { ms, actions } = JSON.parse(result.stdout) as { ms: number; actions: number };
+    if (actions) throw new Error('the bench home should need no action');
+    times.push(ms);
+  }
+  return times.sort((a, b) => a - b);
+}
+
+/** Measures the no-action pre-flight cold (fresh bundled process, 15 runs) and warm (2000 calls); budget 5 ms. */
+export async function bench(): Promise<{ ok: boolean }> {
+  const home = makeHome();
+  try {
+    const env = { CODEX_HOME: home };
+    const cold = await coldRuns(home, 15);
+    const times: number[] = [];
+    for (let i = 0; i < 2000; i++) times.push(await once(env));
+    times.sort((a, b) => a - b);
+    const p99 = pct(times, 0.99);
+    const ok = pct(cold, 0.5) <= BUDGET_MS && p99 <= BUDGET_MS;
+    console.log('\npre-flight, nothing over a limit (resolve + readdir/stat + decide; no SQLite)');
+    console.table([
+      { measure: 'cold, fresh process: median', ms: +pct(cold, 0.5).toFixed(3), budget: BUDGET_MS },
+      { measure: 'cold, fresh process: max of 15', ms: +cold.at(-1)!.toFixed(3), budget: '-' },
+      { measure: 'warm: median', ms: +pct(times, 0.5).toFixed(3), budget: '-' },
+      { measure: 'warm: p99', ms: +p99.toFixed(3), budget: BUDGET_MS },
+    ]);
+    console.log(ok ? 'pre-flight: within budget' : 'pre-flight: OVER BUDGET');
+    return { ok };
+  } finally {
+    rmSync(home, { recursive: true, force: true });
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const { ok } = await bench();
+  process.exitCode = ok ? 0 : 1;
+}

@@ -1,0 +1,45 @@
+// Decides, from names and sizes alone, what the pre-flight must do: finish an interrupted rotation, rotate, checkpoint.
+import type { Limits } from './limits.ts';
+import type { DbFiles, Inventory } from './scan.ts';
+
+/** One thing to do to one DB. Recoveries come first, then rotations, then checkpoints. */
+export type Action =
+  | { kind: 'recover'; db: string; reason: string }
+  | { kind: 'rotate'; db: DbFiles; reason: string }
+  | { kind: 'checkpoint'; db: DbFiles; reason: string }
+  /** A -wal over the limit whose main file is missing: never touched, only reported. */
+  | { kind: 'orphan-wal'; db: DbFiles; reason: string };
+
+/** `force` rotates every log DB that exists, whatever its size (`codexguard rotate --force`). */
+export interface DecideOptions {
+  force?: boolean;
+}
+
+/**
+ * The pre-flight's decision. An empty list means nothing is over a limit and nothing
+ * needs opening. A log DB is measured by main file + -wal (its data lives in both); a
+ * DB due for rotation is not also checkpointed (the rotation takes care of its -wal).
+ */
+export function decide(inventory: Inventory, limits: Limits, options: DecideOptions = {}): Action[] {
+  const actions: Action[] = inventory.leftovers.map((db) => ({ kind: 'recover', db, reason: 'an interrupted rotation left files behind' }));
+  const checkpoints: Action[] = [];
+  for (const db of inventory.dbs) {
+    if (!db.exists) {
+      if (db.walSize > limits.walMaxBytes) checkpoints.push({ kind: 'orphan-wal', db, reason: `${db.name}-wal is ${mb(db.walSize)} but ${db.name} is missing` });
+      continue;
+    }
+    const total = db.size + db.walSize;
+    if (db.kind === 'log' && (options.force || total > limits.logMaxBytes)) {
+      const reason = options.force ? 'forced' : `${mb(total)} is over ${mb(limits.logMaxBytes)}`;
+      actions.push({ kind: 'rotate', db, reason });
+    } else if (db.walSize > limits.walMaxBytes) {
+      checkpoints.push({ kind: 'checkpoint', db, reason: `-wal ${mb(db.walSize)} is over ${mb(limits.walMaxBytes)}` });
+    }
+  }
+  return actions.concat(checkpoints);
+}
+
+/** Bytes as "12.3 MB" (10^6, as the limits are written). */
+export function mb(bytes: number): string {
+  return `${(bytes / 1e6).toFixed(1)} MB`;
+}

@@ -1,0 +1,90 @@
+// Lists Codex's SQLite files in one folder with their sizes: one readdir plus one stat per file found, nothing opened.
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseRotationName } from '../rotate/names.ts';
+
+/** Log DBs (`logs_N.sqlite`) may be rotated; every other DB is state, only ever checkpointed. */
+export type DbKind = 'log' | 'state';
+
+/** One DB's file set. A size of 0 with `exists: false` means that file is absent. */
+export interface DbFiles {
+  /** Base name of the main file, e.g. `logs_2.sqlite`. */
+  name: string;
+  kind: DbKind;
+  /** Absolute path of the main file. */
+  path: string;
+  /** False when only sidecars were found (a -wal whose main file is missing). */
+  exists: boolean;
+  size: number;
+  walSize: number;
+  shmSize: number;
+  /** A rollback journal is present (`-journal`): the DB may need recovery by SQLite itself. */
+  journal: boolean;
+}
+
+/** What the pre-flight knows about one SQLite home, from names and sizes only. */
+export interface Inventory {
+  dir: string;
+  dbs: DbFiles[];
+  /** DB names with rotation leftovers beside them (an interrupted rotation, restore or compression). */
+  leftovers: string[];
+  /** Names of finished archives (dirs and .tgz), unsorted. */
+  archives: string[];
+}
+
+const SIDE = /^(.+\.sqlite)-(wal|shm|journal)$/;
+const LOG = /^logs_\d+\.sqlite$/;
+
+/** Scans `dir` (missing or unreadable: an empty inventory). */
+export function scanInventory(dir: string): Inventory {
+  const inventory: Inventory = { dir, dbs: [], leftovers: [], archives: [] };
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return inventory;
+  }
+  const sets = new Map<string, DbFiles>();
+  const set = (name: string): DbFiles => {
+    let files = sets.get(name);
+    if (!files) {
+      files = { name, kind: LOG.test(name) ? 'log' : 'state', path: join(dir, name), exists: false, size: 0, walSize: 0, shmSize: 0, journal: false };
+      sets.set(name, files);
+    }
+    return files;
+  };
+  const leftovers = new Set<string>();
+  for (const name of names) {
+    if (name.endsWith('.sqlite')) {
+      const size = sizeOf(join(dir, name));
+      if (size !== undefined) Object.assign(set(name), { exists: true, size });
+      continue;
+    }
+    const side = SIDE.exec(name);
+    if (side) {
+      const size = sizeOf(join(dir, name));
+      if (size === undefined) continue;
+      const files = set(side[1]!);
+      if (side[2] === 'wal') files.walSize = size;
+      else if (side[2] === 'shm') files.shmSize = size;
+      else files.journal = true;
+      continue;
+    }
+    const made = name.includes('.sqlite.') ? parseRotationName(name) : undefined;
+    if (!made) continue;
+    if (made.kind === 'archive' || made.kind === 'archive-tgz') inventory.archives.push(name);
+    else leftovers.add(made.db);
+  }
+  // An archive both unpacked and packed means a compression was cut short.
+  for (const name of inventory.archives) {
+    if (name.endsWith('.tgz') && names.includes(name.slice(0, -'.tgz'.length))) leftovers.add(parseRotationName(name)!.db);
+  }
+  inventory.dbs = [...sets.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  inventory.leftovers = [...leftovers].sort();
+  return inventory;
+}
+
+function sizeOf(path: string): number | undefined {
+  const stats = statSync(path, { throwIfNoEntry: false });
+  return stats?.isFile() ? stats.size : undefined;
+}

@@ -1,0 +1,185 @@
+// Builders for real Codex homes: DBs from the real 0.169.0 schema, log rows, and golden homes made by the pinned codex itself.
+import { spawn, spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { TestContext } from 'node:test';
+import Database from 'better-sqlite3';
+import { REPO } from './index.ts';
+
+/** The pinned real codex binary (linux-x64 musl build from @openai/codex-linux-x64). */
+export const REAL_CODEX = join(REPO, 'node_modules', '@openai', 'codex-linux-x64', 'vendor', 'x86_64-unknown-linux-musl', 'bin', 'codex');
+
+const SCHEMA_FILE = join(REPO, 'test', 'fixtures', 'codex-0.169.0-sqlite-schemas.sql');
+
+/** The real 0.169.0 schema of each DB file, by file name (`logs_2.sqlite`, `state_5.sqlite`, ...). */
+export function schemas(): Map<string, string> {
+  const map = new Map<string, string>();
+  const parts = readFileSync(SCHEMA_FILE, 'utf8').split(/^-- ==== (\S+).*$/m);
+  // sqlite_sequence is made by SQLite itself with the first AUTOINCREMENT table; it cannot be created by hand.
+  for (let i = 1; i < parts.length; i += 2) map.set(parts[i]!, parts[i + 1]!.replace(/^CREATE TABLE sqlite_sequence\(name,seq\);$/m, ''));
+  return map;
+}
+
+/**
+ * The `_sqlx_migrations` rows the real codex 0.169.0 writes into logs_2.sqlite (read from a
+ * home it created). The schema file has none; tests that only need "rows that must survive"
+ * use these, tests about Codex accepting a file use a golden home made by the real binary.
+ */
+export const LOG_MIGRATIONS_0169 = [
+  { version: 1, description: 'logs', checksum: '009639EAFE599BE97D49D1D712E51671BF1BE1C6B8CB7BF1A4136DA88FB0E19308FF3CBCFBFBF589065E0EAFEF2CA164', execution_time: 529766 },
+  { version: 2, description: 'logs feedback log body', checksum: 'CF6C93AF074A90224564010F49BC9CF905F10BA4C3C4B8B25C12E014EE1522F0B561A1C3D8188F6D2F4BE764F141DAF8', execution_time: 2236280 },
+];
+
+/** Creates a DB the way Codex does (page_size 4096, auto_vacuum=INCREMENTAL, WAL) with the real schema of `file`. */
+export function makeCodexDb(path: string, file = 'logs_2.sqlite'): void {
+  const sql = schemas().get(file);
+  if (!sql) throw new Error(`no schema for ${file}`);
+  const db = new Database(path);
+  db.pragma('page_size = 4096');
+  db.pragma('auto_vacuum = INCREMENTAL');
+  db.pragma('journal_mode = WAL');
+  db.exec(sql);
+  if (file === 'logs_2.sqlite') {
+    const insert = db.prepare('INSERT INTO _sqlx_migrations (version, description, installed_on, success, checksum, execution_time) VALUES (?, ?, ?, 1, unhex(?), ?)');
+    for (const m of LOG_MIGRATIONS_0169) insert.run(m.version, m.description, '2026-06-01 10:00:00', m.checksum, m.execution_time);
+  }
+  db.close();
+}
+
+/** How to fill a log DB: `rows` rows, the newest at `now` (seconds), spread evenly over `spreadSeconds`. */
+export interface FillOptions {
+  rows: number;
+  now?: number;
+  spreadSeconds?: number;
+  /** Mean feedback_log_body length; bodies vary from half to 1.5x of it. */
+  bodyBytes?: number;
+  /** Several rows share one second when rows > spreadSeconds: ts_nanos orders them. */
+  seed?: number;
+}
+
+const TEXT = (() => {
+  let x = 12345;
+  let s = '';
+  const alphabet = 'abcdefghijklmnopqrstuvwxyz ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789{}:=_/.';
+  while (s.length < 1 << 17) {
+    x = (x * 1103515245 + 12345) >>> 0;
+    s += alphabet[x % alphabet.length];
+  }
+  return s;
+})();
+
+/** Appends synthetic but realistic log rows (one transaction) and returns the ids inserted, oldest first. */
+export function fillLogs(path: string, options: FillOptions): number[] {
+  const { rows, now = Math.floor(Date.now() / 1000), spreadSeconds = 10 * 86_400, bodyBytes = 2_000 } = options;
+  let x = options.seed ?? 7;
+  const rand = () => ((x = (x * 1103515245 + 12345) >>> 0) / 2 ** 32);
+  const db = new Database(path);
+  db.pragma('journal_mode = WAL');
+  const insert = db.prepare(`INSERT INTO logs (ts, ts_nanos, level, target, feedback_log_body, module_path, file, line, thread_id, process_uuid, estimated_bytes)
+    VALUES (?, ?, ?, 'codex_core::session', ?, 'codex_core::session', 'core/src/session.rs', ?, ?, ?, ?)`);
+  const ids: number[] = [];
+  db.transaction(() => {
+    for (let i = 0; i < rows; i++) {
+      const at = now - spreadSeconds + (spreadSeconds * i) / Math.max(1, rows - 1);
+      const length = Math.floor(bodyBytes * (0.5 + rand()));
+      const start = Math.floor(rand() * (TEXT.length - length));
+      const body = TEXT.slice(start, start + length);
+      const thread = rand() < 0.2 ? null : `019a${Math.floor(rand() * 40).toString(16).padStart(4, '0')}-thread`;
+      const info = insert.run(Math.floor(at), Math.floor((at % 1) * 1e9), rand() < 0.9 ? 'INFO' : 'DEBUG', body, Math.floor(rand() * 900), thread, `pid:${1000 + (i % 7)}:uuid`, length + 120);
+      ids.push(Number(info.lastInsertRowid));
+    }
+  })();
+  db.close();
+  return ids;
+}
+
+/** The ids a rotation must keep: the newest `keepRows` rows no older than `keepDays` before `now` (seconds). */
+export function expectedKept(path: string, keepRows: number, keepDays: number, now: number): number[] {
+  const db = new Database(path, { readonly: true });
+  const rows = db
+    .prepare('SELECT id FROM logs WHERE ts >= ? ORDER BY ts DESC, ts_nanos DESC, id DESC LIMIT ?')
+    .pluck()
+    .all(now - keepDays * 86_400, keepRows) as number[];
+  db.close();
+  return rows.sort((a, b) => a - b);
+}
+
+/** A temp Codex home (removed after the test) holding a logs_2.sqlite made from the real schema. */
+export function codexHomeWithLogs(t: TestContext, fill?: FillOptions): string {
+  const home = mkdtempSync(join(tmpdir(), 'cg-home-'));
+  t.after(() => rmSync(home, { recursive: true, force: true }));
+  makeCodexDb(join(home, 'logs_2.sqlite'));
+  if (fill) fillLogs(join(home, 'logs_2.sqlite'), fill);
+  return home;
+}
+
+let golden: string | undefined;
+
+/**
+ * A Codex home made by the real pinned codex (`codex exec` offline, stopped once every DB is
+ * migrated), made once per test file and copied for each use. Its logs_2.sqlite carries the
+ * real `_sqlx_migrations` rows, so Codex-compat checks are against the real thing.
+ */
+export async function goldenHome(t: TestContext): Promise<string> {
+  if (!golden) {
+    golden = mkdtempSync(join(tmpdir(), 'cg-golden-'));
+    process.once('exit', () => rmSync(golden!, { recursive: true, force: true }));
+    await runCodexUntil(golden, () => migrated(golden!), 30_000);
+  }
+  const copy = mkdtempSync(join(tmpdir(), 'cg-home-'));
+  t.after(() => rmSync(copy, { recursive: true, force: true }));
+  cpSync(golden, copy, { recursive: true });
+  return copy;
+}
+
+const CODEX_DBS = ['logs_2.sqlite', 'state_5.sqlite', 'goals_1.sqlite', 'memories_1.sqlite', 'queue_1.sqlite'];
+
+function migrated(home: string): boolean {
+  return CODEX_DBS.every((name) => {
+    const file = join(home, name);
+    if (!existsSync(file)) return false;
+    try {
+      const db = new Database(file, { readonly: true, timeout: 100 });
+      const n = db.prepare('SELECT count(*) FROM _sqlx_migrations').pluck().get() as number;
+      db.close();
+      return n > 0;
+    } catch {
+      return false;
+    }
+  });
+}
+
+/** The environment the real codex runs with offline in tests. */
+export function codexEnv(home: string, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  return { HOME: process.env.HOME, PATH: process.env.PATH, LANG: 'C', CODEX_HOME: home, OPENAI_API_KEY: 'sk-test', RUST_LOG: 'warn', ...extra };
+}
+
+/** Runs `codex exec --skip-git-repo-check hi` on `home` until `done()` or `ms`, then stops it; returns its output. */
+export async function runCodexUntil(home: string, done: () => boolean, ms: number, env: NodeJS.ProcessEnv = {}): Promise<string> {
+  mkdirSync(home, { recursive: true });
+  const child = spawn(REAL_CODEX, ['exec', '--skip-git-repo-check', 'hi'], { cwd: home, env: codexEnv(home, env), stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.on('data', (d) => (output += d));
+  child.stderr.on('data', (d) => (output += d));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const end = Date.now() + ms;
+  let finished = false;
+  void exited.then(() => (finished = true));
+  while (!finished && Date.now() < end && !done()) await new Promise((r) => setTimeout(r, 100));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 3_000);
+  await exited;
+  clearTimeout(timer);
+  return output;
+}
+
+/** `codex doctor --json` on a home, parsed (or the raw text when it is not JSON). */
+export function codexDoctor(home: string): unknown {
+  const result = spawnSync(REAL_CODEX, ['doctor', '--json'], { cwd: home, env: codexEnv(home), encoding: 'utf8', timeout: 30_000 });
+  try {
+    return JSON.parse(result.stdout);
+  } catch {
+    return result.stdout + result.stderr;
+  }
+}
