@@ -35,6 +35,12 @@ export function buildProgram(): Command {
     .description('remove exactly what `codexguard install` added')
     .action(lazy(() => import('./commands/uninstall.ts')));
 
+  program
+    .command('config')
+    .description('show the effective .codexguardrc settings and where each came from')
+    .option('--json', 'print stable JSON instead of a table')
+    .action(lazy(() => import('./commands/config.ts')));
+
   return program;
 }
 

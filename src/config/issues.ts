@@ -1,0 +1,32 @@
+// A problem found in a config file, and the one line the shim and `codexguard config` print for it.
+
+/** An error (a value that could not be used: its default applies) or a warning (a value ignored on purpose). */
+export interface ConfigIssue {
+  severity: 'error' | 'warning';
+  /** The file, absolute. */
+  file: string;
+  /** The dotted key, when the issue is about one key. */
+  key?: string;
+  message: string;
+}
+
+/** The code printed at the end of each line. */
+export const ISSUE_CODE = { error: 'E_CONFIG', warning: 'W_CONFIG' } as const;
+
+/** A path for people: the home directory shown as `~`. */
+export function tildify(path: string, home: string | undefined): string {
+  if (!home || home === '/') return path;
+  if (path === home) return '~';
+  return path.startsWith(`${home}/`) ? `~${path.slice(home.length)}` : path;
+}
+
+/** `codexguard: ~/.codexguardrc: logs.maxSize: expected …, got "lots" [E_CONFIG]`. */
+export function formatIssue(issue: ConfigIssue, home?: string): string {
+  const key = issue.key ? `${issue.key}: ` : '';
+  return `codexguard: ${tildify(issue.file, home)}: ${key}${issue.message} [${ISSUE_CODE[issue.severity]}]`;
+}
+
+/** True when any issue is an error (`codexguard config` then exits 1). */
+export function hasErrors(issues: readonly ConfigIssue[]): boolean {
+  return issues.some((issue) => issue.severity === 'error');
+}
