@@ -79,7 +79,7 @@ test('syntax errors: one line with the place, the whole file falls back', (t) =>
   const yaml = home(t, { '.codexguardrc.yaml': 'logs:\n  maxSize: 1MB\n   keepRows: [\n' });
   const y = config(yaml.repo, yaml.home);
   assert.equal(y.status, 1);
-  assert.match(y.stderr, /^codexguard: ~\/\.codexguardrc\.yaml: not valid YAML: .+ \(line \d+, column \d+\); using the defaults \[E_CONFIG\]\n$/);
+  assert.match(y.stderr, /^codexguard: ~\/\.codexguardrc\.yaml: not valid YAML: .+ \(\d+:\d+\); using the defaults \[E_CONFIG\]\n$/);
   assert.equal(y.shown.config['logs.maxSize'], 100_000_000);
   const json = home(t, { '.codexguardrc.json': '{"logs": {"maxSize": "1MB",}}' });
   const j = config(json.repo, json.home);

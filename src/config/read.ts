@@ -1,4 +1,4 @@
-// Reads one config file as data (JSON, or YAML with core types only); never runs anything from it.
+// Reads one config file as data (JSON or YAML, with cosmiconfig's loaders); never runs anything from it.
 import { closeSync, fstatSync, openSync, readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import type { ConfigIssue } from './issues.ts';
@@ -20,22 +20,22 @@ function text(path: string): string | undefined {
   }
 }
 
-async function parseYaml(content: string): Promise<unknown> {
-  // JSON in an extension-less .codexguardrc is common: skip loading the YAML parser for it.
-  if (content.trimStart().startsWith('{')) {
-    try {
-      return JSON.parse(content);
-    } catch {
-      // Not JSON after all: let YAML say what is wrong.
-    }
-  }
-  const yaml = await import('js-yaml');
+/**
+ * Parses with cosmiconfig's own loaders (parse-json, js-yaml), loaded only when a file exists.
+ * We use its loaders, not its explorer: cosmiconfig() always searches the cwd for a "meta config"
+ * (.config/config.js, package.json) with its default, JS-running loaders, so a cloned repository
+ * could run code. Discovery is ours (discover.ts), stat() only.
+ */
+async function parse(path: string, content: string, json: boolean): Promise<unknown> {
+  // A CommonJS module: bundled, its exports sit on `default`.
+  const cosmiconfig = await import('cosmiconfig');
+  const loaders = (cosmiconfig.default ?? cosmiconfig).defaultLoadersSync;
   try {
-    return yaml.load(content, { schema: yaml.CORE_SCHEMA });
+    return json ? loaders['.json'](path, content) : loaders['.yaml'](path, content);
   } catch (error) {
-    const e = error as InstanceType<typeof yaml.YAMLException>;
-    const at = e.mark ? ` (line ${e.mark.line + 1}, column ${e.mark.column + 1})` : '';
-    throw new Error(`not valid YAML: ${e.reason ?? e.message}${at}`);
+    // The loaders' messages span lines (a code frame): keep the first line that says what is wrong.
+    const lines = (error as Error).message.split('\n').map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('YAML Error in') && !l.startsWith('JSON Error in'));
+    throw new Error(`not valid ${json ? 'JSON' : 'YAML'}: ${lines[0] ?? 'parse error'}`);
   }
 }
 
@@ -52,16 +52,9 @@ export async function readConfigFile(path: string): Promise<Read> {
   }
   if (content === undefined) return fail(`is larger than ${MAX_CONFIG_BYTES / 1024} KiB`);
   if (content.trim() === '') return { ok: true, raw: undefined };
-  if (ext !== '.json') {
-    try {
-      return { ok: true, raw: await parseYaml(content) };
-    } catch (error) {
-      return fail((error as Error).message);
-    }
-  }
   try {
-    return { ok: true, raw: JSON.parse(content) };
+    return { ok: true, raw: await parse(path, content, ext === '.json') };
   } catch (error) {
-    return fail(`not valid JSON: ${(error as Error).message}`);
+    return fail((error as Error).message);
   }
 }
