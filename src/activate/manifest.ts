@@ -1,6 +1,6 @@
 // The record of what `codexguard install` added, so that uninstall can take exactly that away.
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { CodexguardError } from '../errors.ts';
 import { SHELLS } from './shells.ts';
 
