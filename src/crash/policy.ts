@@ -5,6 +5,10 @@ import { DEFAULT_CRASH_SIGNALS } from './detect.ts';
 export interface CrashPolicy {
   /** Signals that count as a crash (`crash.signals`). */
   signals: readonly string[];
+  /** Crash bundles: their folder (`crash.dir`; null: CODEX_HOME/codexguard/crashes), how many are kept, log rows copied. */
+  dir: string | null;
+  keep: number;
+  logRows: number;
   /** `restart.mode`: never restart, ask on the terminal, or restart without asking. */
   mode: 'never' | 'ask' | 'always';
   /** `restart.resume`: an interactive session comes back as `codex resume --last`. */
@@ -22,9 +26,12 @@ export interface CrashPolicy {
   maxBackoffMs: number;
 }
 
-/** The defaults: the five crash signals, ask, resume, 3 restarts per 10 minutes. */
+/** The defaults: the five crash signals, 20 bundles of 500 log rows, ask, resume, 3 restarts per 10 minutes. */
 export const DEFAULT_CRASH_POLICY: Readonly<CrashPolicy> = Object.freeze({
   signals: DEFAULT_CRASH_SIGNALS,
+  dir: null,
+  keep: 20,
+  logRows: 500,
   mode: 'ask',
   resume: true,
   maxRestarts: 3,
@@ -42,4 +49,30 @@ export function crashPolicy(given: Partial<CrashPolicy> | undefined): CrashPolic
     if (value !== undefined) (policy as unknown as Record<string, unknown>)[key] = value;
   }
   return policy;
+}
+
+/** The config keys the crash path reads (the effective config's `crash.*` and `restart.*`). */
+export interface CrashConfig {
+  'crash.signals': readonly string[];
+  'crash.dir': string | null;
+  'crash.keep': number;
+  'crash.logRows': number;
+  'restart.mode': CrashPolicy['mode'];
+  'restart.resume': boolean;
+  'restart.maxRestarts': number;
+  'restart.window': number;
+}
+
+/** The policy values from the effective config, for `ctx.crashPolicy`. */
+export function policyFromConfig(config: CrashConfig): Partial<CrashPolicy> {
+  return {
+    signals: config['crash.signals'],
+    dir: config['crash.dir'],
+    keep: config['crash.keep'],
+    logRows: config['crash.logRows'],
+    mode: config['restart.mode'],
+    resume: config['restart.resume'],
+    maxRestarts: config['restart.maxRestarts'],
+    windowMs: config['restart.window'],
+  };
 }
