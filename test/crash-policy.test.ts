@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import type { CrashPolicy } from '../src/crash/policy.ts';
-import { cleanEnv, REPO, runSync } from './helpers/index.ts';
+import { cleanEnv, REPO, runSync, spawn, waitFor } from './helpers/index.ts';
 
 const HARNESS = join(REPO, 'test', 'fixtures', 'on-crash-harness.ts');
 
@@ -62,4 +62,19 @@ test('a failing pre-flight does not stop the restart (fail open): one line, then
   const r = crash({ args: [], crashPolicy: { mode: 'always' } }, 'throw');
   assert.deepEqual(r.outcome, { restart: true, args: ['resume', '--last'] });
   assert.match(r.stderr, /codexguard: pre-flight went wrong/);
+});
+
+test('Ctrl-C during the backoff cancels the restart', async () => {
+  const child = spawn(process.execPath, ['--import', 'tsx', HARNESS, JSON.stringify({ args: [], crashPolicy: { mode: 'always', backoffMs: 5_000 } })], { env: cleanEnv(), cwd: REPO });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += d));
+  child.stderr.on('data', (d: Buffer) => (stderr += d));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  await waitFor(() => stderr.includes('in 5s'), 10_000, 'the restart line');
+  child.kill('SIGINT');
+  assert.equal(await exited, 0, stderr);
+  const result = JSON.parse(stdout) as { outcome: unknown; waitedMs: number };
+  assert.deepEqual(result.outcome, { restart: false });
+  assert.ok(result.waitedMs < 5_000, 'did not wait the backoff out');
 });

@@ -24,6 +24,21 @@ function put(fd: number, text: string): void {
   }
 }
 
+/** Waits before a restart; false when Ctrl-C (SIGINT) or SIGTERM cancels the restart meanwhile. */
+function backoff(ms: number): Promise<boolean> {
+  if (ms <= 0) return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const end = (restart: boolean) => {
+      clearTimeout(timer);
+      for (const s of ['SIGINT', 'SIGTERM'] as const) process.removeListener(s, cancel);
+      resolve(restart);
+    };
+    const cancel = () => end(false);
+    const timer = setTimeout(() => end(true), ms);
+    for (const s of ['SIGINT', 'SIGTERM'] as const) process.once(s, cancel);
+  });
+}
+
 /** Runs a step that must not stop the crash path; its failure is one line on stderr. */
 async function guard<T>(ctx: SessionContext, step: () => Promise<T>, fallback: T): Promise<T> {
   try {
@@ -59,7 +74,7 @@ export async function onCrash(ctx: SessionContext, end: ChildEnd, signal: NodeJS
       if (answer !== 'resume') return { restart: false };
     }
     put(2, `${restartLine(plan.args, decision.delayMs)}\n`);
-    if (decision.delayMs > 0) await new Promise((r) => setTimeout(r, decision.delayMs));
+    if (!(await backoff(decision.delayMs))) return { restart: false };
     // The pre-flight usually removes the cause; it fails open like the first one.
     if (ctx.preflight) await guard(ctx, ctx.preflight, undefined);
     return { restart: true, args: plan.args };
