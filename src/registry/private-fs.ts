@@ -1,0 +1,53 @@
+// codexguard's private corner of CODEX_HOME: owner-only dirs and atomically written owner-only files.
+import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** `$CODEX_HOME/codexguard`: where the pre-flight lock and the session registry live. */
+export function guardDir(home: string): string {
+  return join(home, 'codexguard');
+}
+
+/** Creates `dir` (and missing parents) with mode 0700; an existing dir is left as it is. Throws on failure. */
+export function ensurePrivateDir(dir: string): void {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+}
+
+/**
+ * Writes `data` to `file` with mode 0600 via a temp file and a rename, so a
+ * reader sees the old content or the new one, never half of it. `durable`
+ * adds an fsync (not needed for the registry: a lost entry after a power cut
+ * belongs to a dead process anyway). Throws on failure, leaving no temp file.
+ */
+export function writePrivateAtomic(file: string, data: string, durable = false): void {
+  const tmp = `${file}.tmp`;
+  const fd = openSync(tmp, 'w', 0o600);
+  try {
+    try {
+      writeSync(fd, data);
+      if (durable) fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(tmp, file);
+  } catch (error) {
+    removeQuietly(tmp);
+    throw error;
+  }
+}
+
+/** Unlinks `file`, ignoring every error (missing, read-only, ...). Returns true if it was removed. */
+export function removeQuietly(file: string): boolean {
+  try {
+    unlinkSync(file);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The message of an error, with its errno code when there is one. */
+export function describe(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  const message = error instanceof Error ? error.message : String(error);
+  return code && !message.includes(code) ? `${code}: ${message}` : message;
+}
