@@ -1,0 +1,116 @@
+// Bundles whose OS report had not arrived within the budget: recorded as pending, finished later (in the background or at the next look).
+import { spawn } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, realpathSync, rmSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { bundleFiles, compose, readState } from './compose.ts';
+import { json, replaceFile, writeExclusive } from './files.ts';
+import { parseBundleId } from './naming.ts';
+import { collectOnce, storeReports } from './os-collect.ts';
+import type { ReportTarget } from './os-reports.ts';
+import { FILES } from './types.ts';
+
+/** pending.json: what to look for, where, and until when (epoch ms). */
+export interface Pending {
+  platform: string;
+  target: ReportTarget;
+  dirs: string[];
+  until: number;
+  path?: string;
+}
+
+/** How long after a crash its OS report is still awaited. */
+export const PENDING_WINDOW_MS = 60_000;
+
+/** Records that the OS report is still awaited. */
+export function markPending(bundle: string, pending: Pending): void {
+  writeExclusive(join(bundle, FILES.pending), json(pending));
+}
+
+/** The command that finishes a bundle in the background: the codexguard CLI beside the running `codex` shim, if there is one. */
+export function defaultFinisher(argv1 = process.argv[1]): string[] | undefined {
+  try {
+    const cli = join(dirname(realpathSync(argv1 ?? '')), 'codexguard.js');
+    return existsSync(cli) ? [process.execPath, cli, 'crashes', 'finish'] : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Starts `command <bundle>` detached, so that the shim can end while it waits for the OS report. */
+export function spawnFinisher(command: readonly string[], bundle: string): boolean {
+  try {
+    const child = spawn(command[0]!, [...command.slice(1), bundle], { detached: true, stdio: 'ignore' });
+    child.on('error', () => {});
+    child.unref();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Looks once more for a pending bundle's OS report (polling up to `waitMs`); when found, or when its window has passed,
+ * rewrites os-reports.json, manifest.json and REPORT.md and drops pending.json. Returns whether it is still pending. Never throws.
+ */
+export async function finishPending(bundle: string, waitMs = 0): Promise<boolean> {
+  try {
+    const file = join(bundle, FILES.pending);
+    if (!existsSync(file)) return false;
+    const pending = JSON.parse(readFileSync(file, 'utf8')) as Pending;
+    const lock = join(bundle, '.finishing');
+    if (!claim(lock)) return true;
+    try {
+      return await finish(bundle, file, pending, waitMs);
+    } finally {
+      rmSync(lock, { force: true });
+    }
+  } catch {
+    return existsSync(join(bundle, FILES.pending));
+  }
+}
+
+/** Takes the finishing lock (a stale one, older than two minutes, is taken over). */
+function claim(lock: string): boolean {
+  try {
+    if (existsSync(lock) && Date.now() - statSync(lock).mtimeMs > 120_000) rmSync(lock, { force: true });
+    writeExclusive(lock, String(process.pid));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** One finishing pass under the lock. */
+async function finish(bundle: string, file: string, pending: Pending, waitMs: number): Promise<boolean> {
+  const stop = Math.min(pending.until, Date.now() + waitMs);
+  let c = await collectOnce(pending.platform, pending.target, pending.dirs, pending.path);
+  while (c.status === 'pending' && Date.now() + 500 < stop) {
+    await new Promise((r) => setTimeout(r, 500));
+    c = await collectOnce(pending.platform, pending.target, pending.dirs, pending.path);
+  }
+  const expired = Date.now() >= pending.until;
+  if (c.status === 'pending' && !expired) return true;
+  if (c.status === 'pending') Object.assign(c, { status: 'none', notes: [...c.notes, `None arrived within ${PENDING_WINDOW_MS / 1000} s of the crash.`] });
+  const state = readState(bundle);
+  const { index, texts } = storeReports(bundle, c);
+  state.os = index;
+  state.osTexts = texts;
+  replaceFile(join(bundle, FILES.osReports), json(index));
+  rmSync(file, { force: true });
+  const files = [...new Set([...bundleFiles(bundle), FILES.manifest, FILES.report])];
+  const { manifest, report } = compose(state, files);
+  replaceFile(join(bundle, FILES.manifest), json(manifest));
+  replaceFile(join(bundle, FILES.report), report);
+  return false;
+}
+
+/** Finishes every pending bundle in a crash dir (one look each, no waiting); cheap when none is pending. */
+export async function finishAllPending(dir: string): Promise<void> {
+  let names: string[];
+  try {
+    names = readdirSync(dir).filter((n) => parseBundleId(n) !== undefined);
+  } catch {
+    return;
+  }
+  for (const name of names) if (existsSync(join(dir, name, FILES.pending))) await finishPending(join(dir, name));
+}

@@ -1,0 +1,152 @@
+// REPORT.md: a bug report in the shape of the seed report (summary, environment, timeline, databases, likely cause). Pure.
+import type { DbReport } from './databases.ts';
+import type { Manifest } from './manifest.ts';
+import type { OsReportsIndex } from './os-reports.ts';
+import type { Verdict } from './signatures.ts';
+import type { SystemInfo } from './system.ts';
+
+/** Everything REPORT.md is made from. `severe` are redacted session rows, newest last. */
+export interface ReportData {
+  manifest: Manifest;
+  dbs: readonly DbReport[];
+  levels: Readonly<Record<string, number>>;
+  severe: ReadonlyArray<Record<string, unknown>>;
+  system: SystemInfo | null;
+  os: OsReportsIndex;
+  verdicts: readonly Verdict[];
+}
+
+const SHELL_NAMES: Record<string, string> = { SIGTRAP: 'trace trap', SIGABRT: 'abort', SIGSEGV: 'segmentation fault', SIGBUS: 'bus error', SIGILL: 'illegal instruction' };
+
+/** "229.4 MB" (10^6). */
+export function mb(n: number): string {
+  return `${(n / 1e6).toFixed(1)} MB`;
+}
+
+/** "+12.3 MB" / "-1.0 MB". */
+function signedMb(n: number): string {
+  return `${n >= 0 ? '+' : '-'}${mb(Math.abs(n))}`;
+}
+
+/** "1h 2m 3s" / "41m 3s" / "850ms". */
+export function duration(ms: number): string {
+  if (ms < 1000) return `${Math.max(0, Math.round(ms))}ms`;
+  const s = Math.floor(ms / 1000);
+  const parts = [[Math.floor(s / 3600), 'h'], [Math.floor((s % 3600) / 60), 'm'], [s % 60, 's']] as const;
+  return parts.filter(([n], i) => n > 0 || (i === 2 && s < 60)).map(([n, u]) => `${n}${u}`).join(' ');
+}
+
+const time = (isoTime: string | null) => (isoTime ? isoTime.replace('T', ' ').replace(/\.\d+Z$/, ' UTC') : 'unknown');
+const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+const shq = (a: string) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`);
+
+function databasesTable(dbs: readonly DbReport[]): string[] {
+  if (dbs.length === 0) return ['No Codex database was found in the SQLite home.'];
+  const rows = dbs.map((d) => {
+    const launch = d.launch ? mb(d.launch.size) : 'n/a';
+    const rows = d.rows === null ? '' : `${d.rows.toLocaleString('en-US')}${d.sessionRows === null ? '' : ` (${d.sessionRows.toLocaleString('en-US')} this session)`}`;
+    const state = d.exists ? mb(d.size) : 'missing';
+    return `| ${d.name} | ${launch} | ${state} | ${d.growth ? signedMb(d.growth.size) : 'n/a'} | ${d.launch ? mb(d.launch.walSize) : 'n/a'} | ${mb(d.walSize)} | ${rows}${d.error ? ` (${cell(d.error)})` : ''} |`;
+  });
+  return ['| File | Size at launch | Size at crash | Growth | WAL at launch | WAL at crash | Rows |', '|---|---|---|---|---|---|---|', ...rows];
+}
+
+function likelyCause(verdicts: readonly Verdict[]): string[] {
+  const out: string[] = [];
+  verdicts.forEach((v, i) => {
+    if (i === 1) out.push('Other candidates:', '');
+    out.push(`${i === 0 ? '###' : '####'} ${v.title}${v.id === 'unknown' ? '' : ` (${v.confidence} confidence)`}`, '');
+    for (const r of v.reasons) out.push(`- ${r}`);
+    if (v.missing.length) out.push(`- Missing evidence: ${v.missing.join('; ')}`);
+    out.push('', `Advice: ${v.advice}${v.link ? ` (${v.link})` : ''}`, '');
+  });
+  return out;
+}
+
+/** The Markdown bug report. */
+export function renderReport(d: ReportData): string {
+  const m = d.manifest;
+  const top = d.verdicts[0];
+  const shellName = SHELL_NAMES[m.signal] ? ` (${SHELL_NAMES[m.signal]})` : '';
+  const after = m.times.uptimeMs === null ? '' : ` after ${duration(m.times.uptimeMs)}`;
+  const version = m.codex.version ?? 'unknown';
+  const logs = d.dbs.filter((x) => x.kind === 'log');
+  const written = Object.values(d.levels).reduce((a, b) => a + b, 0);
+  const severeCount = Object.entries(d.levels).filter(([l]) => /^(ERROR|WARN|WARNING|FATAL|CRITICAL|PANIC)$/.test(l)).reduce((a, [, n]) => a + n, 0);
+  const cause = !top || top.id === 'unknown' ? 'no known crash signature matches the evidence' : `${top.title} (${top.confidence} confidence)`;
+  const growth = logs.filter((x) => x.growth).map((x) => `${x.name} went from ${mb(x.launch!.size + x.launch!.walSize)} to ${mb(x.size + x.walSize)} (with WAL)`);
+  const lines = [
+    `# codex crashed with ${m.signal}${shellName}${after}`,
+    '',
+    '| Field | Value |',
+    '|---|---|',
+    `| Bug title | codex CLI crashes with ${m.signal}${shellName} |`,
+    '| Product | OpenAI Codex CLI (@openai/codex) |',
+    `| Version | ${version} |`,
+    `| OS | ${m.platform.platform} ${m.platform.osRelease} (${m.platform.arch}) |`,
+    `| Signal | ${m.signal}${m.signalNumber === null ? '' : ` (signal ${m.signalNumber})`}${m.exitCode === null ? '' : `, exit status ${m.exitCode}`} |`,
+    `| Date | ${time(m.times.endedAt)} |`,
+    `| Bundle | ${m.id} |`,
+    '',
+    '## Summary',
+    '',
+    `The codex CLI${m.codex.path ? ` (\`${m.codex.path}\`)` : ''}, version ${version}, died of ${m.signal}${shellName}${after}${m.pid === null ? '' : `, PID ${m.pid}`}. Likely cause: ${cause}.`,
+    `${growth.length ? `During the session ${growth.join('; ')}. ` : ''}${written} log rows were written during the session (${severeCount} WARN or above).`,
+    '',
+    '## Environment',
+    '',
+    `- OS: ${m.platform.platform} ${m.platform.osRelease} (${cell(m.platform.osVersion)}), ${m.platform.arch}`,
+    `- Node.js: ${m.platform.node}; codexguard ${m.codexguard}`,
+    `- codex: ${m.codex.path ?? 'unknown path'}, version ${version} (${m.codex.versionSource})`,
+    `- Terminal: TERM=${m.term.TERM ?? 'unset'}, TERM_PROGRAM=${m.term.TERM_PROGRAM ?? 'unset'}`,
+    ...(d.system
+      ? [
+          `- CPU: ${d.system.cpus.model ?? 'unknown'} (${d.system.cpus.count} CPUs); load ${d.system.load.map((l) => l.toFixed(2)).join(' ')}`,
+          `- Memory: ${mb(d.system.memory.freeBytes)} free of ${mb(d.system.memory.totalBytes)}`,
+          `- Free disk on CODEX_HOME: ${d.system.disk ? `${mb(d.system.disk.freeBytes)} of ${mb(d.system.disk.totalBytes)}` : 'unknown'}`,
+        ]
+      : []),
+    `- Command: \`codex ${m.argv.map(shq).join(' ')}\` in \`${m.cwd}\``,
+    '',
+    '## Timeline',
+    '',
+    '| Time | Event |',
+    '|---|---|',
+    ...(m.times.shimStartedAt ? [`| ${time(m.times.shimStartedAt)} | codexguard shim started${m.restarts ? ` (restart ${m.restarts})` : ''} |`] : []),
+    ...(m.times.childStartedAt ? [`| ${time(m.times.childStartedAt)} | codex started${m.pid === null ? '' : ` (PID ${m.pid})`} |`] : []),
+    `| ${time(m.times.endedAt)} | codex died of ${m.signal} |`,
+    `| ${time(m.times.capturedAt)} | crash bundle written |`,
+    '',
+    '## Databases',
+    '',
+    ...databasesTable(d.dbs),
+    '',
+    '## Logs',
+    '',
+    written ? `Rows written during the session, by level: ${Object.entries(d.levels).map(([l, n]) => `${l} ${n}`).join(', ')}.` : 'No log rows were written during the session.',
+    ...(d.severe.length ? ['', 'Last WARN-or-above rows (redacted):', '', '```', ...d.severe.slice(-10).map((r) => `${r.time} ${r.level} ${r.target}: ${String(r.feedback_log_body ?? r.message ?? '').slice(0, 300)}`), '```'] : []),
+    '',
+    '## OS crash report',
+    '',
+    osSection(d.os),
+    '',
+    '## Likely cause',
+    '',
+    ...likelyCause(d.verdicts),
+    '---',
+    `Generated by codexguard ${m.codexguard} from crash bundle ${m.id}. Secrets were redacted (API keys, tokens, secret-named values; only allow-listed environment variables). Review before posting.`,
+    '',
+  ];
+  return lines.join('\n');
+}
+
+function osSection(os: OsReportsIndex): string {
+  const notes = os.notes.length ? ` ${os.notes.join(' ')}` : '';
+  if (os.status === 'found') {
+    const list = os.reports.map((r) => `\`${r.copiedAs}\` (from ${r.file}${r.pidMatch ? ', same PID' : ''})`).join(', ');
+    return `Found: ${list}.${os.coreDumps.length ? ` Core dump (linked, not copied): ${os.coreDumps.join(', ')}.` : ''}${notes}`;
+  }
+  if (os.status === 'pending') return `None yet: the OS may still be writing it; \`codexguard crashes\` picks it up later.${notes}`;
+  if (os.status === 'unavailable') return `Not available on this system.${notes}`;
+  return `None found for this process${os.searched.length ? ` (searched ${os.searched.join(', ')})` : ''}.${notes}`;
+}

@@ -1,0 +1,143 @@
+// Known crash signatures as data: each scores the evidence and says why. The likely cause is never assumed. Pure.
+import type { DbReport } from './databases.ts';
+
+/** What a bundle knows, for matching. Texts are already redacted. */
+export interface Evidence {
+  signal: string;
+  platform: string;
+  arch: string;
+  codexVersion: string | null;
+  /** OS crash reports (macOS .ips/.crash/.diag, `coredumpctl info`). */
+  osReports: string[];
+  /** OS reports may still arrive (ReportCrash writes late). */
+  osReportsPending: boolean;
+  /** Session log rows as text (level, target, body). */
+  logLines: string[];
+  dbs: DbReport[];
+  freeDiskBytes: number | null;
+}
+
+/** A signature's score (0..1) for the evidence, with the reasons and the evidence it lacked. */
+export interface Match {
+  score: number;
+  reasons: string[];
+  missing: string[];
+}
+
+/** One known crash. `match` returns undefined when the evidence rules it out. */
+export interface Signature {
+  id: string;
+  title: string;
+  match(e: Evidence): Match | undefined;
+  advice: string;
+  link?: string;
+}
+
+/** `[major, minor, patch]` of a version, or undefined. */
+export function versionParts(v: string | null): [number, number, number] | undefined {
+  const m = v ? /^(\d+)\.(\d+)\.(\d+)/.exec(v) : null;
+  return m ? [Number(m[1]), Number(m[2]), Number(m[3])] : undefined;
+}
+
+/** True when `v` is within [lo, hi] (inclusive, release numbers only). */
+export function inRange(v: string | null, lo: string, hi: string): boolean | undefined {
+  const [p, a, b] = [versionParts(v), versionParts(lo)!, versionParts(hi)!];
+  if (!p) return undefined;
+  const cmp = (x: number[], y: number[]) => x[0]! - y[0]! || x[1]! - y[1]! || x[2]! - y[2]!;
+  return cmp(p, a) >= 0 && cmp(p, b) <= 0;
+}
+
+const MB = 1e6;
+const any = (texts: readonly string[], re: RegExp) => texts.some((t) => re.test(t));
+const biggestLog = (e: Evidence) => Math.max(0, ...e.dbs.filter((d) => d.kind === 'log').map((d) => Math.max(d.size + d.walSize, (d.launch?.size ?? 0) + (d.launch?.walSize ?? 0))));
+const osMissing = (e: Evidence) => (e.osReports.length ? [] : [e.osReportsPending ? 'the OS crash report (still pending)' : 'an OS crash report (none found)']);
+
+/** The known signatures, most specific first. Add one by appending an entry. */
+export const SIGNATURES: readonly Signature[] = [
+  {
+    id: 'v8-isolate-intel-macos',
+    title: 'V8 Isolate::New SIGTRAP on Intel macOS (codex 0.141.0–0.142.x)',
+    link: 'https://github.com/openai/codex/issues/29047',
+    advice: 'A known Codex bug, not caused by its databases: upgrade codex (`npm i -g @openai/codex@latest`); if the newest still crashes, pin 0.140.0 (reported working) and follow the issue.',
+    match(e) {
+      if (e.signal !== 'SIGTRAP') return undefined;
+      const m: Match = { score: 0, reasons: [], missing: osMissing(e) };
+      const frames = any(e.osReports, /Isolate::New|v8::base::OS::SetPermissions|CodeRange::InitReservation/);
+      const macIntel = e.platform === 'darwin' && e.arch === 'x64';
+      if (!frames && !macIntel) return undefined;
+      if (macIntel) m.reasons.push('Intel macOS (darwin x64)'), (m.score += 0.25);
+      const affected = inRange(e.codexVersion, '0.141.0', '0.142.4');
+      if (affected === undefined) m.missing.push('the codex version');
+      else if (affected) m.reasons.push(`codex ${e.codexVersion} is in the affected range 0.141.0–0.142.4`), (m.score += 0.35);
+      else m.reasons.push(`codex ${e.codexVersion} is outside the reported range 0.141.0–0.142.4`);
+      if (frames) m.reasons.push('the OS report has the V8 isolate start-up frames (Isolate::New / OS::SetPermissions)'), (m.score += 0.4);
+      return m;
+    },
+  },
+  {
+    id: 'sqlite-busy-panic',
+    title: 'SQLite busy/locked error turned into a panic (abort) under a large log DB',
+    advice: 'A hypothesis from a user report, not confirmed upstream. Keep the log DB small (codexguard rotates it over logs.maxSize at launch; `codexguard rotate` does it now) and include this bundle if you report it.',
+    match(e) {
+      const texts = [...e.osReports, ...e.logLines];
+      const m: Match = { score: 0, reasons: [], missing: osMissing(e) };
+      if (any(texts, /config persistence task panicked/i)) m.reasons.push('"config persistence task panicked" in the evidence'), (m.score += 0.4);
+      if (any(texts, /database is locked|SQLITE_BUSY|database table is locked/i)) m.reasons.push('"database is locked" / SQLITE_BUSY in the evidence'), (m.score += 0.3);
+      if (any(e.osReports, /sqlite3_wal_checkpoint|sqlite3_step/)) m.reasons.push('SQLite frames in the OS report'), (m.score += 0.1);
+      if (m.score === 0) return undefined;
+      const log = biggestLog(e);
+      if (log >= 200 * MB) m.reasons.push(`the log DB was ${(log / MB).toFixed(0)} MB (with WAL)`), (m.score += 0.2);
+      const walGrowth = Math.max(0, ...e.dbs.map((d) => d.growth?.walSize ?? 0));
+      if (walGrowth >= 32 * MB) m.reasons.push(`a WAL grew by ${(walGrowth / MB).toFixed(0)} MB during the session`), (m.score += 0.1);
+      if (e.logLines.length === 0) m.missing.push('log rows from the session');
+      return m;
+    },
+  },
+  {
+    id: 'disk-full',
+    title: 'Disk full where Codex writes',
+    advice: 'Free some disk space on the volume holding CODEX_HOME (old log archives: `codexguard rotate` prunes them).',
+    match(e) {
+      const full = any([...e.logLines, ...e.osReports], /No space left on device|SQLITE_FULL|ENOSPC|database or disk is full/i);
+      const low = e.freeDiskBytes !== null && e.freeDiskBytes < 200 * MB;
+      if (!full && !low) return undefined;
+      const m: Match = { score: 0, reasons: [], missing: [] };
+      if (low) m.reasons.push(`only ${((e.freeDiskBytes ?? 0) / MB).toFixed(0)} MB free on CODEX_HOME's disk`), (m.score += 0.4);
+      if (full) m.reasons.push('"disk is full" errors in the evidence'), (m.score += 0.4);
+      return m;
+    },
+  },
+];
+
+/** A matched signature as shown: its confidence word, reasons and advice. */
+export interface Verdict {
+  id: string;
+  title: string;
+  confidence: 'high' | 'medium' | 'low' | 'none';
+  score: number;
+  reasons: string[];
+  missing: string[];
+  advice: string;
+  link?: string;
+}
+
+/** The confidence word for a score. */
+export function confidence(score: number): Verdict['confidence'] {
+  return score >= 0.75 ? 'high' : score >= 0.45 ? 'medium' : score > 0 ? 'low' : 'none';
+}
+
+/** Every signature that matches, best first; when none does, one "unknown" verdict naming the missing evidence. */
+export function matchSignatures(e: Evidence, signatures: readonly Signature[] = SIGNATURES): Verdict[] {
+  const out: Verdict[] = [];
+  for (const s of signatures) {
+    const m = s.match(e);
+    if (!m || m.score <= 0) continue;
+    const score = Math.min(1, Math.round(m.score * 100) / 100);
+    out.push({ id: s.id, title: s.title, confidence: confidence(score), score, reasons: m.reasons, missing: m.missing, advice: s.advice, ...(s.link ? { link: s.link } : {}) });
+  }
+  if (out.length > 0) return out.sort((a, b) => b.score - a.score);
+  const missing = [...osMissing(e)];
+  if (!e.codexVersion) missing.push('the codex version');
+  if (e.logLines.length === 0) missing.push('log rows from the session');
+  return [{ id: 'unknown', title: 'Unknown: no known signature matches', confidence: 'none', score: 0, reasons: [`${e.signal} on ${e.platform} ${e.arch}, codex ${e.codexVersion ?? 'version unknown'}`], missing, advice: 'Report it with this bundle (`codexguard crashes pack <id>`), after checking it for anything private.' }];
+}
