@@ -41,6 +41,21 @@ export function buildProgram(): Command {
     .option('--json', 'print stable JSON instead of a table')
     .action(lazy(() => import('./commands/config.ts')));
 
+  const crashes = () => import('./commands/crashes.ts');
+  const crashCmd = program
+    .command('crashes')
+    .description('list the crash bundles, newest first (id, when, signal, codex version, likely cause)')
+    .option('--json', 'print JSON')
+    .action(lazy(crashes));
+  crashCmd.command('show').description('show one crash bundle').argument('<id>', 'bundle id, a unique prefix, or "latest"').option('--json', 'print the manifest')
+    .action(lazy(async () => ({ run: (await crashes()).show })));
+  crashCmd.command('report').description("print a crash bundle's REPORT.md, ready to paste into an issue").argument('<id>', 'bundle id, a unique prefix, or "latest"')
+    .action(lazy(async () => ({ run: (await crashes()).report })));
+  crashCmd.command('pack').description('write a crash bundle as a .tar.gz (mode 0600)').argument('<id>', 'bundle id, a unique prefix, or "latest"').option('-o, --output <file>', 'archive to write (default ./<id>.tar.gz)')
+    .action(lazy(async () => ({ run: (await crashes()).pack })));
+  crashCmd.command('finish', { hidden: true }).argument('<bundle>', 'bundle directory')
+    .action(lazy(async () => ({ run: (await crashes()).finish })));
+
   return program;
 }
 
