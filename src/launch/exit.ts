@@ -13,7 +13,9 @@ export function mirrorExit(end: Pick<ChildEnd, 'code' | 'signal'>): never {
   const status = statusOf(end);
   // Node turns SIGUSR1 into "start the inspector", so that one ends as a status.
   if (end.signal && end.signal !== 'SIGUSR1') {
-    process.removeAllListeners(end.signal);
+    // Every name of that signal number: signal-exit listens for SIGIOT, which is SIGABRT on Linux.
+    const number = constants.signals[end.signal];
+    for (const [name, n] of Object.entries(constants.signals)) if (n === number) process.removeAllListeners(name as NodeJS.Signals);
     try {
       process.kill(process.pid, end.signal);
     } catch {

@@ -1,4 +1,5 @@
 // What one guarded launch knows about itself, handed to the pre-flight and the crash path.
+import type { DbSnapshot } from '../bundle/types.ts';
 import type { CrashedRun } from '../crash/decide.ts';
 import type { CrashPolicy } from '../crash/policy.ts';
 import type { RealCodex } from '../resolve/real-codex.ts';
@@ -23,6 +24,8 @@ export interface SessionContext {
   savedTty?: string;
   /** The runs of this session that crashed, oldest first: the crash path appends, the restart guard reads. */
   crashes?: CrashedRun[];
+  /** Codex's DB sizes after the pre-flight (for the crash bundle's growth column; set with the pre-flight). */
+  dbSnapshot?: DbSnapshot;
   /** Runs the pre-flight again before a restart (set with the pre-flight). */
   preflight?: () => Promise<void>;
 }

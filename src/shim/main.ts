@@ -7,7 +7,14 @@ import { mirrorExit } from '../launch/exit.ts';
 import { runChild, type ChildEnd } from '../launch/run.ts';
 import { childChain, resolveRealCodex, shimChain, type RealCodex } from '../resolve/real-codex.ts';
 import { saveTerminal } from '../terminal/save.ts';
+import { defaults } from '../config/keys.ts';
+import { formatIssue } from '../config/issues.ts';
+import { loadConfig } from '../config/load.ts';
+import { codexHomeDir } from '../inventory/sqlite-home.ts';
+import { preflight } from '../preflight/check.ts';
+import { registerSession, type Session } from '../registry/session.ts';
 import type { SessionContext } from './context.ts';
+import { settingsFrom, type LaunchSettings } from './settings.ts';
 
 const env = process.env;
 const debug = flag(env[DEBUG]);
@@ -40,20 +47,21 @@ function selfPath(): string {
   }
 }
 
-function resolveOrExit(self: string): RealCodex {
+function resolveOrExit(self: string, codexPath: string | null): RealCodex {
   try {
-    return resolveRealCodex({ self, env });
+    return resolveRealCodex({ self, env, configured: codexPath ? { path: codexPath, source: 'codexPath (user config)' } : undefined });
   } catch (error) {
     say(formatError(error, debug));
     return process.exit(error instanceof CodexguardError ? error.exitCode : EXIT.notFound);
   }
 }
 
-async function start(ctx: SessionContext): Promise<ChildEnd> {
+async function start(ctx: SessionContext, session?: Session): Promise<ChildEnd> {
   try {
     return await runChild(ctx.real.file, ctx.args, ctx.env, (pid) => {
       ctx.childPid = pid;
       ctx.childStartedAt = Date.now();
+      session?.setChild(pid, ctx.childStartedAt);
     });
   } catch (error) {
     say(formatError(error, debug));
@@ -61,12 +69,25 @@ async function start(ctx: SessionContext): Promise<ChildEnd> {
   }
 }
 
-/** The guarded launch: pre-flight, then codex, then the crash path for as long as it restarts. */
-async function guarded(ctx: SessionContext): Promise<ChildEnd> {
+/** The effective config (one line per problem in a config file; defaults for what is broken). */
+async function settings(quiet: boolean): Promise<LaunchSettings> {
+  const loaded = await failOpen(() => loadConfig({ cwd: process.cwd(), env }), undefined);
+  if (!quiet) for (const issue of loaded?.issues ?? []) say(formatIssue(issue, env.HOME));
+  return settingsFrom(loaded?.config ?? defaults());
+}
+
+/** The guarded launch: register, pre-flight, then codex, then the crash path for as long as it restarts. */
+async function guarded(ctx: SessionContext, s: LaunchSettings, session: Session | undefined): Promise<ChildEnd> {
+  ctx.crashPolicy = s.crashPolicy;
+  ctx.preflight = async () => {
+    const report = await preflight({ env, limits: s.limits, lockTimeoutMs: s.lockTimeoutMs, say, progress: true });
+    ctx.dbSnapshot = { at: Date.now(), dbs: report.inventory.dbs.map(({ name, size, walSize, exists }) => ({ name, size, walSize, exists })) };
+  };
+  await failOpen(ctx.preflight, undefined);
   // Before codex takes the terminal: what to put back if it dies in raw mode.
   ctx.savedTty = saveTerminal();
   for (;;) {
-    const end = await start(ctx);
+    const end = await start(ctx, session);
     const signal = crashSignal(end, ctx.crashPolicy?.signals);
     if (signal === undefined) return end;
     const outcome = await failOpen(async () => (await import('../crash/on-crash.ts')).onCrash(ctx, end, signal), { restart: false } as const);
@@ -78,11 +99,20 @@ async function guarded(ctx: SessionContext): Promise<ChildEnd> {
 async function main(): Promise<void> {
   const shimStartedAt = Date.now();
   const self = selfPath();
-  const real = resolveOrExit(self);
-  const ctx: SessionContext = { real, args: process.argv.slice(2), env: { ...real.env, [SHIM_CHAIN]: childChain(env, self) }, cwd: process.cwd(), shimStartedAt, debug };
   // Nested in a Codex session or in another shim, or switched off: straight through, no checks, no lock.
   const passThrough = flag(env[DISABLE]) || shimChain(env).length > 0 || Boolean(env[CODEX_THREAD_ID]);
-  mirrorExit(passThrough ? await start(ctx) : await guarded(ctx));
+  const s = await settings(passThrough);
+  const real = resolveOrExit(self, s.codexPath);
+  const ctx: SessionContext = { real, args: process.argv.slice(2), env: { ...real.env, [SHIM_CHAIN]: childChain(env, self) }, cwd: process.cwd(), shimStartedAt, debug };
+  if (passThrough) mirrorExit(await start(ctx));
+  // Registered before the pre-flight, so that a shim rotating meanwhile counts this one as live.
+  const registered = registerSession(codexHomeDir(env), { argv0: self, startedAt: shimStartedAt });
+  if (!registered.ok && debug) say(`codexguard: ${registered.message} [E_REGISTRY]`);
+  const session = registered.ok ? registered.session : undefined;
+  const end = await guarded(ctx, s, session);
+  // mirrorExit may re-raise a signal with every listener removed: no exit hook runs after it.
+  session?.close();
+  mirrorExit(end);
 }
 
 await main();
