@@ -27,9 +27,11 @@ function text(path: string): string | undefined {
  * could run code. Discovery is ours (discover.ts), stat() only.
  */
 async function parse(path: string, content: string, json: boolean): Promise<unknown> {
-  // A CommonJS module: bundled, its exports sit on `default`.
-  const cosmiconfig = await import('cosmiconfig');
-  const loaders = (cosmiconfig.default ?? cosmiconfig).defaultLoadersSync;
+  // A CommonJS module: depending on how it was bundled, its exports sit on the namespace or one or two `default`s down.
+  type Loaders = typeof import('cosmiconfig').defaultLoadersSync;
+  let mod: { defaultLoadersSync?: Loaders; default?: unknown } = await import('cosmiconfig');
+  while (!mod.defaultLoadersSync && mod.default) mod = mod.default as typeof mod;
+  const loaders = mod.defaultLoadersSync!;
   try {
     return json ? loaders['.json'](path, content) : loaders['.yaml'](path, content);
   } catch (error) {

@@ -1,0 +1,136 @@
+// The pre-flight as users meet it: through the `codex` shim, with real SQLite files, real configs and real processes.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test, type TestContext } from 'node:test';
+import { codexHomeWithLogs, leaveInWal, logCount, makeCodexDb } from './helpers/codex-home.ts';
+import { cleanEnv, fakeCodex, linkShim, NODE_BIN_DIR, readRecord, runSync, tmp } from './helpers/index.ts';
+
+/** A user HOME with a ~/.codexguardrc, a CODEX_HOME with an over-limit log DB, the shim and a fake codex on PATH. */
+function world(t: TestContext, rc: object = { logs: { maxSize: '1MB', keepRows: 300 } }) {
+  const root = tmp(t);
+  const home = join(root, 'user');
+  mkdirSync(home);
+  writeFileSync(join(home, '.codexguardrc'), JSON.stringify(rc));
+  const codexHome = codexHomeWithLogs(t, { rows: 3000, bodyBytes: 1500 });
+  const shimDir = join(root, 'shim');
+  const shim = linkShim(shimDir);
+  fakeCodex(join(root, 'real'));
+  const record = join(root, 'record.json');
+  const env = (extra: Record<string, string | undefined> = {}) =>
+    cleanEnv({ HOME: home, PATH: [shimDir, join(root, 'real'), NODE_BIN_DIR].join(':'), CODEX_HOME: codexHome, FAKE_CODEX_RECORD: record, ...extra });
+  const log = join(codexHome, 'logs_2.sqlite');
+  return { root, home, codexHome, shim, record, env, log, cwd: home };
+}
+
+const archivesOf = (dir: string) => readdirSync(dir).filter((n) => n.startsWith('logs_2.sqlite.') && !n.endsWith('-wal') && !n.endsWith('-shm'));
+
+test('a healthy home: codex starts, nothing is printed, nothing is left behind', (t) => {
+  const w = world(t, { logs: { maxSize: '1GB' } });
+  const before = statSync(w.log).mtimeMs;
+  const r = runSync(w.shim, ['hi'], { env: w.env(), cwd: w.cwd });
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stderr, '');
+  assert.deepEqual(readRecord(w.record).argv, ['hi']);
+  assert.equal(statSync(w.log).mtimeMs, before, 'the log DB was not touched');
+  assert.deepEqual(readdirSync(join(w.codexHome, 'codexguard', 'sessions')), [], 'the session entry is gone after exit');
+  assert.ok(!existsSync(join(w.codexHome, 'codexguard', 'preflight.lock')), 'no lock was needed');
+});
+
+test('an over-limit log DB is rotated before codex starts, keeping the newest rows', (t) => {
+  const w = world(t);
+  const { maxId } = logCount(w.log);
+  const r = runSync(w.shim, [], { env: w.env(), cwd: w.cwd });
+  assert.equal(r.status, 0, r.stderr);
+  assert.ok(existsSync(w.record), 'codex started');
+  assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+  assert.match(r.stderr, /logs_2\.sqlite/);
+  const after = logCount(w.log);
+  assert.equal(after.rows, 300);
+  assert.equal(after.maxId, maxId, 'the newest row is kept');
+  assert.ok(statSync(w.log).size < 1_000_000);
+  assert.equal(archivesOf(w.codexHome).length, 1);
+});
+
+test('CODEXGUARD_DISABLE=1 and a nested codex (CODEX_THREAD_ID) start codex with no checks at all', (t) => {
+  const w = world(t);
+  const { rows } = logCount(w.log);
+  for (const extra of [{ CODEXGUARD_DISABLE: '1' }, { CODEX_THREAD_ID: 't-1' }]) {
+    const r = runSync(w.shim, ['x'], { env: w.env(extra), cwd: w.cwd });
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stderr, '');
+    assert.equal(logCount(w.log).rows, rows, 'not rotated');
+    assert.ok(!existsSync(join(w.codexHome, 'codexguard')), 'no registry, no lock');
+  }
+});
+
+test("a big -wal beside a state DB is checkpointed, never moved without its main file", (t) => {
+  const w = world(t, { wal: { maxSize: '100KB' } });
+  const state = join(w.codexHome, 'state_5.sqlite');
+  makeCodexDb(state, 'state_5.sqlite');
+  leaveInWal(state, 2000, true);
+  const wal = `${state}-wal`;
+  assert.ok(statSync(wal).size > 100_000);
+  const r = runSync(w.shim, [], { env: w.env(), cwd: w.cwd });
+  assert.equal(r.status, 0, r.stderr);
+  assert.ok(!existsSync(wal) || statSync(wal).size === 0, 'the -wal was checkpointed and truncated');
+  assert.ok(existsSync(state));
+});
+
+test('five shims started at once on an over-limit DB: exactly one rotates, all five start codex', async (t) => {
+  const w = world(t);
+  const runs = Array.from({ length: 5 }, (_, i) =>
+    new Promise<{ code: number | null; stderr: string }>((resolve) => {
+      const child = spawn(w.shim, [], { env: w.env({ FAKE_CODEX_RECORD: join(w.root, `record-${i}.json`) }), cwd: w.cwd });
+      let stderr = '';
+      child.stderr.on('data', (d) => (stderr += d));
+      child.on('exit', (code) => resolve({ code, stderr }));
+    }),
+  );
+  const ends = await Promise.all(runs);
+  assert.deepEqual(ends.map((e) => e.code), [0, 0, 0, 0, 0], ends.map((e) => e.stderr).join('\n'));
+  for (let i = 0; i < 5; i++) assert.ok(existsSync(join(w.root, `record-${i}.json`)), `shim ${i} started codex`);
+  const rotated = ends.filter((e) => /logs_2\.sqlite/.test(e.stderr));
+  assert.equal(rotated.length, 1, ends.map((e) => e.stderr).join('\n'));
+  assert.ok(archivesOf(w.codexHome).length <= 1);
+  assert.equal(logCount(w.log).rows, 300);
+});
+
+test('a malicious project .codexguardrc can neither run code nor point codex elsewhere', (t) => {
+  const w = world(t, { logs: { maxSize: '1GB' } });
+  const repo = join(w.root, 'cloned-repo');
+  const marker = join(w.root, 'PWNED');
+  mkdirSync(join(repo, '.config'), { recursive: true });
+  const evil = join(repo, 'evil.sh');
+  writeFileSync(evil, `#!/bin/sh\ntouch ${marker}\n`, { mode: 0o755 });
+  const js = `require('fs').writeFileSync(${JSON.stringify(marker)}, 'x'); module.exports = {};`;
+  for (const f of ['.codexguardrc.js', '.codexguardrc.cjs', 'codexguard.config.js', '.config/config.js', '.config/codexguardrc.js']) writeFileSync(join(repo, f), js);
+  writeFileSync(join(repo, 'package.json'), JSON.stringify({ codexguard: { codexPath: evil }, cosmiconfig: { searchPlaces: ['evil.js'] } }));
+  writeFileSync(join(repo, '.codexguardrc'), JSON.stringify({ codexPath: evil, crash: { dir: join(repo, 'crashes') }, logs: { maxSize: '10GB', keepRows: 100 } }));
+  const r = runSync(w.shim, ['in-repo'], { env: w.env(), cwd: repo });
+  assert.equal(r.status, 0, r.stderr);
+  assert.ok(!existsSync(marker), 'nothing from the repository ran');
+  assert.deepEqual(readRecord(w.record).argv, ['in-repo'], 'the real codex ran');
+  assert.match(r.stderr, /codexPath.*\[W_CONFIG\]/);
+  assert.doesNotMatch(r.stderr, /E_UNEXPECTED/);
+});
+
+test('a config typo is one line, and codex still starts with the defaults for that key', (t) => {
+  const w = world(t, { logs: { maxSize: 'lots' } });
+  const r = runSync(w.shim, [], { env: w.env({ FAKE_CODEX_EXIT: '9' }), cwd: w.cwd });
+  assert.equal(r.status, 9);
+  assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+  assert.match(r.stderr, /^codexguard: ~\/\.codexguardrc: logs\.maxSize: .*\[E_CONFIG\]$/m);
+});
+
+test('fail open: a garbage log DB over the limit and an unusable codexguard folder still start codex, with one line each', (t) => {
+  const w = world(t);
+  writeFileSync(w.log, Buffer.alloc(2_000_000, 7));
+  writeFileSync(join(w.codexHome, 'codexguard'), 'not a folder');
+  const r = runSync(w.shim, ['still'], { env: w.env({ FAKE_CODEX_EXIT: '4' }), cwd: w.cwd });
+  assert.equal(r.status, 4, r.stderr);
+  assert.deepEqual(readRecord(w.record).argv, ['still']);
+  for (const line of r.stderr.trim().split('\n')) assert.match(line, /^codexguard: .*\[[EW]_[A-Z_]+\]$/);
+  assert.doesNotMatch(r.stderr, /E_UNEXPECTED|at .*\.js:\d+/);
+});
