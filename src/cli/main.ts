@@ -41,6 +41,31 @@ export function buildProgram(): Command {
     .option('--json', 'print stable JSON instead of a table')
     .action(lazy(() => import('./commands/config.ts')));
 
+  program
+    .command('status')
+    .description("Codex's databases against the limits, WAL sizes, live sessions, archives and config sources")
+    .option('--json', 'print a stable JSON shape (version 1)')
+    .action(lazy(() => import('./commands/status.ts')));
+
+  program
+    .command('rotate')
+    .description("rotate Codex's log DBs and checkpoint WALs that are over the limits")
+    .option('--dry-run', 'only say what would be done')
+    .option('--force', 'rotate every log DB even when under the limit')
+    .action(lazy(() => import('./commands/rotate.ts')));
+
+  program
+    .command('archives')
+    .description('list the archives left by rotations, newest first')
+    .option('--json', 'print JSON')
+    .action(lazy(() => import('./commands/archives.ts')));
+
+  program
+    .command('restore')
+    .description('put an archive back in place of its DB (while no codex has it open)')
+    .argument('<archive>', 'archive name, path or stamp (see `codexguard archives`)')
+    .action(lazy(() => import('./commands/restore.ts')));
+
   const crashes = () => import('./commands/crashes.ts');
   const crashCmd = program
     .command('crashes')

@@ -1,0 +1,75 @@
+// `codexguard status [--json]`: Codex's databases against the limits, live sessions, archives and config sources.
+import { formatSize } from '../../config/format.ts';
+import { tildify } from '../../config/issues.ts';
+import { decide } from '../../inventory/decide.ts';
+import { scanInventory } from '../../inventory/scan.ts';
+import { liveSessions } from '../../registry/live.ts';
+import { listArchives } from '../../rotate/archives.ts';
+import { VERSION } from '../../version.ts';
+import { commandContext } from '../context.ts';
+
+/** The stable shape of `status --json` (version 1). */
+export interface StatusJson {
+  version: 1;
+  codexguard: string;
+  codexHome: string;
+  sqliteHome: { dir: string; source: string };
+  limits: { logMaxBytes: number; walMaxBytes: number; keepRows: number; keepDays: number; archives: number };
+  dbs: Array<{ name: string; kind: 'log' | 'state'; exists: boolean; size: number; walSize: number; shmSize: number; due: string | null }>;
+  due: Array<{ action: string; db: string; reason: string }>;
+  sessions: Array<{ pid: number; codexPid: number | null; startedAt: number }> | null;
+  archives: Array<{ db: string; name: string; date: string; bytes: number; compressed: boolean }>;
+  config: { files: Array<{ level: string; path: string }>; sources: Record<string, string> };
+}
+
+/** Gathers the status (reads sizes and the registry; opens no database). */
+export async function gatherStatus(): Promise<StatusJson> {
+  const { loaded, settings, home } = await commandContext(true);
+  const inventory = scanInventory(home.dir);
+  const actions = decide(inventory, settings.limits);
+  const dueFor = (name: string) => actions.find((a) => (typeof a.db === 'string' ? a.db : a.db.name) === name);
+  const live = liveSessions(home.codexHome);
+  return {
+    version: 1,
+    codexguard: VERSION,
+    codexHome: home.codexHome,
+    sqliteHome: { dir: home.dir, source: home.source },
+    limits: settings.limits,
+    dbs: inventory.dbs.map((db) => ({ name: db.name, kind: db.kind, exists: db.exists, size: db.size, walSize: db.walSize, shmSize: db.shmSize, due: dueFor(db.name)?.kind ?? null })),
+    due: actions.map((a) => ({ action: a.kind, db: typeof a.db === 'string' ? a.db : a.db.name, reason: a.reason })),
+    sessions: live.ok ? live.sessions.map((s) => ({ pid: s.pid, codexPid: s.child?.pid ?? null, startedAt: s.startedAt })) : null,
+    archives: listArchives(home.dir).map((a) => ({ db: a.db, name: a.name, date: a.date.toISOString(), bytes: a.bytes, compressed: a.compressed })),
+    config: { files: loaded.files.map((f) => ({ level: f.level, path: f.path })), sources: loaded.sources },
+  };
+}
+
+function table(rows: string[][]): string {
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  return rows.map((r) => r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n');
+}
+
+/** The human view of a status. */
+export function formatStatus(s: StatusJson, home = process.env.HOME): string {
+  const t = (p: string) => tildify(p, home);
+  const out = [`codexguard ${s.codexguard}: Codex's databases in ${t(s.sqliteHome.dir)} (from ${s.sqliteHome.source})`, ''];
+  const rows = [['DB', 'KIND', 'SIZE', 'WAL', 'LIMIT', 'STATE']];
+  for (const db of s.dbs) {
+    const limit = db.kind === 'log' ? `${formatSize(s.limits.logMaxBytes)} (WAL ${formatSize(s.limits.walMaxBytes)})` : `WAL ${formatSize(s.limits.walMaxBytes)}`;
+    rows.push([db.name, db.kind, db.exists ? formatSize(db.size) : 'missing', formatSize(db.walSize), limit, db.due ? `due: ${db.due}` : 'ok']);
+  }
+  out.push(s.dbs.length ? table(rows) : '(no Codex databases yet)', '');
+  for (const d of s.due) out.push(`due: ${d.action} ${d.db}: ${d.reason}`);
+  const sessions = s.sessions === null ? 'unknown (registry unreadable)' : s.sessions.length === 0 ? 'none' : s.sessions.map((x) => `pid ${x.pid}${x.codexPid ? ` (codex ${x.codexPid})` : ''}`).join(', ');
+  out.push(`live sessions: ${sessions}`);
+  const archived = s.archives.reduce((n, a) => n + a.bytes, 0);
+  out.push(`archives: ${s.archives.length}${s.archives.length ? ` (${formatSize(archived)}; newest ${s.archives[0]!.name})` : ''}`);
+  out.push(`config: ${s.config.files.length ? s.config.files.map((f) => `${t(f.path)} (${f.level})`).join(', ') : 'defaults (no config file)'}`);
+  return out.join('\n');
+}
+
+/** Prints the status; always exits 0 (`codexguard doctor` is the command that judges). */
+export async function run(options: { json?: boolean }): Promise<number> {
+  const status = await gatherStatus();
+  process.stdout.write(options.json ? `${JSON.stringify(status, null, 2)}\n` : `${formatStatus(status)}\n`);
+  return 0;
+}

@@ -1,0 +1,51 @@
+// `codexguard status`: sizes against limits, what is due, live sessions, archives and config sources, without opening a DB.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { codexHomeWithLogs, makeCodexDb } from './helpers/codex-home.ts';
+import { CLI, cleanEnv, fakeCodex, linkShim, NODE_BIN_DIR, runSync, tmp, waitFor } from './helpers/index.ts';
+import type { StatusJson } from '../src/cli/commands/status.ts';
+
+test('status shows each DB against its limit, what is due, a live session and the config file', async (t) => {
+  const root = tmp(t);
+  const home = join(root, 'user');
+  mkdirSync(home);
+  writeFileSync(join(home, '.codexguardrc'), 'logs:\n  maxSize: 1MB\n');
+  const codexHome = codexHomeWithLogs(t, { rows: 2000, bodyBytes: 1500 });
+  makeCodexDb(join(codexHome, 'state_5.sqlite'), 'state_5.sqlite');
+  const env = cleanEnv({ HOME: home, CODEX_HOME: codexHome });
+  const logMtime = statSync(join(codexHome, 'logs_2.sqlite')).mtimeMs;
+
+  // A live session: the shim running a fake codex that waits.
+  const shimDir = join(root, 'shim');
+  const shim = linkShim(shimDir);
+  fakeCodex(join(root, 'real'));
+  const ready = join(root, 'ready');
+  const running = spawn(shim, [], { env: { ...env, HOME: join(root, 'other'), PATH: [shimDir, join(root, 'real'), NODE_BIN_DIR].join(':'), FAKE_CODEX_READY: ready, FAKE_CODEX_SLEEP_MS: '30000', FAKE_CODEX_TRAP: 'SIGTERM' }, stdio: 'ignore' });
+  t.after(() => void running.kill('SIGKILL'));
+  await waitFor(() => existsSync(ready), 15_000, 'the session to start');
+
+  const r = runSync(process.execPath, [CLI, 'status', '--json'], { env, cwd: home });
+  assert.equal(r.status, 0, r.stderr);
+  const s = JSON.parse(r.stdout) as StatusJson;
+  assert.equal(s.version, 1);
+  assert.equal(s.sqliteHome.dir, codexHome);
+  assert.equal(s.limits.logMaxBytes, 1_000_000);
+  const log = s.dbs.find((d) => d.name === 'logs_2.sqlite')!;
+  assert.equal(log.kind, 'log');
+  assert.equal(log.due, 'rotate');
+  assert.equal(s.dbs.find((d) => d.name === 'state_5.sqlite')?.due, null);
+  assert.deepEqual(s.due.map((d) => d.action), ['rotate']);
+  assert.equal(s.sessions?.length, 1);
+  assert.equal(s.sessions?.[0]?.pid, running.pid);
+  assert.equal(s.config.sources['logs.maxSize'], join(home, '.codexguardrc'));
+  assert.equal(statSync(join(codexHome, 'logs_2.sqlite')).mtimeMs, logMtime, 'status changes nothing');
+
+  const human = runSync(process.execPath, [CLI, 'status'], { env, cwd: home });
+  assert.equal(human.status, 0);
+  assert.match(human.stdout, /logs_2\.sqlite\s+log\s+\S+\s+\S+\s+1MB \(WAL 32MB\)\s+due: rotate/);
+  assert.match(human.stdout, new RegExp(`live sessions: pid ${running.pid} \\(codex \\d+\\)`));
+  assert.match(human.stdout, /config: ~\/\.codexguardrc \(user\)/);
+});
