@@ -48,6 +48,11 @@ export function buildProgram(): Command {
     .action(lazy(() => import('./commands/status.ts')));
 
   program
+    .command('maintain')
+    .description('run the pre-flight now without starting codex (for cron, systemd timers, launchd); safe while codex runs')
+    .action(lazy(() => import('./commands/maintain.ts')));
+
+  program
     .command('rotate')
     .description("rotate Codex's log DBs and checkpoint WALs that are over the limits")
     .option('--dry-run', 'only say what would be done')
@@ -71,6 +76,7 @@ export function buildProgram(): Command {
     .command('crashes')
     .description('list the crash bundles, newest first (id, when, signal, codex version, likely cause)')
     .option('--json', 'print JSON')
+    .enablePositionalOptions()
     .action(lazy(crashes));
   crashCmd.command('show').description('show one crash bundle').argument('<id>', 'bundle id, a unique prefix, or "latest"').option('--json', 'print the manifest')
     .action(lazy(async () => ({ run: (await crashes()).show })));
