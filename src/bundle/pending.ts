@@ -96,11 +96,12 @@ async function finish(bundle: string, file: string, pending: Pending, waitMs: nu
   state.os = index;
   state.osTexts = texts;
   replaceFile(join(bundle, FILES.osReports), json(index));
-  rmSync(file, { force: true });
-  const files = [...new Set([...bundleFiles(bundle), FILES.manifest, FILES.report])];
+  const files = [...new Set([...bundleFiles(bundle), FILES.manifest, FILES.report])].filter((f) => f !== FILES.pending);
   const { manifest, report } = compose(state, files);
   replaceFile(join(bundle, FILES.manifest), json(manifest));
   replaceFile(join(bundle, FILES.report), report);
+  // Last: a reader that sees no pending.json sees the finished manifest.
+  rmSync(file, { force: true });
   return false;
 }
 

@@ -69,6 +69,7 @@ export const SIGNATURES: readonly Signature[] = [
       const affected = inRange(e.codexVersion, '0.141.0', '0.142.4');
       if (affected === undefined) m.missing.push('the codex version');
       else if (affected) m.reasons.push(`codex ${e.codexVersion} is in the affected range 0.141.0–0.142.4`), (m.score += 0.35);
+      else if (!frames) return undefined;
       else m.reasons.push(`codex ${e.codexVersion} is outside the reported range 0.141.0–0.142.4`);
       if (frames) m.reasons.push('the OS report has the V8 isolate start-up frames (Isolate::New / OS::SetPermissions)'), (m.score += 0.4);
       return m;
@@ -84,9 +85,10 @@ export const SIGNATURES: readonly Signature[] = [
       if (any(texts, /config persistence task panicked/i)) m.reasons.push('"config persistence task panicked" in the evidence'), (m.score += 0.4);
       if (any(texts, /database is locked|SQLITE_BUSY|database table is locked/i)) m.reasons.push('"database is locked" / SQLITE_BUSY in the evidence'), (m.score += 0.3);
       if (any(e.osReports, /sqlite3_wal_checkpoint|sqlite3_step/)) m.reasons.push('SQLite frames in the OS report'), (m.score += 0.1);
-      if (m.score === 0) return undefined;
       const log = biggestLog(e);
-      if (log >= 200 * MB) m.reasons.push(`the log DB was ${(log / MB).toFixed(0)} MB (with WAL)`), (m.score += 0.2);
+      if (m.score === 0 && log < 200 * MB) return undefined;
+      if (m.score === 0) m.missing.push('"database is locked" / panic messages (none in the logs or OS report)');
+      if (log >= 200 * MB) m.reasons.push(`the log DB was ${(log / MB).toFixed(0)} MB with its WAL (the seed report's crashes began past ~200 MB)`), (m.score += 0.2);
       const walGrowth = Math.max(0, ...e.dbs.map((d) => d.growth?.walSize ?? 0));
       if (walGrowth >= 32 * MB) m.reasons.push(`a WAL grew by ${(walGrowth / MB).toFixed(0)} MB during the session`), (m.score += 0.1);
       if (e.logLines.length === 0) m.missing.push('log rows from the session');

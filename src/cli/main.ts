@@ -76,10 +76,10 @@ export function buildProgram(): Command {
     .command('crashes')
     .description('list the crash bundles, newest first (id, when, signal, codex version, likely cause)')
     .option('--json', 'print JSON')
-    .enablePositionalOptions()
     .action(lazy(crashes));
   crashCmd.command('show').description('show one crash bundle').argument('<id>', 'bundle id, a unique prefix, or "latest"').option('--json', 'print the manifest')
-    .action(lazy(async () => ({ run: (await crashes()).show })));
+    // `--json` after `show` lands on `crashes` (it has one too): read both.
+    .action(async (id: string, _o: unknown, cmd: Command) => void (process.exitCode = await (await crashes()).show(id, cmd.optsWithGlobals())));
   crashCmd.command('report').description("print a crash bundle's REPORT.md, ready to paste into an issue").argument('<id>', 'bundle id, a unique prefix, or "latest"')
     .action(lazy(async () => ({ run: (await crashes()).report })));
   crashCmd.command('pack').description('write a crash bundle as a .tar.gz (mode 0600)').argument('<id>', 'bundle id, a unique prefix, or "latest"').option('-o, --output <file>', 'archive to write (default ./<id>.tar.gz)')
