@@ -183,3 +183,138 @@ export function codexDoctor(home: string): unknown {
     return result.stdout + result.stderr;
   }
 }
+
+/** A read-only look at a DB file: integrity, the pragmas Codex sets, schema, migrations, sequence, rows. */
+export function inspect(path: string) {
+  const db = new Database(path, { readonly: true, fileMustExist: true });
+  try {
+    return {
+      integrity: db.pragma('integrity_check', { simple: true }) as string,
+      journalMode: db.pragma('journal_mode', { simple: true }) as string,
+      autoVacuum: db.pragma('auto_vacuum', { simple: true }) as number,
+      pageSize: db.pragma('page_size', { simple: true }) as number,
+      schema: db.prepare("SELECT type, name, tbl_name, sql FROM sqlite_schema WHERE name NOT LIKE 'sqlite_stat%' ORDER BY name").all(),
+      migrations: db.prepare('SELECT version, description, installed_on, success, hex(checksum) AS checksum, execution_time FROM _sqlx_migrations ORDER BY version').all(),
+      sequence: hasTable(db, 'sqlite_sequence') ? db.prepare('SELECT name, seq FROM sqlite_sequence ORDER BY name').all() : [],
+      ids: hasTable(db, 'logs') ? (db.prepare('SELECT id FROM logs ORDER BY id').pluck().all() as number[]) : [],
+    };
+  } finally {
+    db.close();
+  }
+}
+
+function hasTable(db: Database.Database, name: string): boolean {
+  return db.prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?").get(name) !== undefined;
+}
+
+/** Every column of the given log rows, by id (to compare a kept row with the original). */
+export function logRows(path: string, ids: readonly number[]): Map<number, unknown> {
+  const db = new Database(path, { readonly: true, fileMustExist: true });
+  try {
+    const get = db.prepare('SELECT * FROM logs WHERE id = ?');
+    return new Map(ids.map((id) => [id, get.get(id)]));
+  } finally {
+    db.close();
+  }
+}
+
+export const HOLDER = join(REPO, 'test', 'fixtures', 'sqlite-holder.mjs');
+
+/** Another process using a DB (see test/fixtures/sqlite-holder.mjs); resolves once it reports `ready`. */
+export async function holder(t: TestContext, mode: 'write' | 'read' | 'hold', path: string) {
+  const child = spawn(process.execPath, [HOLDER, mode, path], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const lines: string[] = [];
+  let buffer = '';
+  child.stdout.on('data', (chunk) => {
+    buffer += chunk;
+    const parts = buffer.split('\n');
+    buffer = parts.pop()!;
+    lines.push(...parts);
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  t.after(() => {
+    child.kill('SIGKILL');
+  });
+  const end = Date.now() + 10_000;
+  while (!lines.length) {
+    if (Date.now() > end || child.exitCode !== null) throw new Error(`holder ${mode} did not start`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  return {
+    pid: child.pid!,
+    lines,
+    /** Closes its stdin (it closes the DB and exits) and waits for it. */
+    async stop(): Promise<number | null> {
+      child.stdin.end();
+      return exited;
+    },
+  };
+}
+
+/** Inserts `rows` rows (log rows, or state rows with `state`) from a process that is then SIGKILLed: they stay in the -wal. */
+export function leaveInWal(path: string, rows: number, state = false): void {
+  const result = spawnSync(process.execPath, [HOLDER, state ? 'wal-state' : 'wal', path, String(rows)], { encoding: 'utf8' });
+  if (!result.stdout.includes('done')) throw new Error(`could not leave rows in the -wal: ${result.stderr}`);
+}
+
+/** The real `codex app-server` (JSON-RPC over stdio) on a home; it holds every DB open until stdin closes. */
+export async function appServer(t: TestContext, home: string) {
+  const child = spawn(REAL_CODEX, ['app-server'], { cwd: home, env: codexEnv(home), stdio: ['pipe', 'pipe', 'pipe'] });
+  let stderr = '';
+  let buffer = '';
+  let nextId = 1;
+  const waiting = new Map<number, (message: { result?: unknown; error?: { message: string } }) => void>();
+  child.stderr.on('data', (chunk) => (stderr += chunk));
+  child.stdout.on('data', (chunk) => {
+    buffer += chunk;
+    const lines = buffer.split('\n');
+    buffer = lines.pop()!;
+    for (const line of lines) {
+      try {
+        const message = JSON.parse(line);
+        if (typeof message.id === 'number' && waiting.has(message.id)) waiting.get(message.id)!(message), waiting.delete(message.id);
+      } catch {
+        // not JSON: ignore
+      }
+    }
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  t.after(() => void child.kill('SIGKILL'));
+  const send = (message: object) => child.stdin.write(`${JSON.stringify({ jsonrpc: '2.0', ...message })}\n`);
+  const request = (method: string, params: object, ms = 20_000) =>
+    new Promise<{ result?: unknown; error?: { message: string } }>((resolve, reject) => {
+      const id = nextId++;
+      const timer = setTimeout(() => reject(new Error(`app-server: no answer to ${method}; stderr: ${stderr.slice(-500)}`)), ms);
+      waiting.set(id, (message) => (clearTimeout(timer), resolve(message)));
+      send({ id, method, params });
+    });
+  await request('initialize', { clientInfo: { name: 'codexguard-test', version: '1' } });
+  send({ method: 'initialized' });
+  return {
+    pid: child.pid!,
+    request,
+    /** Starting a thread makes it log (rows in logs_2.sqlite). */
+    startThread: () => request('thread/start', { cwd: home }),
+    get stderr() {
+      return stderr;
+    },
+    async close(): Promise<number | null> {
+      child.stdin.end();
+      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      const code = await exited;
+      clearTimeout(timer);
+      return code;
+    },
+  };
+}
+
+/** The highest log id and row count, read on the side (a read-only connection; Codex may be writing). */
+export function logCount(path: string): { rows: number; maxId: number } {
+  const db = new Database(path, { readonly: true, fileMustExist: true, timeout: 5000 });
+  try {
+    const row = db.prepare('SELECT count(*) AS rows, coalesce(max(id), 0) AS maxId FROM logs').get() as { rows: number; maxId: number };
+    return row;
+  } finally {
+    db.close();
+  }
+}

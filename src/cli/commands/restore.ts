@@ -1,0 +1,13 @@
+// `codexguard restore <archive>`: puts an archive back in place of its DB while no codex has it open.
+import { resolveSqliteHome } from '../../inventory/sqlite-home.ts';
+
+/** Exit 0 when restored; 1 with one line otherwise (in use, not found, corrupt archive...). */
+export async function run(archive: string): Promise<number> {
+  const home = await resolveSqliteHome(process.env);
+  if (home.warning) process.stderr.write(`codexguard: ${home.warning}\n`);
+  const { restoreArchive } = await import('../../rotate/restore.ts');
+  const result = await restoreArchive(home.dir, archive);
+  if (result.ok) process.stdout.write(`${result.message}\n`);
+  else process.stderr.write(`codexguard: ${result.message} [${result.code}]\n`);
+  return result.ok ? 0 : 1;
+}

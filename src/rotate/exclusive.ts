@@ -1,0 +1,115 @@
+// Exclusive rotation: copy the kept rows into a fresh file beside the DB, then swap it in and keep the old set as an archive.
+import { statfsSync, statSync } from 'node:fs';
+import { copyKept, type CopyStats } from '../sqlite/copy-kept.ts';
+import { openExisting } from '../sqlite/open.ts';
+import { keptIdsSql, keptParams, type KeepPolicy } from '../sqlite/kept.ts';
+import { failure, type StepResult } from '../sqlite/errors.ts';
+import { fsyncFile } from './fsync.ts';
+import { dropBuild, finalizeArchives, finishSwap, markReady, paths, stageArchive } from './swap.ts';
+
+/** The named steps, in order (reported to onStep before each one runs). */
+export type ExclusiveStep = 'estimate' | 'copy' | 'fsync' | 'recheck' | 'stage' | 'ready' | 'swap' | 'archive';
+
+/** Options beyond the keep policy. */
+export interface ExclusiveOptions extends KeepPolicy {
+  /** Called before each step: progress display, and tests that stop a rotation at an exact point. */
+  onStep?: (step: ExclusiveStep) => void;
+  /** Checked again just before the point of no return; a non-empty answer aborts (someone opened the DB). */
+  openers: (paths: string[]) => Promise<readonly number[]>;
+  at?: Date;
+}
+
+/** What an exclusive rotation did. E_NO_LINKS: the file system has no hard links (use shared instead). */
+export interface ExclusiveResult extends StepResult {
+  keptRows?: number;
+  totalRows?: number;
+  archive?: string;
+  bytesAfter?: number;
+}
+
+/**
+ * Never leaves the live DB missing or corrupt: until `ready` the live files are untouched
+ * (a failure just deletes the build); from `ready` on, recover() finishes the swap.
+ * The caller holds the maintenance lock and has checked that nobody has the DB open.
+ */
+export async function rotateExclusive(dir: string, name: string, options: ExclusiveOptions): Promise<ExclusiveResult> {
+  const p = paths(dir, name);
+  const step = (s: ExclusiveStep) => options.onStep?.(s);
+  let stats: CopyStats;
+  try {
+    step('estimate');
+    const need = estimateBytes(p.main, options);
+    const free = freeBytes(dir);
+    if (free !== undefined && free < need) {
+      return { ok: false, code: 'E_DISK_FULL', message: `${name}: ${(free / 1e6).toFixed(1)} MB free, the new file needs about ${(need / 1e6).toFixed(1)} MB; not rotated` };
+    }
+    dropBuild(dir, name);
+    step('copy');
+    stats = copyKept(p.main, p.build, options);
+    step('fsync');
+    fsyncFile(p.build);
+    step('recheck');
+    const users = await options.openers([p.main, p.wal, p.shm]);
+    if (users.length) {
+      dropBuild(dir, name);
+      return { ok: false, code: 'E_IN_USE', message: `${name} was opened by pid ${users.join(', ')} during the rotation; left as it was` };
+    }
+  } catch (error) {
+    dropBuild(dir, name);
+    return failure(`cannot rotate ${name}; left as it was`, error);
+  }
+  try {
+    step('stage');
+    stageArchive(dir, name, options.at ?? new Date());
+  } catch (error) {
+    dropBuild(dir, name);
+    finalizeArchives(dir, name); // drops the half-made partial: its links are of the live files
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EPERM' || code === 'ENOTSUP' || code === 'EOPNOTSUPP' || code === 'EXDEV' || code === 'EMLINK') {
+      return { ok: false, code: 'E_NO_LINKS', message: `${name}: this file system cannot hard-link (${code}); not swapped` };
+    }
+    return failure(`cannot archive ${name}; left as it was`, error);
+  }
+  let archive: string | undefined;
+  try {
+    step('ready');
+    markReady(dir, name);
+    step('swap');
+    finishSwap(dir, name);
+    step('archive');
+    [archive] = finalizeArchives(dir, name);
+  } catch (error) {
+    // The live DB is the old or the new file, whole; the next recovery finishes the rest.
+    return failure(`cannot finish swapping ${name} (the next run completes it)`, error);
+  }
+  return {
+    ok: true,
+    code: 'OK',
+    message: `${name}: kept ${stats.keptRows} of ${stats.totalRows} rows in a fresh file; the old one is in ${archive ?? 'an archive'}`,
+    ...stats,
+    archive,
+    bytesAfter: statSync(p.main).size,
+  };
+}
+
+/** About how big the new file will be: the kept share of the old db + -wal, plus slack for indexes. */
+function estimateBytes(main: string, policy: KeepPolicy): number {
+  const db = openExisting(main, { readonly: true });
+  try {
+    const total = db.prepare('SELECT count(*) FROM logs').pluck().get() as number;
+    const kept = db.prepare(`SELECT count(*) FROM (${keptIdsSql()})`).pluck().get(...keptParams(policy)) as number;
+    const bytes = statSync(main).size + (statSync(`${main}-wal`, { throwIfNoEntry: false })?.size ?? 0);
+    return Math.ceil((bytes * kept) / Math.max(1, total) * 1.1) + 1_000_000;
+  } finally {
+    db.close();
+  }
+}
+
+function freeBytes(dir: string): number | undefined {
+  try {
+    const s = statfsSync(dir);
+    return s.bavail * s.bsize;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,72 @@
+// Which other processes have a file open: /proc/*/fd on Linux (own-uid processes are enough), `lsof -t` on macOS and others.
+import { existsSync, readdirSync, readlinkSync, realpathSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { CodexguardError } from '../errors.ts';
+
+/**
+ * The pids (other than this process) holding any of `paths` open, sorted. Run it only
+ * when a rotation is due: it reads every process's fd table. Throws E_OPENERS_UNKNOWN
+ * when it cannot tell (no /proc and no lsof): callers must then assume "in use".
+ */
+export async function openers(paths: readonly string[]): Promise<number[]> {
+  const targets = new Set(paths.map(canonical));
+  const pids = process.platform === 'linux' ? scanProc(targets) : await viaLsof([...targets]);
+  pids.delete(process.pid);
+  return [...pids].sort((a, b) => a - b);
+}
+
+/** The path as the kernel reports it in /proc/<pid>/fd: the folder resolved through symlinks. */
+function canonical(path: string): string {
+  try {
+    return join(realpathSync(dirname(path)), basename(path));
+  } catch {
+    return path;
+  }
+}
+
+function scanProc(targets: Set<string>): Set<number> {
+  const found = new Set<number>();
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc');
+  } catch (error) {
+    throw new CodexguardError('E_OPENERS_UNKNOWN', 'cannot list /proc to see who has the DB open', undefined, { cause: error });
+  }
+  for (const entry of entries) {
+    const pid = Number(entry);
+    if (!Number.isInteger(pid) || pid <= 0) continue;
+    let fds: string[];
+    try {
+      fds = readdirSync(`/proc/${pid}/fd`);
+    } catch {
+      continue; // another user's process, or gone: not ours to rotate under anyway
+    }
+    for (const fd of fds) {
+      let target: string;
+      try {
+        target = readlinkSync(`/proc/${pid}/fd/${fd}`);
+      } catch {
+        continue;
+      }
+      if (targets.has(target)) {
+        found.add(pid);
+        break;
+      }
+    }
+  }
+  return found;
+}
+
+async function viaLsof(paths: string[]): Promise<Set<number>> {
+  const targets = paths.filter((path) => existsSync(path));
+  if (!targets.length) return new Set();
+  const { execa } = await import('execa');
+  try {
+    // -t: pids only; exits 1 when nobody has them open (or a file is missing).
+    const result = await execa('lsof', ['-t', '--', ...targets], { reject: false, timeout: 10_000 });
+    if (result.failed && result.exitCode !== 1) throw result;
+    return new Set(result.stdout.split(/\s+/).filter(Boolean).map(Number));
+  } catch (error) {
+    throw new CodexguardError('E_OPENERS_UNKNOWN', 'cannot run lsof to see who has the DB open', undefined, { cause: error });
+  }
+}

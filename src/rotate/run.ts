@@ -1,0 +1,67 @@
+// Carries out the pre-flight's actions (recover, rotate, checkpoint) and returns one result per action; never throws.
+import type { Action } from '../inventory/decide.ts';
+import type { Inventory } from '../inventory/scan.ts';
+import type { Limits } from '../inventory/limits.ts';
+import { checkpointDb, CHECKPOINT_BUSY_MS, type CheckpointResult } from '../sqlite/checkpoint.ts';
+import { failure, type StepResult } from '../sqlite/errors.ts';
+import { tryMaintenanceLock } from './maintenance-lock.ts';
+import { recoverDb } from './recover.ts';
+import { rotateLogDb, type RotateOptions, type RotateResult } from './rotate.ts';
+
+/** How to run the actions; everything but `limits` is optional. */
+export interface RunOptions {
+  limits: Limits;
+  /** Live codex sessions from the registry, asked only when a rotation is due. */
+  liveSessions?: () => number | Promise<number>;
+  preferShared?: boolean;
+  /** Busy timeout of checkpoints (default 250 ms). */
+  busyTimeoutMs?: number;
+  onProgress?: (db: string, event: Parameters<NonNullable<RotateOptions['onProgress']>>[0]) => void;
+}
+
+/** One action's outcome: the action's kind and DB name, ok/code/message, and the figures of rotations and checkpoints. */
+export type ActionResult = StepResult & { action: Action['kind']; db: string } & Partial<Omit<RotateResult, 'db'>> & Partial<Omit<CheckpointResult, 'db'>>;
+
+/** Runs `actions` (as decided for `inventory`) one after another. */
+export async function runActions(inventory: Inventory, actions: readonly Action[], options: RunOptions): Promise<ActionResult[]> {
+  const results: ActionResult[] = [];
+  for (const action of actions) {
+    const db = typeof action.db === 'string' ? action.db : action.db.name;
+    try {
+      results.push({ action: action.kind, db, ...(await runOne(inventory.dir, action, options)) });
+    } catch (error) {
+      results.push({ action: action.kind, db, ...failure(`${action.kind} ${db}`, error) });
+    }
+  }
+  return results;
+}
+
+async function runOne(dir: string, action: Action, options: RunOptions): Promise<StepResult & Partial<RotateResult & CheckpointResult>> {
+  switch (action.kind) {
+    case 'recover': {
+      const attempt = await tryMaintenanceLock(dir);
+      if (attempt.state === 'busy') return { ok: false, code: 'E_MAINTENANCE', message: `${action.db}: leftovers of a rotation wait for Codex's maintenance to finish` };
+      try {
+        const outcome = await recoverDb(dir, action.db);
+        return { ok: true, code: 'OK', message: `${action.db}: interrupted rotation ${outcome.action}` };
+      } finally {
+        if (attempt.state === 'held') await attempt.lock.release();
+      }
+    }
+    case 'rotate': {
+      const { limits } = options;
+      return rotateLogDb(dir, action.db.name, {
+        keepRows: limits.keepRows,
+        keepDays: limits.keepDays,
+        archives: limits.archives,
+        liveSessions: (await options.liveSessions?.()) ?? 0,
+        preferShared: options.preferShared,
+        onProgress: options.onProgress && ((event) => options.onProgress!(action.db.name, event)),
+      });
+    }
+    case 'checkpoint':
+      return checkpointDb(action.db.path, options.busyTimeoutMs ?? CHECKPOINT_BUSY_MS);
+    case 'orphan-wal':
+      return { ok: false, code: 'E_MISSING', message: `${action.reason}; left alone (SQLite would rebuild a DB from it)` };
+  }
+}
