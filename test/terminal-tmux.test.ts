@@ -1,6 +1,6 @@
 // After codex dies of a crash signal in its full-screen UI, the shim gives back a usable terminal: in a real pty (tmux).
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { constants } from 'node:os';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
@@ -43,7 +43,9 @@ for (const signal of SIGNALS) {
     assert.ok(!screen.includes('FAKE CODEX TUI'), 'the alternate screen is gone');
     const lines = screen.split('\n').filter((l) => l.includes('codexguard:'));
     assert.equal(lines.length, 1, screen);
-    assert.match(lines[0]!, new RegExp(`^codexguard: codex crashed \\(${signal}, [a-z ]+\\) after \\d+m?s; `));
+    const line = lines[0]!.match(new RegExp(`^codexguard: codex crashed \\(${signal}, [a-z ]+\\) after \\d+m?s; bundle: ~(/codex-home/codexguard/crashes/\\S+-${signal}-\\d+)$`));
+    assert.ok(line, lines[0]);
+    assert.ok(existsSync(join(w.root, line[1]!, 'manifest.json')), 'the bundle named on screen exists');
     assert.match(screen, new RegExp(`Codex crashed \\(${signal}\\)\\. \\[r\\]esume  \\[q\\]uit`));
     await new Promise((r) => setTimeout(r, 300));
     pane.keys('q');

@@ -14,7 +14,7 @@ export function sq(word: string): string {
 
 /** A command running in a 120x40 tmux pane: its screen, tmux's view of the terminal modes, keys, and its end. */
 export interface Pane {
-  /** The visible screen, as text. */
+  /** The visible screen, as text (wrapped lines joined). */
   screen(): string;
   /** A tmux format for the pane, e.g. `#{alternate_on}`. */
   display(format: string): string;
@@ -53,7 +53,7 @@ export function inTmux(t: TestContext, dir: string, argv: readonly string[], env
     throw new Error(`${error.message}; the screen:\n${pane.screen()}`);
   });
   const pane: Pane = {
-    screen: () => tmux('capture-pane', '-p').stdout,
+    screen: () => tmux('capture-pane', '-p', '-J').stdout,
     display: (format) => tmux('display', '-p', format).stdout.trim(),
     keys: (...keys) => void tmux('send-keys', ...keys),
     waitScreen: (pattern, ms = 15_000) => withScreen(waitFor(() => {
