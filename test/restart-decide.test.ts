@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { decideRestart, unstableStreak, type CrashedRun } from '../src/crash/decide.ts';
-import { crashPolicy, DEFAULT_CRASH_POLICY, policyFromConfig, type CrashPolicy } from '../src/crash/policy.ts';
+import { crashPolicy, DEFAULT_CRASH_POLICY, type CrashPolicy } from '../src/crash/policy.ts';
 
 const MIN = 60_000;
 const T0 = 1_700_000_000_000;
@@ -25,11 +25,6 @@ test('defaults: ask, resume, 3 restarts in 10 minutes, 30 s to answer, unstable 
   assert.deepEqual(crashPolicy(undefined), { ...DEFAULT_CRASH_POLICY });
   assert.equal(crashPolicy({ mode: undefined, maxRestarts: 5 }).mode, 'ask');
   assert.equal(crashPolicy({ maxRestarts: 5 }).maxRestarts, 5);
-});
-
-test('policyFromConfig maps the config keys onto the policy', () => {
-  const p = policyFromConfig({ 'crash.signals': ['SIGSEGV'], 'crash.dir': '/x', 'crash.keep': 2, 'crash.logRows': 9, 'restart.mode': 'never', 'restart.resume': false, 'restart.maxRestarts': 1, 'restart.window': 5_000 });
-  assert.deepEqual(p, { signals: ['SIGSEGV'], dir: '/x', keep: 2, logRows: 9, mode: 'never', resume: false, maxRestarts: 1, windowMs: 5_000 });
 });
 
 test('"never" never restarts, whatever else holds', () => {

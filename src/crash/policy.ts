@@ -50,29 +50,3 @@ export function crashPolicy(given: Partial<CrashPolicy> | undefined): CrashPolic
   }
   return policy;
 }
-
-/** The config keys the crash path reads (the effective config's `crash.*` and `restart.*`). */
-export interface CrashConfig {
-  'crash.signals': readonly string[];
-  'crash.dir': string | null;
-  'crash.keep': number;
-  'crash.logRows': number;
-  'restart.mode': CrashPolicy['mode'];
-  'restart.resume': boolean;
-  'restart.maxRestarts': number;
-  'restart.window': number;
-}
-
-/** The policy values from the effective config, for `ctx.crashPolicy`. */
-export function policyFromConfig(config: CrashConfig): Partial<CrashPolicy> {
-  return {
-    signals: config['crash.signals'],
-    dir: config['crash.dir'],
-    keep: config['crash.keep'],
-    logRows: config['crash.logRows'],
-    mode: config['restart.mode'],
-    resume: config['restart.resume'],
-    maxRestarts: config['restart.maxRestarts'],
-    windowMs: config['restart.window'],
-  };
-}
