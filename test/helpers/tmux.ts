@@ -47,6 +47,7 @@ export function inTmux(t: TestContext, dir: string, argv: readonly string[], env
   ].join('\n'));
   t.after(() => tmux('kill-server'));
   const started = tmux('new-session', '-d', '-x', '120', '-y', '40', 'sh', script);
+  if (started.error) throw new Error(`these tests need tmux (apt-get install tmux): ${started.error.message}`);
   if (started.status !== 0) throw new Error(`tmux: ${started.stderr}`);
   /** A timeout says what was on the screen by then. */
   const withScreen = <T>(wait: Promise<T>) => wait.catch((error: Error) => {
