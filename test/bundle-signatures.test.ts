@@ -14,7 +14,7 @@ function logDb(size: number, walSize = 0, launch?: { size: number; walSize: numb
 }
 
 function evidence(over: Partial<Evidence> = {}): Evidence {
-  return { signal: 'SIGTRAP', platform: 'linux', arch: 'x64', codexVersion: '0.169.0', osReports: [], osReportsPending: false, logLines: [], dbs: [logDb(5 * MB)], freeDiskBytes: 50_000 * MB, ...over };
+  return { signal: 'SIGTRAP', platform: 'linux', arch: 'x64', codexVersion: '0.169.0', osReports: [], osStatus: 'none', logLines: [], dbs: [logDb(5 * MB)], freeDiskBytes: 50_000 * MB, ...over };
 }
 
 test('version ranges compare release numbers', () => {
@@ -35,7 +35,7 @@ test('V8 Isolate::New on Intel macOS in an affected version, with the frames: hi
 });
 
 test('the same machine and version without an OS report: medium, and the report is named as missing', () => {
-  const [top] = matchSignatures(evidence({ platform: 'darwin', arch: 'x64', codexVersion: '0.141.0', osReportsPending: true }));
+  const [top] = matchSignatures(evidence({ platform: 'darwin', arch: 'x64', codexVersion: '0.141.0', osStatus: 'pending' }));
   assert.equal(top?.id, 'v8-isolate-intel-macos');
   assert.equal(top?.confidence, 'medium');
   assert.ok(top!.missing.some((m) => /OS crash report \(still pending\)/.test(m)));
@@ -87,7 +87,7 @@ test('REPORT.md has the seed report\'s shape and names the cause with its eviden
   assert.match(report, /\| Version \| 0\.141\.0 \|/);
   assert.match(report, /\| logs_2\.sqlite \| 220\.0 MB \| 229\.4 MB \| \+9\.4 MB \| 4\.0 MB \| 16\.5 MB \| 92,060 \(400 this session\) \|/);
   assert.match(report, /### V8 Isolate::New SIGTRAP on Intel macOS .*\(high confidence\)/);
-  assert.match(report, /2026-11-24 08:15:30 UTC \| codex died of SIGTRAP/);
+  assert.match(report, /2026-11-24 08:15:30.000 UTC \| codex died of SIGTRAP/);
   assert.match(report, /TERM=xterm-256color, TERM_PROGRAM=tmux/);
   assert.match(report, /Other candidates:/);
 });

@@ -30,7 +30,7 @@ export function evidenceOf(s: BundleState): Evidence {
     arch: s.base.platform.arch,
     codexVersion: s.base.codex.version,
     osReports: s.osTexts,
-    osReportsPending: s.os.status === 'pending',
+    osStatus: s.os.status,
     logLines: s.rows.map((r) => `${r.level} ${r.target} ${r.feedback_log_body ?? r.message ?? ''}`),
     dbs: s.dbs,
     freeDiskBytes: s.system?.disk?.freeBytes ?? null,

@@ -37,6 +37,8 @@ export function duration(ms: number): string {
 }
 
 const time = (isoTime: string | null) => (isoTime ? isoTime.replace('T', ' ').replace(/\.\d+Z$/, ' UTC') : 'unknown');
+/** To the millisecond, for the timeline (a crash at start-up happens within one second). */
+const stamp = (isoTime: string | null) => (isoTime ? isoTime.replace('T', ' ').replace(/Z$/, ' UTC') : 'unknown');
 const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 const shq = (a: string) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`);
 
@@ -112,10 +114,10 @@ export function renderReport(d: ReportData): string {
     '',
     '| Time | Event |',
     '|---|---|',
-    ...(m.times.shimStartedAt ? [`| ${time(m.times.shimStartedAt)} | codexguard shim started${m.restarts ? ` (restart ${m.restarts})` : ''} |`] : []),
-    ...(m.times.childStartedAt ? [`| ${time(m.times.childStartedAt)} | codex started${m.pid === null ? '' : ` (PID ${m.pid})`} |`] : []),
-    `| ${time(m.times.endedAt)} | codex died of ${m.signal} |`,
-    `| ${time(m.times.capturedAt)} | crash bundle written |`,
+    ...(m.times.shimStartedAt ? [`| ${stamp(m.times.shimStartedAt)} | codexguard shim started${m.restarts ? ` (restart ${m.restarts})` : ''} |`] : []),
+    ...(m.times.childStartedAt ? [`| ${stamp(m.times.childStartedAt)} | codex started${m.pid === null ? '' : ` (PID ${m.pid})`} |`] : []),
+    `| ${stamp(m.times.endedAt)} | codex died of ${m.signal} |`,
+    `| ${stamp(m.times.capturedAt)} | crash bundle written |`,
     '',
     '## Databases',
     '',

@@ -9,8 +9,8 @@ export interface Evidence {
   codexVersion: string | null;
   /** OS crash reports (macOS .ips/.crash/.diag, `coredumpctl info`). */
   osReports: string[];
-  /** OS reports may still arrive (ReportCrash writes late). */
-  osReportsPending: boolean;
+  /** found; none (looked, nothing); pending (ReportCrash writes late); unavailable (nothing to ask on this system). */
+  osStatus: 'found' | 'none' | 'pending' | 'unavailable';
   /** Session log rows as text (level, target, body). */
   logLines: string[];
   dbs: DbReport[];
@@ -50,7 +50,8 @@ export function inRange(v: string | null, lo: string, hi: string): boolean | und
 const MB = 1e6;
 const any = (texts: readonly string[], re: RegExp) => texts.some((t) => re.test(t));
 const biggestLog = (e: Evidence) => Math.max(0, ...e.dbs.filter((d) => d.kind === 'log').map((d) => Math.max(d.size + d.walSize, (d.launch?.size ?? 0) + (d.launch?.walSize ?? 0))));
-const osMissing = (e: Evidence) => (e.osReports.length ? [] : [e.osReportsPending ? 'the OS crash report (still pending)' : 'an OS crash report (none found)']);
+const OS_MISSING = { found: 'an OS crash report (found, but unreadable)', none: 'an OS crash report (none found)', pending: 'the OS crash report (still pending)', unavailable: 'an OS crash report (none available on this system)' } as const;
+const osMissing = (e: Evidence): string[] => (e.osReports.length ? [] : [OS_MISSING[e.osStatus]]);
 
 /** The known signatures, most specific first. Add one by appending an entry. */
 export const SIGNATURES: readonly Signature[] = [
