@@ -116,12 +116,18 @@ test('kill -9 at random moments of a rotation, 26 times: never missing, never co
   t.diagnostic(`after recovery: ${states.old} old DB, ${states.new} new DB`);
 });
 
-test('a kill inside the swap (old -wal gone, new file not yet renamed in) rolls forward with every kept row', async (t) => {
+/** A home stopped right after `ready`: new file complete, old set linked into a partial archive. */
+function readyToSwap(t: Parameters<typeof tmp>[0]) {
   const dir = freshHome(t);
   const p = paths(dir, NAME);
   copyKept(p.main, p.build, { keepRows: 1000, keepDays: 14, now: NOW });
   stageArchive(dir, NAME, new Date());
   markReady(dir, NAME);
+  return { dir, p };
+}
+
+test('a kill inside the swap (old -wal gone, new file not yet renamed in) rolls forward with every kept row', async (t) => {
+  const { dir, p } = readyToSwap(t);
   unlinkSync(p.wal); // finishSwap's first syscall, then "kill -9"
   assert.ok(existsSync(p.main) && existsSync(p.ready));
   assert.equal((await recoverDb(dir, NAME)).action, 'rolled-forward');
@@ -129,11 +135,7 @@ test('a kill inside the swap (old -wal gone, new file not yet renamed in) rolls 
 });
 
 test('a leftover ready file is not swapped in while a process has the live DB open', async (t) => {
-  const dir = freshHome(t);
-  const p = paths(dir, NAME);
-  copyKept(p.main, p.build, { keepRows: 1000, keepDays: 14, now: NOW });
-  stageArchive(dir, NAME, new Date());
-  markReady(dir, NAME);
+  const { dir, p } = readyToSwap(t);
   const outcome = await recoverDb(dir, NAME, async () => [4242]);
   assert.equal(outcome.action, 'rolled-back');
   assert.deepEqual(inspect(p.main).ids, template.all);

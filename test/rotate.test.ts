@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { rotateLogDb, type RotateOptions } from '../src/rotate/rotate.ts';
@@ -107,6 +107,28 @@ test('shared: another process writing the DB keeps working while it is pruned in
   assert.equal(after.integrity, 'ok');
   assert.deepEqual(after.ids, [...keptOld, ...written].sort((a, b) => a - b), 'the kept rows and every row the writer added');
   assert.equal(statSync(path).ino, inode, 'never renamed');
+});
+
+test('someone opens the DB during the copy: no swap, pruned in place instead; a symlinked DB is never swapped', async (t) => {
+  const { dir, path } = logHome(t);
+  const kept = expectedKept(path, 1000, 14, NOW);
+  let calls = 0;
+  const appearsLater = async () => (calls++ === 0 ? [] : [process.pid + 100_000]);
+  const result = await rotateLogDb(dir, 'logs_2.sqlite', options({ openers: appearsLater }));
+  assert.equal(result.code, 'OK', result.message);
+  assert.equal(result.strategy, 'shared');
+  assert.match(result.reason!, /was opened by pid/);
+  assert.deepEqual(inspect(path).ids, kept);
+  assert.deepEqual(listArchives(dir), []);
+  assert.deepEqual(scanInventory(dir).leftovers, []);
+
+  const other = logHome(t);
+  const linked = tmp(t);
+  spawnSync('ln', ['-s', other.path, join(linked, 'logs_2.sqlite')]);
+  const viaLink = await rotateLogDb(linked, 'logs_2.sqlite', options());
+  assert.equal(viaLink.strategy, 'shared', viaLink.message);
+  assert.ok(lstatSync(join(linked, 'logs_2.sqlite')).isSymbolicLink(), 'the link is still a link');
+  assert.deepEqual(inspect(other.path).ids, expectedKept(other.path, 1000, 14, NOW));
 });
 
 test('strategy: any opener, live session or doubt means shared', () => {

@@ -1,11 +1,11 @@
 // Exclusive rotation: copy the kept rows into a fresh file beside the DB, then swap it in and keep the old set as an archive.
-import { statfsSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { copyKept, type CopyStats } from '../sqlite/copy-kept.ts';
-import { openExisting } from '../sqlite/open.ts';
-import { keptIdsSql, keptParams, type KeepPolicy } from '../sqlite/kept.ts';
+import type { KeepPolicy } from '../sqlite/kept.ts';
 import { failure, type StepResult } from '../sqlite/errors.ts';
 import { fsyncFile } from './fsync.ts';
 import { dropBuild, finalizeArchives, finishSwap, markReady, paths, stageArchive } from './swap.ts';
+import { estimateBytes, freeBytes } from './space.ts';
 
 /** The named steps, in order (reported to onStep before each one runs). */
 export type ExclusiveStep = 'estimate' | 'copy' | 'fsync' | 'recheck' | 'stage' | 'ready' | 'swap' | 'archive';
@@ -90,26 +90,4 @@ export async function rotateExclusive(dir: string, name: string, options: Exclus
     archive,
     bytesAfter: statSync(p.main).size,
   };
-}
-
-/** About how big the new file will be: the kept share of the old db + -wal, plus slack for indexes. */
-function estimateBytes(main: string, policy: KeepPolicy): number {
-  const db = openExisting(main, { readonly: true });
-  try {
-    const total = db.prepare('SELECT count(*) FROM logs').pluck().get() as number;
-    const kept = db.prepare(`SELECT count(*) FROM (${keptIdsSql()})`).pluck().get(...keptParams(policy)) as number;
-    const bytes = statSync(main).size + (statSync(`${main}-wal`, { throwIfNoEntry: false })?.size ?? 0);
-    return Math.ceil((bytes * kept) / Math.max(1, total) * 1.1) + 1_000_000;
-  } finally {
-    db.close();
-  }
-}
-
-function freeBytes(dir: string): number | undefined {
-  try {
-    const s = statfsSync(dir);
-    return s.bavail * s.bsize;
-  } catch {
-    return undefined;
-  }
 }

@@ -1,5 +1,5 @@
 // Rotates one log DB: takes Codex's maintenance lock, recovers leftovers, picks exclusive or shared, runs it. Never throws.
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, statSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { failure, readOnly, type StepResult } from '../sqlite/errors.ts';
 import type { KeepPolicy } from '../sqlite/kept.ts';
@@ -70,11 +70,14 @@ export async function rotateLogDb(dir: string, name: string, options: RotateOpti
     } catch {
       users = 'unknown';
     }
-    const choice = chooseStrategy({ openers: users, liveSessions: options.liveSessions ?? 0, preferShared: options.preferShared });
+    // A symlinked DB is never swapped: the rename would replace the link, not the file it points to.
+    const preferShared = options.preferShared || lstatSync(p.main).isSymbolicLink();
+    const choice = chooseStrategy({ openers: users, liveSessions: options.liveSessions ?? 0, preferShared });
     if (choice.strategy === 'exclusive') {
       const onStep = (phase: ExclusiveStep) => options.onProgress?.({ phase });
       const result = await rotateExclusive(dir, name, { ...options, onStep, openers: whoHasOpen });
-      if (result.code !== 'E_NO_LINKS') {
+      // No hard links here, or someone opened the DB during the copy: prune in place instead.
+      if (result.code !== 'E_NO_LINKS' && result.code !== 'E_IN_USE') {
         if (result.ok) pruneArchives(dir, name, options.archives);
         return done({ ...result, strategy: 'exclusive', reason: choice.reason, removedRows: result.ok ? result.totalRows! - result.keptRows! : undefined });
       }
@@ -89,6 +92,7 @@ export async function rotateLogDb(dir: string, name: string, options: RotateOpti
       strategy: 'shared',
       reason: choice.reason,
       removedRows: stats.removedRows,
+      keptRows: stats.keptRows,
     });
   } catch (error) {
     return done(failure(`cannot rotate ${name}; left as it was`, error));

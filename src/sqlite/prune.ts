@@ -21,6 +21,8 @@ export interface PruneStats {
   removedRows: number;
   toRemove: number;
   freedPages: number;
+  /** Rows in the table at the end (kept rows plus what Codex added meanwhile). */
+  keptRows: number;
   complete: boolean;
   /** After the final wal_checkpoint(TRUNCATE): false when a reader kept it from finishing. */
   walTruncated: boolean;
@@ -43,7 +45,7 @@ export async function pruneInPlace(path: string, policy: KeepPolicy, options: Pr
     const ids = db.prepare(`SELECT id FROM logs WHERE id NOT IN (${keptIdsSql()})`).pluck().all(...keptParams(policy)) as number[];
     // In rowid order, so all rows of a page go in the same batch: a page is freed, not rewritten and freed later.
     ids.sort((a, b) => a - b);
-    const stats: PruneStats = { removedRows: 0, toRemove: ids.length, freedPages: 0, complete: false, walTruncated: false };
+    const stats: PruneStats = { removedRows: 0, toRemove: ids.length, freedPages: 0, keptRows: 0, complete: false, walTruncated: false };
     const remove = db.prepare('DELETE FROM logs WHERE id = ?');
     const batch = db.transaction((slice: number[]) => slice.reduce((n, id) => n + remove.run(id).changes, 0));
     for (let i = 0; i < ids.length; i += batchRows) {
@@ -71,6 +73,7 @@ export async function pruneInPlace(path: string, policy: KeepPolicy, options: Pr
 }
 
 function finish(db: Db, stats: PruneStats): PruneStats {
+  stats.keptRows = db.prepare('SELECT count(*) FROM logs').pluck().get() as number;
   try {
     const [row] = db.pragma('wal_checkpoint(TRUNCATE)') as Array<{ busy: number }>;
     stats.walTruncated = row?.busy === 0;
