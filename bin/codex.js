@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// The `codex` shim: everything lives in src/shim (bundled to dist/shim.js).
-import module from 'node:module';
-module.enableCompileCache?.();
-await import('../dist/shim.js');
+// The `codex` shim: everything lives in src/shim, bundled to dist/shim.cjs. CommonJS on purpose
+// (bin/package.json): an ES module here would boot Node's ESM loader first, ~4-5 ms per launch.
+'use strict';
+require('node:module').enableCompileCache?.();
+require('../dist/shim.cjs');

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// codexguard's own CLI: everything lives in src/cli (bundled to dist/cli.js).
-import module from 'node:module';
-module.enableCompileCache?.();
-await import('../dist/cli.js');
+// codexguard's own CLI: everything lives in src/cli (bundled to dist/cli.js, an ES module).
+// This file is CommonJS like everything in bin/ (bin/package.json).
+'use strict';
+require('node:module').enableCompileCache?.();
+import('../dist/cli.js');
