@@ -19,7 +19,7 @@ import { scanInventory } from '../src/inventory/scan.ts';
 import { decide } from '../src/inventory/decide.ts';
 import { DEFAULT_LIMITS } from '../src/inventory/limits.ts';
 import { runActions } from '../src/rotate/run.ts';
-import { CLI, cleanEnv, runSync, tmp, waitFor } from './helpers/index.ts';
+import { CLI, REPO, cleanEnv, runSync, tmp, waitFor } from './helpers/index.ts';
 import { codexHomeWithLogs, expectedKept, fillLogs, holder, inspect, leaveInWal, logRows, makeCodexDb } from './helpers/codex-home.ts';
 
 const NOW = Math.floor(Date.now() / 1000);
@@ -288,7 +288,8 @@ test('read-only CODEX_HOME: one-line failure, nothing changed', async (t) => {
 });
 
 test('disk full: refused up front when it cannot fit, and a disk that fills up mid-copy leaves the original intact', async (t) => {
-  const small = tinyDisk(t, 4);
+  const small = mount(t, 'size=4m');
+  if (!small) return fileSizeLimited(t); // not root: the nearest thing, a file-size limit on the rotating process
   const dir = join(small, 'home');
   mkdirSync(dir);
   makeCodexDb(join(dir, 'logs_2.sqlite'));
@@ -367,11 +368,20 @@ function readOnlyCopy(t: Parameters<typeof tmp>[0], dir: string): string {
   return fallback;
 }
 
-/** A file system of `mb` MB (tmpfs; needs root), else a folder whose writes stop at `mb` MB via a file-size limit is not possible in-process, so fall back to an almost-full tmpfs-free check. */
-function tinyDisk(t: Parameters<typeof tmp>[0], mb: number): string {
-  const target = mount(t, `size=${mb}m`);
-  if (!target) throw new Error('this test needs to mount a tmpfs (run as root, as CI does)');
-  return target;
+/** Without root: a rotation in a child whose writes stop at 1 MB (prlimit --fsize, SIGXFSZ ignored) fails cleanly. */
+function fileSizeLimited(t: Parameters<typeof tmp>[0]): void {
+  const dir = codexHomeWithLogs(t, { rows: 2000, now: NOW, spreadSeconds: DAY, bodyBytes: 900 });
+  const path = join(dir, 'logs_2.sqlite');
+  const before = hash(path);
+  const child = spawnSync('prlimit', ['--fsize=1000000', process.execPath, '--import', 'tsx', join(REPO, 'test', 'fixtures', 'rotate-child.ts')], {
+    cwd: REPO,
+    encoding: 'utf8',
+    env: { ...process.env, ROTATE_DIR: dir, ROTATE_NOW: String(NOW), ROTATE_KEEP_ROWS: '1900' },
+  });
+  assert.match(child.stdout, /^done E_(DISK_FULL|IO) /m, child.stdout + child.stderr);
+  assert.equal(hash(path), before);
+  assert.deepEqual(scanInventory(dir).leftovers, []);
+  assert.equal(inspect(path).integrity, 'ok');
 }
 
 /** A fresh tmpfs mount (unmounted and removed after the test), or undefined when we may not mount. */
