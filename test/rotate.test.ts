@@ -330,26 +330,31 @@ test('progress: silent when stderr is not a terminal or the work is short', () =
 test('CLI: rotate --dry-run, rotate, archives --json, restore', async (t) => {
   const { dir, path } = logHome(t, 500);
   const env = cleanEnv({ CODEX_HOME: dir });
-  const dry = runSync(process.execPath, [CLI, 'rotate', '--dry-run', '--force'], { env });
+  const dry = runSync(process.execPath, [CLI, 'rotate', '--dry-run', '--force'], { env, cwd: dir });
   assert.equal(dry.status, 0, dry.stderr);
   assert.match(dry.stdout, /would rotate logs_2\.sqlite \(forced\) by swapping in a fresh file/);
   assert.equal(inspect(path).ids.length, 700);
-  const quiet = runSync(process.execPath, [CLI, 'rotate'], { env });
+  const quiet = runSync(process.execPath, [CLI, 'rotate'], { env, cwd: dir });
   assert.match(quiet.stdout, /nothing over the limits/);
-  const rotated = runSync(process.execPath, [CLI, 'rotate', '--force'], { env });
+  const rotated = runSync(process.execPath, [CLI, 'rotate', '--force'], { env, cwd: dir });
   assert.equal(rotated.status, 0, rotated.stderr);
   assert.match(rotated.stdout, /kept \d+ of 700 rows/);
   assert.equal(rotated.stderr, '', 'no progress output when stderr is not a terminal');
-  const listed = runSync(process.execPath, [CLI, 'archives', '--json'], { env });
+  const listed = runSync(process.execPath, [CLI, 'archives', '--json'], { env, cwd: dir });
   const archives = JSON.parse(listed.stdout) as Array<{ name: string; db: string }>;
   assert.equal(archives.length, 1);
   assert.equal(archives[0]!.db, 'logs_2.sqlite');
-  const restored = runSync(process.execPath, [CLI, 'restore', archives[0]!.name], { env });
+  const restored = runSync(process.execPath, [CLI, 'restore', archives[0]!.name], { env, cwd: dir });
   assert.equal(restored.status, 0, restored.stderr);
   assert.equal(inspect(path).ids.length, 700);
-  const missing = runSync(process.execPath, [CLI, 'restore', 'nope'], { env });
+  const missing = runSync(process.execPath, [CLI, 'restore', 'nope'], { env, cwd: dir });
   assert.equal(missing.status, 1);
   assert.match(missing.stderr, /^codexguard: no archive nope .*\[E_MISSING\]\n$/);
+  // The limits come from .codexguardrc.
+  writeFileSync(join(dir, '.codexguardrc'), 'logs:\n  keepRows: 25\n');
+  const configured = runSync(process.execPath, [CLI, 'rotate', '--force'], { env, cwd: dir });
+  assert.equal(configured.status, 0, configured.stderr);
+  assert.equal(inspect(path).ids.length, 25);
 });
 
 /** A read-only copy of `dir`: a read-only tmpfs when we may mount (root), else a chmod 555 folder. */
