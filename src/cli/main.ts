@@ -48,6 +48,13 @@ export function buildProgram(): Command {
     .action(lazy(() => import('./commands/status.ts')));
 
   program
+    .command('doctor')
+    .description('is the guard working? checks PATH order, the real codex, config, DBs, lock, sessions, archives, crashes; exit 1 on any failure')
+    .option('--json', 'print a stable JSON shape (version 1)')
+    .option('--deep', 'also run PRAGMA quick_check on every DB (read-only)')
+    .action(lazy(() => import('./commands/doctor.ts')));
+
+  program
     .command('maintain')
     .description('run the pre-flight now without starting codex (for cron, systemd timers, launchd); safe while codex runs')
     .action(lazy(() => import('./commands/maintain.ts')));

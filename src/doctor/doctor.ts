@@ -1,0 +1,62 @@
+// `codexguard doctor`: gathers the facts of each check (thin I/O), judges them (pure), never changes anything, never throws.
+import { join } from 'node:path';
+import { linkTargets } from '../activate/locations.ts';
+import { defaultCrashDir } from '../bundle/write.ts';
+import { gatherStatus, type StatusJson } from '../cli/commands/status.ts';
+import { commandContext, type CommandContext } from '../cli/context.ts';
+import { sessionsDir } from '../registry/session.ts';
+import { gatherDropLevels, gatherSchedule, judgeDropLevels, judgeSchedule } from './extras.ts';
+import { gatherPath, gatherRealCodex } from './gather-activation.ts';
+import { gatherCrashes, gatherLock, quickChecks } from './gather-state.ts';
+import { judgePath, judgeRealCodex } from './judge-activation.ts';
+import { judgeConfig, judgeDbs } from './judge-home.ts';
+import { judgeArchives, judgeCrashes, judgeLock, judgeSessions } from './judge-state.ts';
+import { buildReport, crashed, guarded, type DoctorReport } from './report.ts';
+
+/** `--deep` adds `PRAGMA quick_check` on every DB. */
+export interface DoctorOptions {
+  deep?: boolean;
+}
+
+/** Runs every check (the shells and `codex --version` concurrently with the rest); an error in one check is that check's fail. */
+export async function runDoctor(options: DoctorOptions = {}): Promise<DoctorReport> {
+  try {
+    const context: Promise<CommandContext> = commandContext(true);
+    const status: Promise<StatusJson> = gatherStatus();
+    // Unhandled until a check awaits them: each check reports their failure as its own.
+    context.catch(() => {});
+    status.catch(() => {});
+    const shim = () => linkTargets().codex;
+    const groups = await Promise.all([
+      guarded('path', async () => judgePath(await gatherPath((await context).env, shim()))),
+      guarded('real-codex', async () => {
+        const { env, settings } = await context;
+        return judgeRealCodex(await gatherRealCodex(env, shim(), settings.codexPath));
+      }),
+      guarded('config', async () => {
+        const { loaded, home, env } = await context;
+        return judgeConfig({ files: loaded.files, issues: loaded.issues, sqliteHomeWarning: home.warning, home: env.HOME });
+      }),
+      guarded('dbs', async () => {
+        const s = await status;
+        const files = Object.fromEntries(s.dbs.filter((d) => d.exists).map((d) => [d.name, join(s.sqliteHome.dir, d.name)]));
+        return judgeDbs({ status: s, deep: options.deep ? await quickChecks(files) : undefined });
+      }),
+      guarded('lock', async () => judgeLock(gatherLock((await context).home.codexHome))),
+      guarded('sessions', async () => {
+        const s = await status;
+        return judgeSessions({ dir: sessionsDir(s.codexHome), sessions: s.sessions });
+      }),
+      guarded('archives', async () => judgeArchives({ archives: (await status).archives })),
+      guarded('crashes', async () => {
+        const { settings, env } = await context;
+        return judgeCrashes(gatherCrashes(settings.crashPolicy.dir ?? defaultCrashDir(env)));
+      }),
+      guarded('schedule', async () => judgeSchedule(await gatherSchedule(await context))),
+      guarded('drop-levels', async () => judgeDropLevels(await gatherDropLevels(await context, await status))),
+    ]);
+    return buildReport(groups.flat());
+  } catch (error) {
+    return buildReport([crashed('doctor', error)]);
+  }
+}

@@ -1,0 +1,71 @@
+// Gathers, without changing anything, the facts about the pre-flight lock, crash bundles, and (--deep) each DB's quick_check.
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { listBundles } from '../bundle/store.ts';
+import { dirId, ownsDir, readOwner } from '../lock/owner.ts';
+import { LOCK_DEFAULTS, lockPaths } from '../lock/preflight-lock.ts';
+import { isAlive, where } from '../registry/process-stamp.ts';
+import type { QuickCheck } from './judge-home.ts';
+import type { CrashFacts, LockFacts } from './judge-state.ts';
+import { reason } from './report.ts';
+
+/** Looks at the lock dir under `codexHome` and its owner record (only when the record describes that very dir). */
+export function gatherLock(codexHome: string, now = Date.now()): LockFacts {
+  const { lockDir, ownerFile } = lockPaths(codexHome);
+  const st = statSync(lockDir, { throwIfNoEntry: false });
+  if (!st) return { state: 'free', lockDir };
+  const record = readOwner(ownerFile);
+  const facts: LockFacts = { state: 'held', lockDir, idleMs: now - st.mtimeMs, staleMs: LOCK_DEFAULTS.staleMs };
+  if (record && ownsDir(record, dirId(st))) {
+    facts.owner = { pid: record.pid, alive: isAlive(record), foreign: record.where !== where(), heldMs: now - record.startedAt };
+  }
+  return facts;
+}
+
+/** Bytes under `path` (a file, or a folder's files at any depth). */
+export function bytesUnder(path: string): number {
+  const st = statSync(path, { throwIfNoEntry: false });
+  if (!st?.isDirectory()) return st?.size ?? 0;
+  let total = 0;
+  for (const entry of readdirSync(path, { recursive: true, withFileTypes: true })) {
+    if (entry.isFile()) total += statSync(join(entry.parentPath ?? entry.path, entry.name), { throwIfNoEntry: false })?.size ?? 0;
+  }
+  return total;
+}
+
+/** The crash bundles in `dir` with their sizes (read only: pending OS reports are left for `codexguard crashes`). */
+export function gatherCrashes(dir: string, now = Date.now()): CrashFacts {
+  const bundles = listBundles(dir).map((b) => ({
+    id: b.id,
+    at: b.at,
+    signal: b.signal,
+    bytes: bytesUnder(b.path),
+    pending: b.pending,
+    cause: b.manifest?.likelyCause && b.manifest.likelyCause.id !== 'unknown' ? b.manifest.likelyCause.title : undefined,
+  }));
+  return { dir, now, bundles };
+}
+
+/** Busy timeout of the read-only connection: Codex writes under a 5 s one; doctor never makes it wait. */
+export const QUICK_CHECK_BUSY_MS = 250;
+
+/** `PRAGMA quick_check` on each file, opened read-only (better-sqlite3 is loaded only here). */
+export async function quickChecks(paths: Record<string, string>): Promise<Record<string, QuickCheck>> {
+  const { openExisting } = await import('../sqlite/open.ts');
+  const out: Record<string, QuickCheck> = {};
+  for (const [name, path] of Object.entries(paths)) {
+    let db;
+    try {
+      db = openExisting(path, { readonly: true, busyTimeoutMs: QUICK_CHECK_BUSY_MS });
+      const rows = db.pragma('quick_check(20)', { simple: false }) as Array<Record<string, unknown>>;
+      const problems = rows.map((r) => String(Object.values(r)[0]));
+      out[name] = problems.length === 1 && problems[0] === 'ok' ? { result: 'ok' } : { result: 'corrupt', problems };
+    } catch (error) {
+      const code = (error as { code?: string }).code ?? '';
+      out[name] = code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED' ? { result: 'busy', message: reason(error) } : { result: 'error', message: reason(error) };
+    } finally {
+      db?.close();
+    }
+  }
+  return out;
+}

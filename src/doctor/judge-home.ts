@@ -1,0 +1,94 @@
+// doctor's judgments on the config files and on each Codex DB against its limits (pure).
+import { join } from 'node:path';
+import { formatIssue, tildify, type ConfigIssue } from '../config/issues.ts';
+import { mb } from '../inventory/decide.ts';
+import type { StatusJson } from '../cli/commands/status.ts';
+import { notOk, ok, type Check, type Level } from './report.ts';
+
+/** The config files found, their problems, and a broken `sqlite_home` in Codex's config.toml. */
+export interface ConfigFacts {
+  files: Array<{ level: string; path: string }>;
+  issues: ConfigIssue[];
+  sqliteHomeWarning?: string | undefined;
+  home?: string | undefined;
+}
+
+/** The `config` check: an invalid value is a fail (its default applies meanwhile), an ignored one a warn. */
+export function judgeConfig(f: ConfigFacts): Check {
+  const t = (p: string) => tildify(p, f.home);
+  const lines = f.issues.map((i) => formatIssue(i, f.home).replace(/^codexguard: /, ''));
+  const details = { files: f.files, issues: lines, ...(f.sqliteHomeWarning ? { sqliteHome: f.sqliteHomeWarning } : {}) };
+  for (const severity of ['error', 'warning'] as const) {
+    const found = f.issues.filter((i) => i.severity === severity);
+    if (found.length === 0) continue;
+    const first = found[0]!;
+    const more = f.issues.length > 1 ? ` (and ${f.issues.length - 1} more)` : '';
+    const fix = `edit ${first.key ? `${first.key} in ` : ''}${t(first.file)}; \`codexguard config\` lists every problem`;
+    return notOk('config', severity === 'error' ? 'fail' : 'warn', `${lines[f.issues.indexOf(first)]}${more}`, fix, details);
+  }
+  if (f.sqliteHomeWarning) return notOk('config', 'warn', f.sqliteHomeWarning, "fix sqlite_home in Codex's config.toml", details);
+  const summary = f.files.length ? `${f.files.map((x) => `${t(x.path)} (${x.level})`).join(', ')}: valid` : 'no config file: the defaults apply';
+  return ok('config', summary, details);
+}
+
+/** `PRAGMA quick_check` on one DB (`--deep`): ok, problems found, busy (could not get in), or not readable at all. */
+export type QuickCheck = { result: 'ok' } | { result: 'corrupt'; problems: string[] } | { result: 'busy' | 'error'; message: string };
+
+/** What status gathered (sizes, limits, what is due), plus quick_check results by DB name with `--deep`. */
+export interface DbFacts {
+  status: Pick<StatusJson, 'dbs' | 'due' | 'limits' | 'sqliteHome'>;
+  deep?: Record<string, QuickCheck>;
+}
+
+const SOURCES: Record<string, string> = { cli: '-c sqlite_home', config: 'sqlite_home in config.toml', env: '$CODEX_SQLITE_HOME', 'codex-home': 'CODEX_HOME' };
+
+/** One finding on a DB. */
+type Finding = { level: Exclude<Level, 'ok'>; text: string; fix: string };
+
+/** The `dbs` check (where the DBs are) and one `db:<name>` check per DB: over a limit is a fail. */
+export function judgeDbs(f: DbFacts): Check[] {
+  const { dbs, due, limits, sqliteHome } = f.status;
+  const where = `${sqliteHome.dir} (from ${SOURCES[sqliteHome.source] ?? sqliteHome.source})`;
+  const checks = [ok('dbs', dbs.length ? `${dbs.length} Codex database${dbs.length > 1 ? 's' : ''} in ${where}` : `no Codex databases yet in ${where}`, { dir: sqliteHome.dir, source: sqliteHome.source })];
+  const names = [...new Set([...dbs.map((d) => d.name), ...due.map((d) => d.db)])].sort();
+  for (const name of names) {
+    const db = dbs.find((d) => d.name === name);
+    const path = join(sqliteHome.dir, name);
+    const findings: Finding[] = due.filter((d) => d.db === name).map((d) => dueFinding(d, path));
+    const quick = f.deep?.[name];
+    if (quick && quick.result !== 'ok') findings.push(quickFinding(quick, path, db?.kind ?? 'state'));
+    const details: Record<string, unknown> = db ? { ...db, path } : { path };
+    if (quick) details.quickCheck = quick;
+    const worst = findings.find((x) => x.level === 'fail') ?? findings[0];
+    if (worst) {
+      checks.push(notOk(`db:${name}`, worst.level, findings.map((x) => x.text).join('; '), worst.fix, details));
+      continue;
+    }
+    const limit = db?.kind === 'log' ? `under ${mb(limits.logMaxBytes)}, WAL limit ${mb(limits.walMaxBytes)}` : `WAL limit ${mb(limits.walMaxBytes)}`;
+    const size = db?.exists ? `${db.kind} DB, ${mb(db.size)} + WAL ${mb(db.walSize)}` : 'only its -wal/-shm (no main file)';
+    checks.push(ok(`db:${name}`, `${size}, ${limit}${quick ? '; quick_check ok' : ''}`, details));
+  }
+  return checks;
+}
+
+function dueFinding(d: { action: string; reason: string }, path: string): Finding {
+  switch (d.action) {
+    case 'rotate':
+      return { level: 'fail', text: `${d.reason} (logs.maxSize)`, fix: 'codexguard rotate' };
+    case 'checkpoint':
+      return { level: 'fail', text: `${d.reason} (wal.maxSize)`, fix: 'codexguard maintain' };
+    case 'orphan-wal':
+      return { level: 'warn', text: d.reason, fix: `once no codex runs, move ${path}-wal aside (its main file is gone)` };
+    default:
+      return { level: 'warn', text: d.reason, fix: 'codexguard maintain' };
+  }
+}
+
+function quickFinding(q: Exclude<QuickCheck, { result: 'ok' }>, path: string, kind: string): Finding {
+  if (q.result === 'busy') return { level: 'warn', text: `quick_check could not run: ${q.message}`, fix: 'codexguard doctor --deep (again, once codex is idle)' };
+  const what = q.result === 'corrupt' ? `quick_check: ${q.problems[0] ?? 'failed'}${q.problems.length > 1 ? ` (and ${q.problems.length - 1} more)` : ''}` : `cannot be read: ${q.message}`;
+  const fix = kind === 'log'
+    ? `quit codex, then move ${path} (and its -wal, -shm) aside: Codex makes a new log DB`
+    : `quit codex, copy ${path} (and its -wal, -shm) aside, then rebuild it with \`sqlite3 ${path} .recover\``;
+  return { level: 'fail', text: what, fix };
+}
