@@ -1,0 +1,68 @@
+// logs.dropLevels against the real pinned codex: its app-server keeps working and logging with the trigger in place,
+// stores no row at a dropped level, and follows live changes of the trigger without a restart.
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import Database from 'better-sqlite3';
+import { applyDropLevels, dropLevelsStatus } from '../src/droplevels/apply.ts';
+import { appServer, codexDoctor, goldenHome, inspect } from './helpers/codex-home.ts';
+import { waitFor } from './helpers/index.ts';
+
+const DB_TROUBLE = /sqlite|database|migrat|malformed|corrupt|trigger/i;
+
+/** Rows stored after `afterId`, counted by level (read on the side while codex writes). */
+function levelsAfter(path: string, afterId: number): Record<string, number> {
+  const db = new Database(path, { readonly: true, timeout: 5_000 });
+  try {
+    const rows = db.prepare('SELECT level, count(*) AS n FROM logs WHERE id > ? GROUP BY level').all(afterId) as Array<{ level: string; n: number }>;
+    return Object.fromEntries(rows.map((r) => [r.level, r.n]));
+  } finally {
+    db.close();
+  }
+}
+
+function maxId(path: string): number {
+  const db = new Database(path, { readonly: true, timeout: 5_000 });
+  try {
+    return db.prepare('SELECT coalesce(max(id), 0) FROM logs').pluck().get() as number;
+  } finally {
+    db.close();
+  }
+}
+
+test('the real codex app-server with the trigger: keeps working, stores no TRACE row, follows live changes', async (t) => {
+  const home = await goldenHome(t);
+  const path = join(home, 'logs_2.sqlite');
+  const migrations = inspect(path).migrations;
+  assert.equal(applyDropLevels(path, ['TRACE']).changed, true);
+
+  // 1. Installed before codex starts: migrations pass over it, every request logs, nothing at TRACE is stored.
+  const server = await appServer(t, home);
+  const first = await server.startThread();
+  assert.equal(first.error, undefined, 'thread/start answered');
+  const a = await waitFor(() => { const l = levelsAfter(path, 0); return (l.INFO ?? 0) > 0 && (l.DEBUG ?? 0) > 0 ? l : undefined; }, 40_000, 'INFO and DEBUG rows from codex');
+  assert.equal(a.TRACE, undefined, `no TRACE row stored: ${JSON.stringify(a)}`);
+
+  // 2. Removed while codex runs: TRACE rows come back (codex does write them; the trigger was what kept them out).
+  const beforeRemoval = maxId(path);
+  assert.equal(applyDropLevels(path, []).changed, true);
+  await server.startThread();
+  const b = await waitFor(() => { const l = levelsAfter(path, beforeRemoval); return (l.TRACE ?? 0) > 0 ? l : undefined; }, 40_000, 'TRACE rows once the trigger is gone');
+  assert.ok((b.INFO ?? 0) > 0, JSON.stringify(b));
+
+  // 3. Replaced while codex runs (TRACE and DEBUG): rows go on arriving, none at those levels.
+  assert.equal(applyDropLevels(path, ['DEBUG', 'TRACE']).action, 'create');
+  const beforeReplace = maxId(path);
+  await server.startThread();
+  const c = await waitFor(() => { const l = levelsAfter(path, beforeReplace); return (l.INFO ?? 0) > 0 ? l : undefined; }, 40_000, 'new INFO rows');
+  assert.deepEqual([c.TRACE, c.DEBUG], [undefined, undefined], JSON.stringify(c));
+
+  assert.equal(await server.close(), 0, 'app-server exits cleanly');
+  assert.deepEqual(server.stderr.split('\n').filter((line) => DB_TROUBLE.test(line)), [], 'codex says nothing about its databases');
+  const after = inspect(path);
+  assert.equal(after.integrity, 'ok');
+  assert.deepEqual(after.migrations, migrations, 'codex did not re-run or rewrite a migration');
+  assert.deepEqual(dropLevelsStatus(path), { installed: true, levels: ['TRACE', 'DEBUG'] });
+  const doctor = codexDoctor(home) as { checks: Record<string, { details: Record<string, string> }> };
+  assert.equal(doctor.checks['state.paths']!.details['log DB integrity'], 'ok');
+});
