@@ -37,16 +37,6 @@ test('sqlite home: a broken config.toml falls back with one warning line', async
   assert.ok(!result.warning!.includes('\n'));
 });
 
-test('sqlite home: `-c sqlite_home=…` in codex arguments wins (TOML or a bare string)', async (t) => {
-  const home = tmp(t);
-  writeFileSync(join(home, 'config.toml'), 'sqlite_home = "/from/config"\n');
-  const env = { CODEX_HOME: home };
-  assert.equal((await resolveSqliteHome(env, ['-c', 'sqlite_home="/a b"', 'exec'])).dir, '/a b');
-  assert.equal((await resolveSqliteHome(env, ['--config=sqlite_home=/bare'])).dir, '/bare');
-  assert.equal((await resolveSqliteHome(env, ['-c', 'model=o3'])).dir, '/from/config');
-  assert.equal((await resolveSqliteHome(env, ['--', '-c', 'sqlite_home=/no'])).dir, '/from/config');
-});
-
 test('scan: a home made by the real codex lists every DB with its -wal and -shm', async (t) => {
   const home = await goldenHome(t);
   const inventory = scanInventory(home);

@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'nod
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import { codexHomeWithLogs, leaveInWal, logCount, makeCodexDb } from './helpers/codex-home.ts';
-import { cleanEnv, fakeCodex, linkShim, NODE_BIN_DIR, readRecord, runSync, tmp } from './helpers/index.ts';
+import { cleanEnv, fakeCodex, linkShim, NODE_BIN_DIR, readRecord, runSync, tmp, waitFor } from './helpers/index.ts';
 
 /** A user HOME with a ~/.codexguardrc, a CODEX_HOME with an over-limit log DB, the shim and a fake codex on PATH. */
 function world(t: TestContext, rc: object = { logs: { maxSize: '1MB', keepRows: 300 } }) {
@@ -38,7 +38,7 @@ test('a healthy home: codex starts, nothing is printed, nothing is left behind',
   assert.ok(!existsSync(join(w.codexHome, 'codexguard', 'preflight.lock')), 'no lock was needed');
 });
 
-test('an over-limit log DB is rotated before codex starts, keeping the newest rows', (t) => {
+test('an over-limit log DB is rotated before codex starts, keeping the newest rows; the archive is gzipped in the background', async (t) => {
   const w = world(t);
   const { maxId } = logCount(w.log);
   const r = runSync(w.shim, [], { env: w.env(), cwd: w.cwd });
@@ -51,6 +51,9 @@ test('an over-limit log DB is rotated before codex starts, keeping the newest ro
   assert.equal(after.maxId, maxId, 'the newest row is kept');
   assert.ok(statSync(w.log).size < 1_000_000);
   assert.equal(archivesOf(w.codexHome).length, 1);
+  // logs.compress (default true): a detached `codexguard maintain` gzips the archive, off the launch path.
+  await waitFor(() => archivesOf(w.codexHome).some((n) => n.endsWith('.archive.tgz')), 20_000, 'the archive to be compressed');
+  await waitFor(() => archivesOf(w.codexHome).length === 1, 5_000, 'the uncompressed folder to go');
 });
 
 test('CODEXGUARD_DISABLE=1 and a nested codex (CODEX_THREAD_ID) start codex with no checks at all', (t) => {

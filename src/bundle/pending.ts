@@ -1,7 +1,7 @@
 // Bundles whose OS report had not arrived within the budget: recorded as pending, finished later (in the background or at the next look).
-import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, realpathSync, rmSync, statSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { siblingCli, spawnDetached } from '../launch/background.ts';
 import { bundleFiles, compose, readState } from './compose.ts';
 import { json, replaceFile, writeExclusive } from './files.ts';
 import { parseBundleId } from './naming.ts';
@@ -28,24 +28,13 @@ export function markPending(bundle: string, pending: Pending): void {
 
 /** The command that finishes a bundle in the background: the codexguard CLI beside the running `codex` shim, if there is one. */
 export function defaultFinisher(argv1 = process.argv[1]): string[] | undefined {
-  try {
-    const cli = join(dirname(realpathSync(argv1 ?? '')), 'codexguard.js');
-    return existsSync(cli) ? [process.execPath, cli, 'crashes', 'finish'] : undefined;
-  } catch {
-    return undefined;
-  }
+  const cli = siblingCli(argv1);
+  return cli && [...cli, 'crashes', 'finish'];
 }
 
 /** Starts `command <bundle>` detached, so that the shim can end while it waits for the OS report. */
 export function spawnFinisher(command: readonly string[], bundle: string): boolean {
-  try {
-    const child = spawn(command[0]!, [...command.slice(1), bundle], { detached: true, stdio: 'ignore' });
-    child.on('error', () => {});
-    child.unref();
-    return true;
-  } catch {
-    return false;
-  }
+  return spawnDetached([...command, bundle]);
 }
 
 /**

@@ -4,7 +4,7 @@ import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 /** Which setting decided the SQLite home. */
-export type SqliteHomeSource = 'cli' | 'config' | 'env' | 'codex-home';
+export type SqliteHomeSource = 'config' | 'env' | 'codex-home';
 
 /** The folder Codex's DBs live in, where that came from, and at most one warning line (a broken config.toml). */
 export interface SqliteHome {
@@ -25,10 +25,8 @@ export function codexHomeDir(env: NodeJS.ProcessEnv = process.env): string {
  * when set. Otherwise uses $CODEX_HOME"). config.toml is parsed only when it exists and
  * mentions `sqlite_home`, so the usual launch costs one read and no TOML parser.
  */
-export async function resolveSqliteHome(env: NodeJS.ProcessEnv = process.env, codexArgs: readonly string[] = []): Promise<SqliteHome> {
+export async function resolveSqliteHome(env: NodeJS.ProcessEnv = process.env): Promise<SqliteHome> {
   const codexHome = codexHomeDir(env);
-  const fromCli = cliOverride(codexArgs);
-  if (fromCli !== undefined) return { dir: resolve(expandHome(await tomlValue(fromCli))), codexHome, source: 'cli' };
   const file = join(codexHome, 'config.toml');
   let text: string | undefined;
   try {
@@ -54,32 +52,6 @@ export async function resolveSqliteHome(env: NodeJS.ProcessEnv = process.env, co
   return { dir: codexHome, codexHome, source: 'codex-home', warning };
 }
 
-/** The raw value of the last `-c sqlite_home=…` / `--config sqlite_home=…` in codex's arguments. */
-function cliOverride(args: readonly string[]): string | undefined {
-  let found: string | undefined;
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i]!;
-    if (arg === '--') break;
-    let pair: string | undefined;
-    if (arg === '-c' || arg === '--config') pair = args[++i];
-    else if (arg.startsWith('--config=')) pair = arg.slice('--config='.length);
-    else if (arg.startsWith('-c') && arg.length > 2) pair = arg.slice(2).replace(/^=/, '');
-    const match = pair?.match(/^\s*sqlite_home\s*=(.*)$/s);
-    if (match) found = match[1]!.trim();
-  }
-  return found;
-}
-
-/** A `-c` value is TOML when it parses as TOML, else a literal string (as Codex treats it). */
-async function tomlValue(raw: string): Promise<string> {
-  try {
-    const { parse } = await import('smol-toml');
-    const value = parse(`v = ${raw}`).v;
-    return typeof value === 'string' ? value : raw;
-  } catch {
-    return raw;
-  }
-}
 
 function expandHome(path: string): string {
   return path === '~' ? homedir() : path.startsWith('~/') ? join(homedir(), path.slice(2)) : path;

@@ -16,6 +16,10 @@ export interface PreflightOptions {
   dryRun?: boolean;
   /** Show progress on stderr for a rotation that takes over about a second (TTY only). */
   progress?: boolean;
+  /** After a rotation on the launch path, gzip the archive in a detached `codexguard maintain` (config `logs.compress`). */
+  compress?: boolean;
+  /** On the launch path: compression goes to the background, and Codex's own maintenance is not reported. */
+  launch?: boolean;
 }
 
 /** What a pre-flight found and did: the actions decided before the lock, whether every one succeeded, and the sizes after. */

@@ -80,7 +80,7 @@ async function settings(quiet: boolean): Promise<LaunchSettings> {
 async function guarded(ctx: SessionContext, s: LaunchSettings, session: Session | undefined): Promise<ChildEnd> {
   ctx.crashPolicy = s.crashPolicy;
   ctx.preflight = async () => {
-    const report = await preflight({ env, limits: s.limits, lockTimeoutMs: s.lockTimeoutMs, say, progress: true });
+    const report = await preflight({ env, limits: s.limits, lockTimeoutMs: s.lockTimeoutMs, say, progress: true, compress: s.compress, launch: true });
     ctx.dbSnapshot = { at: Date.now(), dbs: report.inventory.dbs.map(({ name, size, walSize, exists }) => ({ name, size, walSize, exists })) };
   };
   await failOpen(ctx.preflight, undefined);

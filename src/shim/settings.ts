@@ -7,6 +7,8 @@ import type { Limits } from '../inventory/limits.ts';
 export interface LaunchSettings {
   limits: Limits;
   lockTimeoutMs: number;
+  /** Gzip archives after a rotation (off the launch path). */
+  compress: boolean;
   crashPolicy: Partial<CrashPolicy>;
   /** The user-level `codexPath`, if set (a project file can never set it). */
   codexPath: string | null;
@@ -23,6 +25,7 @@ export function settingsFrom(config: Config): LaunchSettings {
       archives: config['logs.archives'],
     },
     lockTimeoutMs: config['lock.timeout'],
+    compress: config['logs.compress'],
     crashPolicy: {
       signals: config['crash.signals'],
       dir: config['crash.dir'],

@@ -19,7 +19,12 @@ export async function runPreflightNow(options: MaintainOptions): Promise<number>
   const say = (line: string) => process.stdout.write(`${stamp()}${line}\n`);
   const report = await preflight({ env, limits: settings.limits, lockTimeoutMs: settings.lockTimeoutMs, say, force: options.force, dryRun: options.dryRun, progress: options.progress });
   if (report.actions.length === 0) say(`codexguard: nothing over the limits in ${home.dir} (${report.inventory.dbs.length} databases)`);
-  return report.ok ? 0 : 1;
+  let ok = report.ok;
+  if (settings.compress && !options.dryRun) {
+    const { compressPending } = await import('../../preflight/maintain.ts');
+    ok = (await compressPending(home, settings.lockTimeoutMs, say)) && ok;
+  }
+  return ok ? 0 : 1;
 }
 
 /** `codexguard maintain`: non-interactive, timestamped lines, exit 1 when any action failed or the lock was not had. */
