@@ -32,21 +32,6 @@ const common = {
   logLevel: 'warning',
 };
 
-/**
- * CommonJS cannot hold a top-level await. Until src/shim/main.ts ends with `void main();`
- * instead of `await main();`, this turns that one statement into the same call without the await
- * (main() handles its own errors; an unexpected rejection still ends the process with status 1).
- */
-const noTopLevelAwaitMain = {
-  name: 'no-top-level-await-main',
-  setup(b) {
-    b.onLoad({ filter: /[\\/]src[\\/]shim[\\/]main\.ts$/ }, (args) => ({
-      contents: readFileSync(args.path, 'utf8').replace(/^await main\(\);$/m, 'void main();'),
-      loader: 'ts',
-    }));
-  },
-};
-
 /** Options for the shim's bundle (ESM, split, `.cjs` names), before the per-file CommonJS pass. */
 export function shimOptions(outdir) {
   return {
@@ -57,7 +42,6 @@ export function shimOptions(outdir) {
     format: 'esm',
     outExtension: { '.js': '.cjs' },
     chunkNames: 'shim-[name]-[hash]',
-    plugins: [noTopLevelAwaitMain],
   };
 }
 

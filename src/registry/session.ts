@@ -42,13 +42,13 @@ function writeEntry(file: string, entry: SessionEntry): void {
 }
 
 /**
- * Registers this process as a live codex session under `home` (CODEX_HOME),
- * and arranges for the entry to go on every exit path. Never throws.
+ * Registers this process as a live codex session under `home` (CODEX_HOME), with its codex
+ * child when already known, and arranges for the entry to go on every exit path. Never throws.
  */
-export function registerSession(home: string, info: { argv0?: string; startedAt?: number } = {}): RegisterResult {
+export function registerSession(home: string, info: { argv0?: string; startedAt?: number; child?: { pid: number; startedAt?: number } } = {}): RegisterResult {
   const dir = sessionsDir(home);
   const file = join(dir, `${process.pid}.json`);
-  const entry: SessionEntry = { v: 1, ...stamp(process.pid, info.startedAt), codexHome: home, argv0: info.argv0 ?? process.argv[1] ?? '', child: null };
+  const entry: SessionEntry = { v: 1, ...stamp(process.pid, info.startedAt), codexHome: home, argv0: info.argv0 ?? process.argv[1] ?? '', child: info.child ? stamp(info.child.pid, info.child.startedAt) : null };
   try {
     writeEntry(file, entry);
   } catch (error) {

@@ -26,9 +26,9 @@ export function pathEntries(pathValue: string | undefined): string[] {
 /** The realpath of `file` if it is an executable regular file, else undefined. */
 export function executableRealpath(file: string): string | undefined {
   try {
-    if (!statSync(file).isFile()) return undefined;
+    if (!statSync(file, { throwIfNoEntry: false })?.isFile()) return undefined;
     accessSync(file, constants.X_OK);
-    return realpathSync(file);
+    return realpathSync.native(file);
   } catch {
     return undefined;
   }

@@ -56,12 +56,25 @@ function resolveOrExit(self: string, codexPath: string | null): RealCodex {
   }
 }
 
-async function start(ctx: SessionContext, session?: Session): Promise<ChildEnd> {
+/** This shim's entry in the live-session registry, written once codex runs (so the write overlaps codex's start). */
+let session: Session | undefined;
+
+function register(ctx: SessionContext, self: string, pid: number): void {
+  if (session) {
+    session.setChild(pid, ctx.childStartedAt);
+    return;
+  }
+  const registered = registerSession(codexHomeDir(env), { argv0: self, startedAt: ctx.shimStartedAt, child: { pid, startedAt: ctx.childStartedAt } });
+  if (registered.ok) session = registered.session;
+  else if (debug) say(`codexguard: ${registered.message} [E_REGISTRY]`);
+}
+
+async function start(ctx: SessionContext, onSpawn?: (pid: number) => void): Promise<ChildEnd> {
   try {
     return await runChild(ctx.real.file, ctx.args, ctx.env, (pid) => {
       ctx.childPid = pid;
       ctx.childStartedAt = Date.now();
-      session?.setChild(pid, ctx.childStartedAt);
+      onSpawn?.(pid);
     });
   } catch (error) {
     say(formatError(error, debug));
@@ -77,7 +90,7 @@ async function settings(quiet: boolean): Promise<LaunchSettings> {
 }
 
 /** The guarded launch: register, pre-flight, then codex, then the crash path for as long as it restarts. */
-async function guarded(ctx: SessionContext, s: LaunchSettings, session: Session | undefined): Promise<ChildEnd> {
+async function guarded(ctx: SessionContext, s: LaunchSettings, self: string): Promise<ChildEnd> {
   ctx.crashPolicy = s.crashPolicy;
   ctx.preflight = async () => {
     const report = await preflight({ env, limits: s.limits, lockTimeoutMs: s.lockTimeoutMs, say, progress: true, compress: s.compress, launch: true });
@@ -87,7 +100,7 @@ async function guarded(ctx: SessionContext, s: LaunchSettings, session: Session 
   // Before codex takes the terminal: what to put back if it dies in raw mode.
   ctx.savedTty = saveTerminal();
   for (;;) {
-    const end = await start(ctx, session);
+    const end = await start(ctx, (pid) => register(ctx, self, pid));
     const signal = crashSignal(end, ctx.crashPolicy?.signals);
     if (signal === undefined) return end;
     const outcome = await failOpen(async () => (await import('../crash/on-crash.ts')).onCrash(ctx, end, signal), { restart: false } as const);
@@ -105,14 +118,14 @@ async function main(): Promise<void> {
   const real = resolveOrExit(self, s.codexPath);
   const ctx: SessionContext = { real, args: process.argv.slice(2), env: { ...real.env, [SHIM_CHAIN]: childChain(env, self) }, cwd: process.cwd(), shimStartedAt, debug };
   if (passThrough) mirrorExit(await start(ctx));
-  // Registered before the pre-flight, so that a shim rotating meanwhile counts this one as live.
-  const registered = registerSession(codexHomeDir(env), { argv0: self, startedAt: shimStartedAt });
-  if (!registered.ok && debug) say(`codexguard: ${registered.message} [E_REGISTRY]`);
-  const session = registered.ok ? registered.session : undefined;
-  const end = await guarded(ctx, s, session);
+  const end = await guarded(ctx, s, self);
   // mirrorExit may re-raise a signal with every listener removed: no exit hook runs after it.
   session?.close();
   mirrorExit(end);
 }
 
-await main();
+// Last resort: main() fails open step by step; anything that still escapes is one line, never a stack.
+main().catch((error: unknown) => {
+  say(formatError(error, debug));
+  process.exit(EXIT.cannotRun);
+});

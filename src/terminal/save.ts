@@ -1,10 +1,23 @@
 // Saves the terminal's settings before codex starts, so that a crash can put them back. On the launch path.
 import { spawnSync } from 'node:child_process';
-import { isatty } from 'node:tty';
+import { fstatSync } from 'node:fs';
+
+/**
+ * Whether stdin may be a terminal, without node:tty: loading that module (and node:net behind it)
+ * costs about 2 ms at every launch. A terminal is a character device; the few character devices
+ * that are not (/dev/null) only cost a failing `stty`.
+ */
+function maybeTerminal(fd: number): boolean {
+  try {
+    return fstatSync(fd).isCharacterDevice();
+  } catch {
+    return false;
+  }
+}
 
 /** The `stty -g` state of the terminal on stdin; undefined when stdin is not a TTY or stty fails. About 2 ms. */
 export function saveTerminal(): string | undefined {
-  if (!isatty(0)) return undefined;
+  if (!maybeTerminal(0)) return undefined;
   try {
     const result = spawnSync('stty', ['-g'], { stdio: ['inherit', 'pipe', 'ignore'], encoding: 'utf8', timeout: 1000 });
     const state = result.status === 0 ? result.stdout.trim() : '';
