@@ -339,6 +339,7 @@ test('CLI: rotate --dry-run, rotate, archives --json, restore', async (t) => {
   const rotated = runSync(process.execPath, [CLI, 'rotate', '--force'], { env, cwd: dir });
   assert.equal(rotated.status, 0, rotated.stderr);
   assert.match(rotated.stdout, /kept \d+ of 700 rows/);
+  assert.match(rotated.stdout, /compressed/, 'logs.compress: rotate gzips the archive at once');
   assert.equal(rotated.stderr, '', 'no progress output when stderr is not a terminal');
   const listed = runSync(process.execPath, [CLI, 'archives', '--json'], { env, cwd: dir });
   const archives = JSON.parse(listed.stdout) as Array<{ name: string; db: string }>;

@@ -12,8 +12,6 @@ export interface PreflightOptions {
   say: (line: string) => void;
   /** Rotate every log DB whatever its size (`codexguard rotate --force`). */
   force?: boolean;
-  /** Report what would be done, change nothing (`codexguard rotate --dry-run`). */
-  dryRun?: boolean;
   /** Show progress on stderr for a rotation that takes over about a second (TTY only). */
   progress?: boolean;
   /** After a rotation on the launch path, gzip the archive in a detached `codexguard maintain` (config `logs.compress`). */

@@ -29,10 +29,6 @@ export async function maintain(home: SqliteHome, options: PreflightOptions): Pro
     // Another shim may have done the work while this one waited: decide again on fresh sizes.
     const inventory = scanInventory(home.dir);
     const actions = decide(inventory, options.limits, { force: options.force });
-    if (options.dryRun) {
-      for (const action of actions) say(`codexguard: would ${action.kind} ${typeof action.db === 'string' ? action.db : action.db.name}: ${action.reason}`);
-      return true;
-    }
     const progress = options.progress ? stderrProgress() : undefined;
     const results = await runActions(inventory, actions, {
       limits: options.limits,

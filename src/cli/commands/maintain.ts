@@ -5,7 +5,6 @@ import { commandContext } from '../context.ts';
 /** Options of maintain (and of rotate, which is maintain run by hand). */
 export interface MaintainOptions {
   force?: boolean;
-  dryRun?: boolean;
   /** Progress on stderr for a long rotation (TTY only); maintain is quiet. */
   progress?: boolean;
   /** Prefix each line with an ISO timestamp (for log files). */
@@ -17,10 +16,10 @@ export async function runPreflightNow(options: MaintainOptions): Promise<number>
   const { settings, home, env } = await commandContext();
   const stamp = () => (options.stamp ? `${new Date().toISOString()} ` : '');
   const say = (line: string) => process.stdout.write(`${stamp()}${line}\n`);
-  const report = await preflight({ env, limits: settings.limits, lockTimeoutMs: settings.lockTimeoutMs, say, force: options.force, dryRun: options.dryRun, progress: options.progress });
+  const report = await preflight({ env, limits: settings.limits, lockTimeoutMs: settings.lockTimeoutMs, say, force: options.force, progress: options.progress });
   if (report.actions.length === 0) say(`codexguard: nothing over the limits in ${home.dir} (${report.inventory.dbs.length} databases)`);
   let ok = report.ok;
-  if (settings.compress && !options.dryRun) {
+  if (settings.compress) {
     const { compressPending } = await import('../../preflight/maintain.ts');
     ok = (await compressPending(home, settings.lockTimeoutMs, say)) && ok;
   }

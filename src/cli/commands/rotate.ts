@@ -1,8 +1,9 @@
-// `codexguard rotate [--dry-run] [--force]`: rotates and checkpoints what is over the limits now, outside a codex launch.
+// `codexguard rotate [--dry-run] [--force]`: the pre-flight now, by hand (under the same lock as the shim), or what it would do.
 import { decide, type Action } from '../../inventory/decide.ts';
 import { scanInventory } from '../../inventory/scan.ts';
 import { liveSessions } from '../../registry/live.ts';
 import { commandContext } from '../context.ts';
+import { runPreflightNow } from './maintain.ts';
 
 /** Options parsed by commander. */
 export interface RotateCommandOptions {
@@ -12,32 +13,14 @@ export interface RotateCommandOptions {
 
 /** Exit 0 when everything due was done (or nothing was due), 1 when something failed or was skipped. */
 export async function run(options: RotateCommandOptions = {}): Promise<number> {
+  if (!options.dryRun) return runPreflightNow({ force: options.force, progress: true });
   const { settings, home } = await commandContext();
-  const inventory = scanInventory(home.dir);
-  const actions = decide(inventory, settings.limits, { force: options.force });
-  if (!actions.length) {
-    process.stdout.write(`nothing over the limits in ${home.dir}\n`);
-    return 0;
-  }
+  const actions = decide(scanInventory(home.dir), settings.limits, { force: options.force });
+  if (!actions.length) process.stdout.write(`codexguard: nothing over the limits in ${home.dir}\n`);
   // An unreadable registry means someone may be running: count one.
-  const sessions = () => {
-    const live = liveSessions(home.codexHome);
-    return live.ok ? live.sessions.length : 1;
-  };
-  if (options.dryRun) {
-    for (const action of actions) process.stdout.write(`${await plan(action, sessions())}\n`);
-    return 0;
-  }
-  const { runActions } = await import('../../rotate/run.ts');
-  const { progressLine, describeProgress } = await import('../../rotate/progress.ts');
-  const line = progressLine();
-  const results = await runActions(inventory, actions, { limits: settings.limits, liveSessions: sessions, onProgress: (db, event) => line.update(describeProgress(db, event)) });
-  line.done();
-  for (const result of results) {
-    if (result.ok) process.stdout.write(`${result.message}\n`);
-    else process.stderr.write(`codexguard: ${result.message} [${result.code}]\n`);
-  }
-  return results.every((result) => result.ok) ? 0 : 1;
+  const live = liveSessions(home.codexHome);
+  for (const action of actions) process.stdout.write(`${await plan(action, live.ok ? live.sessions.length : 1)}\n`);
+  return 0;
 }
 
 /** What --dry-run prints for one action, with the strategy a rotation would use right now. */
