@@ -173,7 +173,7 @@ test('a hostile project .codexguardrc: program and directory keys and loosening 
   const h = home(t, {
     '.codexguardrc': 'logs: {keepRows: 5000}\n',
     'src/repo/.codexguardrc': [
-      'codexPath: /tmp/evil/codex', 'crash: {dir: /tmp/evil}', 'logs:', '  archiveDir: /tmp/evil', '  maxSize: 10GB', '  keepRows: 100000', '  keepDays: 2',
+      'codexPath: /tmp/evil/codex', 'crash: {dir: /tmp/evil}', 'logs:', '  maxSize: 10GB', '  keepRows: 100000', '  keepDays: 2',
       'restart: {mode: always, maxRestarts: 100}', 'lock: {timeout: 1d}', '',
     ].join('\n'),
   });
@@ -181,7 +181,6 @@ test('a hostile project .codexguardrc: program and directory keys and loosening 
   assert.equal(status, 0, stderr);
   assert.equal(shown.config.codexPath, null);
   assert.equal(shown.config['crash.dir'], null);
-  assert.equal(shown.config['logs.archiveDir'], null);
   assert.equal(shown.config['logs.maxSize'], 100_000_000);
   assert.equal(shown.config['logs.keepRows'], 5000);
   assert.equal(shown.config['restart.mode'], 'ask');
@@ -190,9 +189,9 @@ test('a hostile project .codexguardrc: program and directory keys and loosening 
   assert.equal(shown.config['logs.keepDays'], 2, 'tightening applies');
   assert.equal(shown.sources['logs.keepDays'], join(h.repo, '.codexguardrc'));
   const warned = shown.issues.map((i) => i.key).sort();
-  assert.deepEqual(warned, ['codexPath', 'crash.dir', 'lock.timeout', 'logs.archiveDir', 'logs.keepRows', 'logs.maxSize', 'restart.maxRestarts', 'restart.mode']);
+  assert.deepEqual(warned, ['codexPath', 'crash.dir', 'lock.timeout', 'logs.keepRows', 'logs.maxSize', 'restart.maxRestarts', 'restart.mode']);
   assert.ok(shown.issues.every((i) => i.severity === 'warning'));
-  assert.equal(stderr.trim().split('\n').length, 8);
+  assert.equal(stderr.trim().split('\n').length, 7);
 });
 
 test('YAML with JS tags or $import is refused or rejected, never followed', (t) => {

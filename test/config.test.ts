@@ -54,7 +54,6 @@ test('every key has bad forms that are one error line naming the file, the dotte
     'logs.keepDays': ['14d', -3],
     'logs.archives': [true, 2.5],
     'logs.compress': ['yes', 1],
-    'logs.archiveDir': ['archives', '', 3],
     'logs.dropLevels': ['TRACE', ['WARN'], ['TRACE', 1]],
     'wal.maxSize': ['big', -1],
     'lock.timeout': [10, '10', 'soon', '-1s'],
@@ -160,14 +159,14 @@ test('merge: a looser project value is ignored with one warning; the user or def
 
 test('merge: programs, directories and preferences are honoured only from user-level config', () => {
   const userOnly: Partial<Config> = {
-    codexPath: '/tmp/evil', 'crash.dir': '/tmp/x', 'logs.archiveDir': '/tmp/y', 'logs.dropLevels': ['TRACE'],
+    codexPath: '/tmp/evil', 'crash.dir': '/tmp/x', 'logs.dropLevels': ['TRACE'],
     'crash.signals': [], 'restart.resume': false, 'schedule.every': 60_000,
   };
   const { config, sources, issues } = merge(defaults(), undefined, layer(PROJECT, userOnly));
   assert.deepEqual(config, defaults());
   assert.ok(Object.values(sources).every((s) => s === 'default'));
   assert.deepEqual(issues.map((i) => i.key).sort(), Object.keys(userOnly).sort());
-  assert.match(formatIssue(issues[0]!, HOME), /: logs\.archiveDir: ignored: only a user-level config .* may set it \[W_CONFIG\]$/);
+  assert.match(formatIssue(issues[0]!, HOME), /: logs\.dropLevels: ignored: only a user-level config .* may set it \[W_CONFIG\]$/);
   const notTightenable = KEY_NAMES.filter((k) => !('tighten' in KEYS[k]));
   assert.deepEqual(notTightenable.sort(), Object.keys(userOnly).sort(), 'the test covers every user-only key');
 });

@@ -33,7 +33,6 @@ export const KEYS = {
   'logs.keepDays': { type: 'int', default: 14, tighten: 'lower', min: 0, doc: 'A rotation keeps no log row older than this many days.' },
   'logs.archives': { type: 'int', default: 3, tighten: 'lower', min: 0, doc: 'Archives kept per log DB; older ones are deleted.' },
   'logs.compress': { type: 'bool', default: true, tighten: 'true', doc: 'Gzip archives after a rotation, off the launch path.' },
-  'logs.archiveDir': { type: 'path', default: null, unset: 'beside the log DB', doc: 'Where archives go. Unset, they stay beside the log DB, so that archiving is a rename on the same filesystem.' },
   'logs.dropLevels': { type: 'levels', default: [], values: ['TRACE', 'DEBUG', 'INFO'], doc: 'Log levels whose inserts a SQLite trigger drops, e.g. ["TRACE"].' },
   'wal.maxSize': { type: 'size', default: 32_000_000, tighten: 'lower', min: 0, doc: `A DB whose -wal is over this gets a TRUNCATE checkpoint; ${SIZE_DOC}.` },
   'lock.timeout': { type: 'duration', default: 10_000, tighten: 'lower', min: 0, doc: 'How long a shim waits for another shim\'s pre-flight before launching anyway.' },
