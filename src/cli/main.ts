@@ -78,6 +78,19 @@ export function buildProgram(): Command {
     .argument('<archive>', 'archive name, path or stamp (see `codexguard archives`)')
     .action(lazy(() => import('./commands/restore.ts')));
 
+  const schedule = () => import('./commands/schedule.ts');
+  const scheduleCmd = program
+    .command('schedule')
+    .description('run `codexguard maintain` every schedule.every: a launchd agent on macOS, a systemd user timer on Linux, else a crontab line');
+  scheduleCmd.command('install').description('install (or update) the scheduled job; running it twice changes nothing')
+    .option('--cron', 'use a crontab line even where launchd or a systemd user manager is available')
+    .action(lazy(async () => ({ run: (await schedule()).install })));
+  scheduleCmd.command('remove').description('remove the scheduled job: files, units and crontab line, exactly')
+    .action(lazy(async () => ({ run: (await schedule()).remove })));
+  scheduleCmd.command('status').description('is it installed, which kind, interval, command, last run, problems')
+    .option('--json', 'print a stable JSON shape (version 1)')
+    .action(lazy(async () => ({ run: (await schedule()).status })));
+
   const crashes = () => import('./commands/crashes.ts');
   const crashCmd = program
     .command('crashes')

@@ -1,0 +1,52 @@
+// Small file helpers for the job files: read if present, write only when the text changes (atomically), mtimes.
+import { lstatSync, mkdirSync, readFileSync, renameSync, rmdirSync, statSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+
+/** The file's text, or null when it does not exist. */
+export function readOrNull(path: string): string | null {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw error;
+  }
+}
+
+/** Writes `text` (mode 0644, via a temp file and rename) unless the file already holds exactly that; true when written. */
+export function writeIfChanged(path: string, text: string): boolean {
+  if (readOrNull(path) === text) return false;
+  mkdirSync(dirname(path), { recursive: true });
+  const temp = `${path}.codexguard-${process.pid}.tmp`;
+  writeFileSync(temp, text, { mode: 0o644 });
+  renameSync(temp, path);
+  return true;
+}
+
+/** True when the path exists (a symlink counts, even a dangling one). */
+export function present(path: string): boolean {
+  try {
+    lstatSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+
+/** The file's mtime as ISO, or null when it does not exist. */
+export function mtimeOf(path: string): string | null {
+  try {
+    return statSync(path).mtime.toISOString();
+  } catch {
+    return null;
+  }
+}
+
+/** Removes a dir if it is empty; anything else (not empty, missing) leaves it be. */
+export function rmdirQuietly(dir: string): void {
+  try {
+    rmdirSync(dir);
+  } catch {
+    // Not empty or not there.
+  }
+}
