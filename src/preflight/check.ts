@@ -3,6 +3,7 @@ import { decide, type Action } from '../inventory/decide.ts';
 import type { Limits } from '../inventory/limits.ts';
 import { scanInventory, type Inventory } from '../inventory/scan.ts';
 import { resolveSqliteHome } from '../inventory/sqlite-home.ts';
+import { dropLevelsDue, dropLevelsStateFile, logInodes, readDropLevelsState } from './drop-levels.ts';
 
 /** What the pre-flight needs: the environment, the limits, how long to wait for another shim, and where its lines go. */
 export interface PreflightOptions {
@@ -18,6 +19,8 @@ export interface PreflightOptions {
   compress?: boolean;
   /** On the launch path: compression goes to the background, and Codex's own maintenance is not reported. */
   launch?: boolean;
+  /** Config `logs.dropLevels`: the levels whose inserts a trigger in each log DB ignores ([] removes it). */
+  dropLevels?: readonly string[];
 }
 
 /** What a pre-flight found and did: the actions decided before the lock, whether every one succeeded, and the sizes after. */
@@ -31,14 +34,25 @@ export interface PreflightReport {
 /**
  * Decides from names and sizes alone (readdir + stat, no SQLite, nothing heavy imported). When
  * nothing is over a limit that is all; otherwise the fixing code is loaded and run under the lock.
+ * The `logs.dropLevels` trigger is (re)applied only when the levels or a log DB's inode changed.
  */
 export async function preflight(options: PreflightOptions): Promise<PreflightReport> {
   const home = await resolveSqliteHome(options.env);
   if (home.warning) options.say(`codexguard: ${home.warning} [W_SQLITE_HOME]`);
-  const inventory = scanInventory(home.dir);
+  let inventory = scanInventory(home.dir);
   const actions = decide(inventory, options.limits, { force: options.force });
-  if (actions.length === 0) return { dir: home.dir, actions, ok: true, inventory };
-  const { maintain } = await import('./maintain.ts');
-  const ok = await maintain(home, options);
-  return { dir: home.dir, actions, ok, inventory: scanInventory(home.dir) };
+  let ok = true;
+  if (actions.length > 0) {
+    const { maintain } = await import('./maintain.ts');
+    ok = await maintain(home, options);
+    inventory = scanInventory(home.dir);
+  }
+  if (options.dropLevels) {
+    const file = dropLevelsStateFile(home.codexHome);
+    if (dropLevelsDue(readDropLevelsState(file), options.dropLevels, logInodes(inventory))) {
+      const { applyAndRecord } = await import('./drop-levels-apply.ts');
+      ok = applyAndRecord(home.dir, file, options.dropLevels, options.say) && ok;
+    }
+  }
+  return { dir: home.dir, actions, ok, inventory };
 }

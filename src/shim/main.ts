@@ -93,7 +93,7 @@ async function settings(quiet: boolean): Promise<LaunchSettings> {
 async function guarded(ctx: SessionContext, s: LaunchSettings, self: string): Promise<ChildEnd> {
   ctx.crashPolicy = s.crashPolicy;
   ctx.preflight = async () => {
-    const report = await preflight({ env, limits: s.limits, lockTimeoutMs: s.lockTimeoutMs, say, progress: true, compress: s.compress, launch: true });
+    const report = await preflight({ env, limits: s.limits, lockTimeoutMs: s.lockTimeoutMs, say, progress: true, compress: s.compress, launch: true, dropLevels: s.dropLevels });
     ctx.dbSnapshot = { at: Date.now(), dbs: report.inventory.dbs.map(({ name, size, walSize, exists }) => ({ name, size, walSize, exists })) };
   };
   await failOpen(ctx.preflight, undefined);

@@ -9,6 +9,8 @@ export interface LaunchSettings {
   lockTimeoutMs: number;
   /** Gzip archives after a rotation (off the launch path). */
   compress: boolean;
+  /** `logs.dropLevels`: levels a trigger drops on insert. */
+  dropLevels: string[];
   crashPolicy: Partial<CrashPolicy>;
   /** The user-level `codexPath`, if set (a project file can never set it). */
   codexPath: string | null;
@@ -26,6 +28,7 @@ export function settingsFrom(config: Config): LaunchSettings {
     },
     lockTimeoutMs: config['lock.timeout'],
     compress: config['logs.compress'],
+    dropLevels: config['logs.dropLevels'],
     crashPolicy: {
       signals: config['crash.signals'],
       dir: config['crash.dir'],

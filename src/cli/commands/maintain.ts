@@ -16,7 +16,7 @@ export async function runPreflightNow(options: MaintainOptions): Promise<number>
   const { settings, home, env } = await commandContext();
   const stamp = () => (options.stamp ? `${new Date().toISOString()} ` : '');
   const say = (line: string) => process.stdout.write(`${stamp()}${line}\n`);
-  const report = await preflight({ env, limits: settings.limits, lockTimeoutMs: settings.lockTimeoutMs, say, force: options.force, progress: options.progress });
+  const report = await preflight({ env, limits: settings.limits, lockTimeoutMs: settings.lockTimeoutMs, say, force: options.force, progress: options.progress, dropLevels: settings.dropLevels });
   if (report.actions.length === 0) say(`codexguard: nothing over the limits in ${home.dir} (${report.inventory.dbs.length} databases)`);
   let ok = report.ok;
   if (settings.compress) {

@@ -1,0 +1,49 @@
+// Keeps the `logs.dropLevels` trigger in step with the config, deciding from a small state file and inode numbers.
+import { readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Inventory } from '../inventory/scan.ts';
+
+/** What was last applied: the levels, and the identity (inode and birth time) of each log DB it was applied to. */
+export interface DropLevelsState {
+  levels: string[];
+  dbs: Record<string, string>;
+}
+
+/** Where the state lives: `$CODEX_HOME/codexguard/drop-levels.json`. */
+export function dropLevelsStateFile(codexHome: string): string {
+  return join(codexHome, 'codexguard', 'drop-levels.json');
+}
+
+/**
+ * Whether the trigger must be (re)applied: the levels changed, or a log DB is not the file it was
+ * applied to (Codex made a new one: another inode or birth time). Pure. Nothing wanted and nothing recorded: never due.
+ */
+export function dropLevelsDue(state: DropLevelsState | undefined, wanted: readonly string[], inodes: Readonly<Record<string, string>>): boolean {
+  const recorded = state?.levels ?? [];
+  if (recorded.length === 0 && wanted.length === 0) return false;
+  if ([...recorded].sort().join() !== [...wanted].sort().join()) return true;
+  if (wanted.length === 0) return false;
+  const names = Object.keys(inodes);
+  return names.length !== Object.keys(state?.dbs ?? {}).length || names.some((name) => state?.dbs[name] !== inodes[name]);
+}
+
+/** The state file's content, or undefined when it is missing or unreadable. */
+export function readDropLevelsState(file: string): DropLevelsState | undefined {
+  try {
+    const parsed = JSON.parse(readFileSync(file, 'utf8')) as Partial<DropLevelsState>;
+    return Array.isArray(parsed.levels) && typeof parsed.dbs === 'object' && parsed.dbs !== null ? (parsed as DropLevelsState) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Each existing log DB's identity, `<inode>:<birth time>` (filesystems reuse a deleted file's inode at once); one stat each. */
+export function logInodes(inventory: Inventory): Record<string, string> {
+  const inodes: Record<string, string> = {};
+  for (const db of inventory.dbs) {
+    if (db.kind !== 'log' || !db.exists) continue;
+    const st = statSync(db.path, { throwIfNoEntry: false });
+    if (st) inodes[db.name] = `${st.ino}:${st.birthtimeMs}`;
+  }
+  return inodes;
+}
