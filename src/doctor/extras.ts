@@ -52,14 +52,10 @@ export function judgeDropLevels(f: DropLevelsFacts | undefined): Check {
   return ok('drop-levels', `${f.dbs.length ? f.dbs.map((d) => d.name).join(', ') : 'no log DB yet'}: ${wanted.join(', ')} rows dropped on insert`, details);
 }
 
-/**
- * ADAPTER (to wire once src/schedule/status.ts exists):
- * `const { scheduleStatus } = await import('../schedule/status.ts');`
- * `return scheduleStatus({ env: context.env, everyMs: context.loaded.config['schedule.every'] });`
- * Until then this answers undefined, and the check says it was not checked.
- */
-export async function gatherSchedule(_context: CommandContext): Promise<ScheduleFacts | undefined> {
-  return undefined;
+/** The scheduled `codexguard maintain` job, as `codexguard schedule status` sees it. */
+export async function gatherSchedule(context: CommandContext): Promise<ScheduleFacts | undefined> {
+  const { scheduleStatus } = await import('../schedule/status.ts');
+  return scheduleStatus({ env: context.env, everyMs: context.loaded.config['schedule.every'] });
 }
 
 /** Each existing log DB's trigger, read on a read-only connection (better-sqlite3 loads here only). */
