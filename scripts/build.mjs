@@ -75,7 +75,11 @@ async function toCommonJs(file) {
   });
   // Anything esbuild could not carry over (another import.meta use, say) would break at run time.
   if (out.warnings.length > 0) throw new Error(`${file}: ${out.warnings.map((w) => w.text).join('; ')}`);
-  writeFileSync(file, out.code);
+  // Lazy chunks and external modules (better-sqlite3) load with require(), not import(): import() of a
+  // CommonJS file boots Node's ESM loader and lexes the whole file for its exports (tens of ms).
+  // Same namespace as import() gives: our chunks carry __esModule; a plain CommonJS module becomes its default.
+  const load = 'Promise.resolve().then(()=>{var m=require($1);return m&&m.__esModule?m:Object.assign({},m,{default:m})})';
+  writeFileSync(file, out.code.replace(/\bimport\(("[^"]+")\)/g, load));
 }
 
 /** Defines __cgInline(name, body): runs a chunk's CommonJS body as the module `name` beside this file, registered in require.cache. */

@@ -1,15 +1,16 @@
 // Saves the terminal's settings before codex starts, so that a crash can put them back. On the launch path.
 import { spawnSync } from 'node:child_process';
-import { fstatSync } from 'node:fs';
+import { fstatSync, statSync } from 'node:fs';
 
 /**
  * Whether stdin may be a terminal, without node:tty: loading that module (and node:net behind it)
- * costs about 2 ms at every launch. A terminal is a character device; the few character devices
- * that are not (/dev/null) only cost a failing `stty`.
+ * costs about 2 ms at every launch. A terminal is a character device other than /dev/null (what
+ * scripts and IDEs give as stdin); any other such device only costs a failing `stty`.
  */
 function maybeTerminal(fd: number): boolean {
   try {
-    return fstatSync(fd).isCharacterDevice();
+    const st = fstatSync(fd);
+    return st.isCharacterDevice() && st.rdev !== statSync('/dev/null').rdev;
   } catch {
     return false;
   }
