@@ -3,7 +3,7 @@
 // a small DB; and how long a crash bundle takes to capture on the big one (the one budget here: ≤ 2 s).
 // Figures only: whatever they show is what is reported.
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, cpSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -50,7 +50,10 @@ function runOnce(fixture: string, busyMs: number, viaShim: boolean): SeedResult 
     const ms = performance.now() - t;
     const crashed = child.signal === 'SIGTRAP';
     if (!crashed && child.status !== 0) throw new Error(`seed fake ended with ${child.status ?? child.signal}: ${child.stderr}`);
-    return { ...(JSON.parse(readFileSync(result, 'utf8')) as SeedResult), crashed, ms };
+    // A crash can land before any thread wrote its result: then all that is known is that it crashed.
+    const recorded = existsSync(result) ? (JSON.parse(readFileSync(result, 'utf8')) as SeedResult) : crashed ? { busy: true } : undefined;
+    if (!recorded) throw new Error(`seed fake wrote no result: ${child.stderr}`);
+    return { ...recorded, crashed, ms };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
