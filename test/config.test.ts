@@ -126,7 +126,7 @@ test('merge: user values apply; sources name the file or "default"', () => {
 
 test('merge: a project may tighten every tightenable key, in its own direction', () => {
   const tighter: Partial<Config> = {
-    'logs.maxSize': 1, 'logs.keepRows': 1, 'logs.keepDays': 1, 'logs.archives': 0, 'wal.maxSize': 1, 'lock.timeout': 1,
+    'logs.maxSize': 10_000_000, 'logs.keepRows': 1_000, 'logs.keepDays': 1, 'logs.archives': 1, 'wal.maxSize': 1_000_000, 'lock.timeout': 1,
     'crash.logRows': 1, 'crash.keep': 1, 'restart.mode': 'never', 'restart.maxRestarts': 0, 'restart.window': 86_400_000, 'logs.compress': true,
   };
   const user = layer(USER, { 'logs.compress': false });
@@ -138,6 +138,16 @@ test('merge: a project may tighten every tightenable key, in its own direction',
   }
   const tightenable = KEY_NAMES.filter((k) => 'tighten' in KEYS[k]);
   assert.deepEqual(tightenable.sort(), Object.keys(tighter).sort(), 'the test covers every tightenable key');
+});
+
+test('merge: a project cannot tighten below the floors that protect the log history (rows, days, archives, sizes)', () => {
+  const wipe: Partial<Config> = { 'logs.maxSize': 0, 'logs.keepRows': 0, 'logs.keepDays': 0, 'logs.archives': 0, 'wal.maxSize': 0 };
+  const { config, issues } = merge(defaults(), undefined, layer(PROJECT, wipe));
+  assert.deepEqual(config, defaults());
+  assert.deepEqual(issues.map((i) => i.key).sort(), Object.keys(wipe).sort());
+  assert.match(formatIssue(issues.find((i) => i.key === 'logs.keepRows')!, HOME), /logs\.keepRows: ignored: a project file may tighten it down to 1000, not to 0 \[W_CONFIG\]$/);
+  // The user may go as low as they like.
+  assert.equal(merge(defaults(), layer(USER, { 'logs.archives': 0 })).config['logs.archives'], 0);
 });
 
 test('merge: a looser project value is ignored with one warning; the user or default value stays', () => {

@@ -18,6 +18,11 @@ export interface KeySpec {
   tighten?: Tighten;
   /** Smallest allowed value for numbers (bytes, ms or a count). */
   min?: number;
+  /**
+   * Smallest value a project file may tighten a number to: a cloned repository may make the guard
+   * stricter, but not wipe the user's log history or archives (say `logs.keepRows: 0, logs.archives: 0`).
+   */
+  projectMin?: number;
   /** Allowed values of an enum or of a list's items. */
   values?: readonly string[];
   /** For a path whose default is null: what applies when it is not set. */
@@ -28,13 +33,13 @@ const SIZE_DOC = 'a size: "100MB" (10^6), "50 MiB" (2^20), or a plain number of 
 
 /** Every key, in display order. Adding a key is one entry here (and its consumer reads `config[key]`). */
 export const KEYS = {
-  'logs.maxSize': { type: 'size', default: 100_000_000, tighten: 'lower', min: 0, doc: `A log DB (main file + -wal) over this is rotated; ${SIZE_DOC}.` },
-  'logs.keepRows': { type: 'int', default: 20_000, tighten: 'lower', min: 0, doc: 'A rotation keeps at most this many of the newest log rows.' },
-  'logs.keepDays': { type: 'int', default: 14, tighten: 'lower', min: 0, doc: 'A rotation keeps no log row older than this many days.' },
-  'logs.archives': { type: 'int', default: 3, tighten: 'lower', min: 0, doc: 'Archives kept per log DB; older ones are deleted.' },
+  'logs.maxSize': { type: 'size', default: 100_000_000, tighten: 'lower', min: 0, projectMin: 10_000_000, doc: `A log DB (main file + -wal) over this is rotated; ${SIZE_DOC}.` },
+  'logs.keepRows': { type: 'int', default: 20_000, tighten: 'lower', min: 0, projectMin: 1_000, doc: 'A rotation keeps at most this many of the newest log rows.' },
+  'logs.keepDays': { type: 'int', default: 14, tighten: 'lower', min: 0, projectMin: 1, doc: 'A rotation keeps no log row older than this many days.' },
+  'logs.archives': { type: 'int', default: 3, tighten: 'lower', min: 0, projectMin: 1, doc: 'Archives kept per log DB; older ones are deleted.' },
   'logs.compress': { type: 'bool', default: true, tighten: 'true', doc: 'Gzip archives after a rotation, off the launch path.' },
   'logs.dropLevels': { type: 'levels', default: [], values: ['TRACE', 'DEBUG', 'INFO'], doc: 'Log levels whose inserts a SQLite trigger drops, e.g. ["TRACE"].' },
-  'wal.maxSize': { type: 'size', default: 32_000_000, tighten: 'lower', min: 0, doc: `A DB whose -wal is over this gets a TRUNCATE checkpoint; ${SIZE_DOC}.` },
+  'wal.maxSize': { type: 'size', default: 32_000_000, tighten: 'lower', min: 0, projectMin: 1_000_000, doc: `A DB whose -wal is over this gets a TRUNCATE checkpoint; ${SIZE_DOC}.` },
   'lock.timeout': { type: 'duration', default: 10_000, tighten: 'lower', min: 0, doc: 'How long a shim waits for another shim\'s pre-flight before launching anyway.' },
   codexPath: { type: 'path', default: null, unset: 'the next codex on PATH', doc: 'The real codex to start. Unset, it is the next `codex` on PATH after the shim.' },
   'crash.signals': { type: 'signals', default: ['SIGTRAP', 'SIGABRT', 'SIGSEGV', 'SIGBUS', 'SIGILL'], doc: 'Signals that count as a crash (SIGINT, SIGTERM, SIGHUP, SIGPIPE never do).' },

@@ -27,7 +27,7 @@ export function looser(rule: Tighten, next: unknown, current: unknown): boolean 
 /**
  * defaults ← user ← project. Every key of the user layer applies. From the project layer, keys without
  * a tighten rule (programs, directories, preferences) are ignored, and so are values looser than what
- * applies without the project file; each ignored value is one warning.
+ * applies without the project file, or tighter than the key's project floor; each ignored value is one warning.
  */
 export function merge(defaults: Config, user?: Layer, project?: Layer): Merged {
   const config = { ...defaults } as Record<Key, unknown>;
@@ -42,6 +42,8 @@ export function merge(defaults: Config, user?: Layer, project?: Layer): Merged {
     const warn = (message: string) => issues.push({ severity: 'warning', file: project.file, key, message });
     if (rule === undefined) {
       warn('ignored: only a user-level config (~/.codexguardrc, ~/.config/codexguard/config.*, $CODEXGUARD_CONFIG) may set it');
+    } else if (spec(key).projectMin !== undefined && (fromProject as number) < spec(key).projectMin!) {
+      warn(`ignored: a project file may tighten it down to ${formatValue(key, spec(key).projectMin)}, not to ${formatValue(key, fromProject)}`);
     } else if (looser(rule, fromProject, config[key])) {
       const from = sources[key] === 'default' ? 'the default' : 'the user-level config';
       warn(`ignored: ${formatValue(key, fromProject)} is looser than ${formatValue(key, config[key])} from ${from}; a project file may only tighten limits`);
