@@ -351,9 +351,9 @@ test('CLI: rotate --dry-run, rotate, archives --json, restore', async (t) => {
   const missing = runSync(process.execPath, [CLI, 'restore', 'nope'], { env, cwd: dir });
   assert.equal(missing.status, 1);
   assert.match(missing.stderr, /^codexguard: no archive nope .*\[E_MISSING\]\n$/);
-  // The limits come from .codexguardrc.
-  writeFileSync(join(dir, '.codexguardrc'), 'logs:\n  keepRows: 25\n');
-  const configured = runSync(process.execPath, [CLI, 'rotate', '--force'], { env, cwd: dir });
+  // The limits come from the user's config (a project file could not go below 1000 rows).
+  writeFileSync(join(dir, 'user.yaml'), 'logs:\n  keepRows: 25\n');
+  const configured = runSync(process.execPath, [CLI, 'rotate', '--force'], { env: { ...env, CODEXGUARD_CONFIG: join(dir, 'user.yaml') }, cwd: dir });
   assert.equal(configured.status, 0, configured.stderr);
   assert.equal(inspect(path).ids.length, 25);
 });

@@ -135,8 +135,9 @@ export async function goldenHome(t: TestContext): Promise<string> {
 
 const CODEX_DBS = ['logs_2.sqlite', 'state_5.sqlite', 'goals_1.sqlite', 'memories_1.sqlite', 'queue_1.sqlite'];
 
+/** Every DB migrated, and the state DB's backfill finished: a copy stopped mid-backfill makes the next codex wait 30 s. */
 function migrated(home: string): boolean {
-  return CODEX_DBS.every((name) => {
+  return backfilled(home) && CODEX_DBS.every((name) => {
     const file = join(home, name);
     if (!existsSync(file)) return false;
     try {
@@ -148,6 +149,17 @@ function migrated(home: string): boolean {
       return false;
     }
   });
+}
+
+function backfilled(home: string): boolean {
+  try {
+    const db = new Database(join(home, 'state_5.sqlite'), { readonly: true, fileMustExist: true, timeout: 100 });
+    const status = db.prepare('SELECT status FROM backfill_state WHERE id = 1').pluck().get();
+    db.close();
+    return status === 'complete';
+  } catch {
+    return false;
+  }
 }
 
 /** The environment the real codex runs with offline in tests. */
