@@ -21,19 +21,27 @@ function text(path: string): string | undefined {
 }
 
 /**
- * Parses with cosmiconfig's own loaders (parse-json, js-yaml), loaded only when a file exists.
- * We use its loaders, not its explorer: cosmiconfig() always searches the cwd for a "meta config"
- * (.config/config.js, package.json) with its default, JS-running loaders, so a cloned repository
- * could run code. Discovery is ours (discover.ts), stat() only.
+ * Parses with cosmiconfig's own loaders (parse-json, js-yaml). We use its loaders, not its explorer:
+ * cosmiconfig() always searches the cwd for a "meta config" (.config/config.js, package.json) with its
+ * default, JS-running loaders, so a cloned repository could run code. Discovery is ours (discover.ts),
+ * stat() only. JSON that parses goes through JSON.parse alone: the loaders, and parse-json's code frames
+ * behind them, load only for YAML or to explain a syntax error (they cost a launch ~15 ms).
  */
 async function parse(path: string, content: string, json: boolean): Promise<unknown> {
+  if (json || content.trimStart().startsWith('{')) {
+    try {
+      return JSON.parse(content);
+    } catch {
+      // cosmiconfig's loader says where it is wrong (or it is YAML after all).
+    }
+  }
   // A CommonJS module: depending on how it was bundled, its exports sit on the namespace or one or two `default`s down.
-  type Loaders = typeof import('cosmiconfig').defaultLoadersSync;
-  let mod: { defaultLoadersSync?: Loaders; default?: unknown } = await import('cosmiconfig');
-  while (!mod.defaultLoadersSync && mod.default) mod = mod.default as typeof mod;
-  const loaders = mod.defaultLoadersSync!;
+  type Loaders = typeof import('cosmiconfig/dist/loaders.js');
+  let mod: Partial<Loaders> & { default?: unknown } = await import('cosmiconfig/dist/loaders.js');
+  while (!mod.loadYaml && mod.default) mod = mod.default as typeof mod;
+  const loaders = mod as Loaders;
   try {
-    return json ? loaders['.json'](path, content) : loaders['.yaml'](path, content);
+    return json ? loaders.loadJson(path, content) : loaders.loadYaml(path, content);
   } catch (error) {
     // The loaders' messages span lines (a code frame): keep the first line that says what is wrong.
     const lines = (error as Error).message.split('\n').map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('YAML Error in') && !l.startsWith('JSON Error in'));
