@@ -89,7 +89,7 @@ async function settings(quiet: boolean): Promise<LaunchSettings> {
   return settingsFrom(loaded?.config ?? defaults());
 }
 
-/** The guarded launch: register, pre-flight, then codex, then the crash path for as long as it restarts. */
+/** The guarded launch: pre-flight, then codex (registered as a live session once it runs), then the crash path for as long as it restarts. */
 async function guarded(ctx: SessionContext, s: LaunchSettings, self: string): Promise<ChildEnd> {
   ctx.crashPolicy = s.crashPolicy;
   ctx.preflight = async () => {
