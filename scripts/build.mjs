@@ -134,6 +134,11 @@ export async function buildShim(outdir) {
   return result.metafile;
 }
 
+/** Builds the shim's boot loader (`boot.cjs`: loads shim.cjs with a V8 code cache) into `outdir`. */
+export async function buildBoot(outdir) {
+  await build({ ...common, entryPoints: { boot: 'src/boot/code-cache.ts' }, outdir, format: 'cjs', outExtension: { '.js': '.cjs' } });
+}
+
 /** Builds the CLI into `outdir`; returns esbuild's metafile. */
 export async function buildCli(outdir) {
   return (await build({ ...cliOptions(outdir), metafile: true })).metafile;
@@ -144,6 +149,7 @@ async function main() {
   const out = join(ROOT, `dist.tmp-${process.pid}`);
   rmSync(out, { recursive: true, force: true });
   await buildShim(out);
+  await buildBoot(out);
   await buildCli(out);
   // So a test running meanwhile never sees dist/ half-written.
   const old = join(ROOT, `dist.old-${process.pid}`);
