@@ -77,7 +77,7 @@ function timingRows(samples: Samples, against: string[]): Row[] {
 function printHotPath(path: ReturnType<typeof hotPath>): void {
   const list = (files: { file: string; bytes: number }[]) => files.map((f) => `${f.file} (${bytes(f.bytes)})`).join(' + ') || 'none';
   const inlined = path.chunks.length ? `, holding the ${path.chunks.length} chunk(s) it shares with lazy code (${bytes(path.chunks.reduce((n, c) => n + c.bytes, 0))})` : '';
-  console.log(`\nshim hot path: bin/codex.js + ${path.entry.file} (${bytes(path.entry.bytes)}${inlined})`);
+  console.log(`\nshim hot path: bin/codex.js + boot.cjs + ${path.entry.file} (compiled from its V8 code cache) (${bytes(path.entry.bytes)}${inlined})`);
   console.log(`  lazy, loaded only when needed: ${list(path.lazy)}`);
   if (path.externals.length) console.log(`  WARNING: packages required at start-up from node_modules: ${path.externals.join(', ')}`);
   console.log(`  heaviest inputs on it: ${path.inputs.slice(0, 6).map((i) => `${i.input} ${bytes(i.bytes)}`).join(', ')}`);
