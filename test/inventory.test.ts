@@ -69,7 +69,7 @@ test('scan: orphan -wal, rotation leftovers, archives, unrelated files', (t) => 
 });
 
 function db(name: string, size: number, walSize = 0, exists = true): DbFiles {
-  return { name, kind: name.startsWith('logs_') ? 'log' : 'state', path: `/h/${name}`, exists, size, walSize, shmSize: 32768, journal: false };
+  return { name, kind: name.startsWith('logs_') ? 'log' : 'state', path: `/h/${name}`, exists, size, identity: exists ? '1:1' : '', walSize, shmSize: 32768, journal: false };
 }
 const inv = (dbs: DbFiles[], leftovers: string[] = []): Inventory => ({ dir: '/h', dbs, leftovers, archives: [] });
 const MB = 1_000_000;

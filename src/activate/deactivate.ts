@@ -3,7 +3,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { CodexguardError } from '../errors.ts';
 import { removeBlock, type Removal } from './block.ts';
-import { asBytes, readText, removeEmptyDirs, removeFile, removeLink, writeText } from './fsops.ts';
+import { removeQuietly } from '../private-fs.ts';
+import { asBytes, readText, removeEmptyDirs, removeLink, writeText } from './fsops.ts';
 import { dataDir, linksDir, manifestPath, type Env } from './locations.ts';
 import { readManifest, type FileRecord } from './manifest.ts';
 import { rcFiles, SHELLS } from './shells.ts';
@@ -58,7 +59,7 @@ export function deactivate(env: Env): DeactivateResult {
     }
     const { next, how } = undoFile(current, record);
     if (next === undefined) {
-      removeFile(record.path);
+      removeQuietly(record.path);
       files.push({ path: record.path, how: 'deleted' });
     } else if (next !== current) {
       writeText(record.path, next, false);
@@ -70,7 +71,7 @@ export function deactivate(env: Env): DeactivateResult {
   const dir = manifest?.linksDir ?? linksDir(env);
   const linkPaths = manifest?.links.map((l) => l.path) ?? ['codex', 'codexguard'].map((name) => join(dir, name));
   const links = linkPaths.filter((path) => removeLink(path, ours));
-  const removedManifest = existsSync(manifestFile) && manifest !== undefined && removeFile(manifestFile) ? manifestFile : undefined;
+  const removedManifest = existsSync(manifestFile) && manifest !== undefined && removeQuietly(manifestFile) ? manifestFile : undefined;
   const dirs = removeEmptyDirs(manifest?.createdDirs ?? [dir, dataDir(env)]);
   return { files, links, dirs, manifest: removedManifest, warnings };
 }

@@ -86,13 +86,3 @@ export function writeText(path: string, text: string, create: boolean): void {
     throw new CodexguardError('E_RC_WRITE', `cannot write ${path}: ${(error as Error).message}`, undefined, { cause: error });
   }
 }
-
-/** Deletes a file install created; true if it was there. */
-export function removeFile(path: string): boolean {
-  try {
-    unlinkSync(path);
-    return true;
-  } catch {
-    return false;
-  }
-}

@@ -16,6 +16,8 @@ export interface DbFiles {
   /** False when only sidecars were found (a -wal whose main file is missing). */
   exists: boolean;
   size: number;
+  /** The main file's identity, `<inode>:<birth time>` ('' when missing): tells a file Codex made anew from the old one. */
+  identity: string;
   walSize: number;
   shmSize: number;
   /** A rollback journal is present (`-journal`): the DB may need recovery by SQLite itself. */
@@ -48,7 +50,7 @@ export function scanInventory(dir: string): Inventory {
   const set = (name: string): DbFiles => {
     let files = sets.get(name);
     if (!files) {
-      files = { name, kind: LOG.test(name) ? 'log' : 'state', path: join(dir, name), exists: false, size: 0, walSize: 0, shmSize: 0, journal: false };
+      files = { name, kind: LOG.test(name) ? 'log' : 'state', path: join(dir, name), exists: false, size: 0, identity: '', walSize: 0, shmSize: 0, journal: false };
       sets.set(name, files);
     }
     return files;
@@ -56,13 +58,13 @@ export function scanInventory(dir: string): Inventory {
   const leftovers = new Set<string>();
   for (const name of names) {
     if (name.endsWith('.sqlite')) {
-      const size = sizeOf(join(dir, name));
-      if (size !== undefined) Object.assign(set(name), { exists: true, size });
+      const stats = fileStats(join(dir, name));
+      if (stats) Object.assign(set(name), { exists: true, size: stats.size, identity: `${stats.ino}:${stats.birthtimeMs}` });
       continue;
     }
     const side = SIDE.exec(name);
     if (side) {
-      const size = sizeOf(join(dir, name));
+      const size = fileStats(join(dir, name))?.size;
       if (size === undefined) continue;
       const files = set(side[1]!);
       if (side[2] === 'wal') files.walSize = size;
@@ -84,7 +86,7 @@ export function scanInventory(dir: string): Inventory {
   return inventory;
 }
 
-function sizeOf(path: string): number | undefined {
+function fileStats(path: string): import('node:fs').Stats | undefined {
   const stats = statSync(path, { throwIfNoEntry: false });
-  return stats?.isFile() ? stats.size : undefined;
+  return stats?.isFile() ? stats : undefined;
 }

@@ -1,7 +1,7 @@
 // Taking over the pre-flight lock of a holder that died (a shim killed with -9), without ever breaking a live one.
 import { rmdirSync, statSync } from 'node:fs';
 import { lock } from 'proper-lockfile';
-import { removeQuietly } from '../registry/private-fs.ts';
+import { removeQuietly } from '../private-fs.ts';
 import { isAlive } from '../registry/process-stamp.ts';
 import { dirId, ownsDir, readOwner } from './owner.ts';
 

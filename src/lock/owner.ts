@@ -1,7 +1,7 @@
 // The pre-flight lock's owner record, beside proper-lockfile's lock dir, so a waiter can see that its holder died.
 import { randomBytes } from 'node:crypto';
 import { readFileSync, statSync, type Stats } from 'node:fs';
-import { removeQuietly, writePrivateAtomic } from '../registry/private-fs.ts';
+import { removeQuietly, writePrivateAtomic } from '../private-fs.ts';
 import { stamp, type ProcessStamp } from '../registry/process-stamp.ts';
 
 /** Who holds the lock, and which lock dir (inode and birth time: ext4 reuses an inode at once). */

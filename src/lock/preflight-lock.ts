@@ -2,7 +2,7 @@
 import { join } from 'node:path';
 import { lock } from 'proper-lockfile';
 import { onShimExit } from '../registry/on-exit.ts';
-import { describe, ensurePrivateDir, guardDir } from '../registry/private-fs.ts';
+import { describe, ensurePrivateDir, guardDir } from '../private-fs.ts';
 import { breakDeadHolder } from './break.ts';
 import { dropOwner, writeOwner } from './owner.ts';
 

@@ -2,7 +2,7 @@
 import { rmSync } from 'node:fs';
 import { applyDropLevelsAll } from '../droplevels/apply.ts';
 import { scanInventory } from '../inventory/scan.ts';
-import { writePrivateAtomic, ensurePrivateDir } from '../registry/private-fs.ts';
+import { writePrivateAtomic, ensurePrivateDir } from '../private-fs.ts';
 import { dirname } from 'node:path';
 import { logInodes, type DropLevelsState } from './drop-levels.ts';
 

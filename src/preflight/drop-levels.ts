@@ -1,5 +1,5 @@
 // Keeps the `logs.dropLevels` trigger in step with the config, deciding from a small state file and inode numbers.
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Inventory } from '../inventory/scan.ts';
 
@@ -37,13 +37,7 @@ export function readDropLevelsState(file: string): DropLevelsState | undefined {
   }
 }
 
-/** Each existing log DB's identity, `<inode>:<birth time>` (filesystems reuse a deleted file's inode at once); one stat each. */
+/** Each existing log DB's identity (inode and birth time: filesystems reuse a deleted file's inode at once), from the scan. */
 export function logInodes(inventory: Inventory): Record<string, string> {
-  const inodes: Record<string, string> = {};
-  for (const db of inventory.dbs) {
-    if (db.kind !== 'log' || !db.exists) continue;
-    const st = statSync(db.path, { throwIfNoEntry: false });
-    if (st) inodes[db.name] = `${st.ino}:${st.birthtimeMs}`;
-  }
-  return inodes;
+  return Object.fromEntries(inventory.dbs.filter((db) => db.kind === 'log' && db.exists).map((db) => [db.name, db.identity]));
 }

@@ -1,7 +1,7 @@
 // Lists the live sessions of the registry and prunes the entries of processes that are gone.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, removeQuietly } from './private-fs.ts';
+import { describe, removeQuietly } from '../private-fs.ts';
 import { isAlive, isProbeablePid, pidExists, stamp, type ProcessStamp } from './process-stamp.ts';
 import { sessionsDir, type SessionEntry } from './session.ts';
 

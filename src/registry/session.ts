@@ -1,7 +1,7 @@
 // Registers a running shim in `$CODEX_HOME/codexguard/sessions/<pid>.json` so other shims know a codex is live.
 import { dirname, join } from 'node:path';
 import { onShimExit } from './on-exit.ts';
-import { describe, ensurePrivateDir, guardDir, removeQuietly, writePrivateAtomic } from './private-fs.ts';
+import { describe, ensurePrivateDir, guardDir, removeQuietly, writePrivateAtomic } from '../private-fs.ts';
 import { stamp, type ProcessStamp } from './process-stamp.ts';
 
 /** One session file: the shim, and the real codex it runs once that has started. */

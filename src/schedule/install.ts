@@ -11,7 +11,7 @@ import { installLaunchd, removeLaunchd } from './launchd-io.ts';
 import { jobSpec, logFileOf, type ScheduleKind } from './spec.ts';
 import { installSystemd, removeSystemd, userManager } from './systemd-io.ts';
 import type { ScheduleContext, StepOutcome } from './types.ts';
-import { removeQuietly } from '../registry/private-fs.ts';
+import { removeQuietly } from '../private-fs.ts';
 
 /** What install or remove did. */
 export interface ScheduleReport {

@@ -6,7 +6,7 @@ import { present, readOrNull, writeIfChanged } from './files.ts';
 import { plistPath, type JobSpec } from './spec.ts';
 import { runTool } from './tools.ts';
 import type { InstalledJob, ScheduleContext, StepOutcome } from './types.ts';
-import { removeQuietly } from '../registry/private-fs.ts';
+import { removeQuietly } from '../private-fs.ts';
 
 async function printed(ctx: ScheduleContext) {
   const result = await runTool('launchctl', ['print', launchdTargets(ctx.uid).service], ctx.env);

@@ -6,9 +6,6 @@ import { homeOf, linkTargets, type Env } from '../activate/locations.ts';
 /** The three ways a job gets scheduled. */
 export type ScheduleKind = 'launchd' | 'systemd' | 'cron';
 
-/** Every kind, in the order status looks for them. */
-export const KINDS: readonly ScheduleKind[] = ['launchd', 'systemd', 'cron'];
-
 /** launchd's label, the systemd units' stem, and the crontab marker. */
 export const LABEL = 'dev.codexguard.maintain';
 export const UNIT = 'codexguard-maintain';

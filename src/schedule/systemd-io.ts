@@ -6,7 +6,7 @@ import { UNIT, unitDir, type JobSpec } from './spec.ts';
 import { parseShow, readUnits, systemdUnits, unixTimestamp } from './systemd.ts';
 import { runTool } from './tools.ts';
 import type { InstalledJob, ScheduleContext, StepOutcome } from './types.ts';
-import { removeQuietly } from '../registry/private-fs.ts';
+import { removeQuietly } from '../private-fs.ts';
 
 const TIMER = `${UNIT}.timer`;
 const SERVICE = `${UNIT}.service`;
