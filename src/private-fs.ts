@@ -13,18 +13,17 @@ export function ensurePrivateDir(dir: string): void {
 }
 
 /**
- * Writes `data` to `file` with mode 0600 via a temp file and a rename, so a
- * reader sees the old content or the new one, never half of it. `durable`
- * adds an fsync (not needed for the registry: a lost entry after a power cut
- * belongs to a dead process anyway). Throws on failure, leaving no temp file.
+ * Writes `data` to `file` via a temp file of this process and a rename, so a reader sees the old
+ * content or the new one, never half of it, even with two writers at once. `durable` adds an fsync.
+ * Throws on failure, leaving no temp file.
  */
-export function writePrivateAtomic(file: string, data: string, durable = false): void {
-  const tmp = `${file}.tmp`;
-  const fd = openSync(tmp, 'w', 0o600);
+export function writeAtomic(file: string, data: string, options: { mode: number; durable?: boolean }): void {
+  const tmp = `${file}.${process.pid}.tmp`;
+  const fd = openSync(tmp, 'w', options.mode);
   try {
     try {
       writeSync(fd, data);
-      if (durable) fsyncSync(fd);
+      if (options.durable) fsyncSync(fd);
     } finally {
       closeSync(fd);
     }
@@ -33,6 +32,11 @@ export function writePrivateAtomic(file: string, data: string, durable = false):
     removeQuietly(tmp);
     throw error;
   }
+}
+
+/** writeAtomic with mode 0600 (no fsync by default: a lost registry entry after a power cut belongs to a dead process anyway). */
+export function writePrivateAtomic(file: string, data: string, durable = false): void {
+  writeAtomic(file, data, { mode: 0o600, durable });
 }
 
 /** Unlinks `file`, ignoring every error (missing, read-only, ...). Returns true if it was removed. */

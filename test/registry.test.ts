@@ -142,14 +142,14 @@ test('pid reuse, foreign, unreadable and half-written entries are judged as they
   put('1.json', { ...base, pid: 1, where: where(), start: process.platform === 'linux' ? 'other-boot/1' : undefined, startedAt: 0 });
   put(`${dead}.json`, { ...base, pid: dead, where: where() });
   put(`${process.ppid}.json`, { ...base, pid: process.ppid, where: 'another-host/pid:[1]' }); // cannot be checked: live
-  put(`${process.ppid}.json.tmp`, '{"half'); // its writer may still be at it
-  put(`${dead}.json.tmp`, '{"half');
+  put(`${process.ppid}.json.${process.ppid}.tmp`, '{"half'); // its writer may still be at it
+  put(`${dead}.json.${dead}.tmp`, '{"half');
   put(`${process.ppid}x.json`, 'ignored: not a session name');
   const r = liveSessions(home);
   assert.ok(r.ok);
   assert.deepEqual(r.sessions.map((s) => [s.pid, s.where]), [[process.ppid, 'another-host/pid:[1]']]);
   assert.equal(r.pruned, 3);
-  assert.deepEqual(readdirSync(dir).sort(), [`${process.ppid}.json`, `${process.ppid}.json.tmp`, `${process.ppid}x.json`].sort());
+  assert.deepEqual(readdirSync(dir).sort(), [`${process.ppid}.json`, `${process.ppid}.json.${process.ppid}.tmp`, `${process.ppid}x.json`].sort());
   // An unreadable entry (say, from a newer codexguard) of a running pid still counts as live.
   put(`${process.ppid}.json`, '{"v":2}');
   const again = liveSessions(home);

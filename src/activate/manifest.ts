@@ -1,5 +1,6 @@
 // The record of what `codexguard install` added, so that uninstall can take exactly that away.
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { writeAtomic } from '../private-fs.ts';
 import * as z from 'zod/mini';
 import { CodexguardError } from '../errors.ts';
 import { SHELLS } from './shells.ts';
@@ -46,9 +47,7 @@ export function readManifest(path: string): Manifest | undefined {
 
 /** Writes the manifest atomically (a half-written record would lose what to remove). */
 export function writeManifest(path: string, manifest: Manifest): void {
-  const tmp = `${path}.tmp-${process.pid}`;
-  writeFileSync(tmp, `${JSON.stringify(manifest, null, 2)}\n`);
-  renameSync(tmp, path);
+  writeAtomic(path, `${JSON.stringify(manifest, null, 2)}\n`, { mode: 0o644 });
 }
 
 /** `entries` replacing same-path entries of `old`, whose others are kept (install for zsh keeps bash's record). */

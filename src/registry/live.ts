@@ -51,7 +51,7 @@ export function liveSessions(home: string, opts: { includeSelf?: boolean } = {})
   const sessions: SessionEntry[] = [];
   let pruned = 0;
   for (const name of names) {
-    const match = /^(\d+)\.json(\.tmp)?$/.exec(name);
+    const match = /^(\d+)\.json(\.\d+\.tmp)?$/.exec(name);
     if (!match) continue;
     const pid = Number(match[1]);
     const file = join(dir, name);

@@ -1,6 +1,7 @@
 // Small file helpers for the job files: read if present, write only when the text changes (atomically), mtimes.
-import { lstatSync, mkdirSync, readFileSync, renameSync, rmdirSync, statSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdirSync, readFileSync, rmdirSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { writeAtomic } from '../private-fs.ts';
 
 /** The file's text, or null when it does not exist. */
 export function readOrNull(path: string): string | null {
@@ -16,9 +17,7 @@ export function readOrNull(path: string): string | null {
 export function writeIfChanged(path: string, text: string): boolean {
   if (readOrNull(path) === text) return false;
   mkdirSync(dirname(path), { recursive: true });
-  const temp = `${path}.codexguard-${process.pid}.tmp`;
-  writeFileSync(temp, text, { mode: 0o644 });
-  renameSync(temp, path);
+  writeAtomic(path, text, { mode: 0o644 });
   return true;
 }
 
