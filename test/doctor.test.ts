@@ -13,7 +13,7 @@ import { applyDropLevels } from '../src/droplevels/apply.ts';
 import { dirId } from '../src/lock/owner.ts';
 import { acquirePreflightLock } from '../src/lock/preflight-lock.ts';
 import { stamp } from '../src/registry/process-stamp.ts';
-import { codexHomeWithLogs, makeCodexDb, REAL_CODEX } from './helpers/codex-home.ts';
+import { codexHomeWithLogs, makeCodexDb, PINNED_CODEX_VERSION, REAL_CODEX } from './helpers/codex-home.ts';
 import { CLI, cleanEnv, NODE_BIN_DIR, runSync, tmp } from './helpers/index.ts';
 
 // One HOME where `codexguard install --shell bash` ran, shared by the CLI tests; each test brings its own CODEX_HOME.
@@ -77,14 +77,14 @@ test('a healthy home: every check ok, exit 0, the real codex and its version nam
   assert.equal(report.version, 1);
   assert.equal(report.ok, true);
   assert.deepEqual(notOkIds(report), []);
-  assert.deepEqual(report.checks.map((c) => c.id), ['path', 'real-codex', 'config', 'dbs', 'db:logs_2.sqlite', 'db:state_5.sqlite', 'lock', 'sessions', 'archives', 'crashes', 'schedule', 'drop-levels']);
+  assert.deepEqual(report.checks.map((c) => c.id), ['path', 'real-codex', 'config', 'dbs', 'db:logs_2.sqlite', 'db:state_5.sqlite', 'codex', 'lock', 'sessions', 'archives', 'crashes', 'schedule', 'drop-levels']);
   for (const c of report.checks) if (c.level === 'ok') assert.equal(c.fix, undefined, `${c.id} has no fix when ok`);
   const schedule = byId(report, 'schedule');
   assert.equal(schedule.level, 'warn', 'no scheduled maintain in a fresh home: a warning, not a failure');
   assert.equal(schedule.fix, 'codexguard schedule install');
   assert.match(byId(report, 'path').summary, /the shim in bash \(interactive\), bash \(login\)/);
   const real = byId(report, 'real-codex');
-  assert.equal(real.details?.version, 'codex-cli 0.169.0');
+  assert.equal(real.details?.version, `codex-cli ${PINNED_CODEX_VERSION}`);
   assert.equal(real.details?.found, join(realDir, 'codex'));
   assert.match(real.summary, /^codex-cli 0\.169\.0 at /);
   assert.match(byId(report, 'db:logs_2.sqlite').summary, /^log DB, .* under 100\.0 MB/);

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { rotateLogDb } from '../src/rotate/rotate.ts';
-import { openers } from '../src/rotate/openers.ts';
+import { openers } from '../src/codex/holders.ts';
 import { waitFor } from './helpers/index.ts';
 import { appServer, codexDoctor, fillLogs, goldenHome, inspect, leaveInWal, logCount, runCodexUntil } from './helpers/codex-home.ts';
 

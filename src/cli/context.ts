@@ -1,5 +1,9 @@
 // What codexguard's own commands start from: the effective config, the settings it implies, and where Codex's files are.
+import { linkTargets } from '../activate/locations.ts';
+import type { CodexCommand } from '../codex/daemon-control.ts';
 import { formatIssue } from '../config/issues.ts';
+import { SHIM_CHAIN } from '../env.ts';
+import { resolveRealCodex } from '../resolve/real-codex.ts';
 import { loadConfig, type LoadedConfig } from '../config/load.ts';
 import { resolveSqliteHome, type SqliteHome } from '../inventory/sqlite-home.ts';
 import { settingsFrom, type LaunchSettings } from '../shim/settings.ts';
@@ -22,4 +26,15 @@ export async function commandContext(quiet = false): Promise<CommandContext> {
     if (home.warning) process.stderr.write(`codexguard: ${home.warning} [W_SQLITE_HOME]\n`);
   }
   return { loaded, settings: settingsFrom(loaded.config), home, env };
+}
+
+/** The real codex the shim would start from this environment (to stop or start Codex's daemon with), or undefined when there is none. */
+export function realCodexCommand(context: CommandContext): CodexCommand | undefined {
+  const configured = context.settings.codexPath ? { path: context.settings.codexPath, source: 'codexPath (user config)' } : undefined;
+  try {
+    const real = resolveRealCodex({ self: linkTargets().codex, env: { ...context.env, [SHIM_CHAIN]: undefined }, configured });
+    return { file: real.file, env: real.env };
+  } catch {
+    return undefined;
+  }
 }

@@ -28,11 +28,12 @@ export function buildProgram(): Command {
     .description('put the codex shim ahead of the real codex for your shells (bash, zsh, fish)')
     .option('--shell <name...>', 'shells to activate (default: $SHELL plus every supported shell with an rc file)')
     .option('--no-verify', 'do not check the result with the shells themselves')
+    .option('--no-schedule', 'do not set up the scheduled `codexguard maintain` (see `codexguard schedule`)')
     .action(lazy(() => import('./commands/install.ts')));
 
   program
     .command('uninstall')
-    .description('remove exactly what `codexguard install` added')
+    .description('remove exactly what `codexguard install` added, the scheduled maintain included')
     .action(lazy(() => import('./commands/uninstall.ts')));
 
   program
@@ -64,6 +65,7 @@ export function buildProgram(): Command {
     .description("rotate Codex's log DBs and checkpoint WALs that are over the limits")
     .option('--dry-run', 'only say what would be done')
     .option('--force', 'rotate every log DB even when under the limit')
+    .option('--stop-daemon', "stop Codex's app-server daemon even while it is in use (asks first, on a terminal only)")
     .action(lazy(() => import('./commands/rotate.ts')));
 
   program

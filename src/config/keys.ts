@@ -39,7 +39,9 @@ export const KEYS = {
   'logs.archives': { type: 'int', default: 3, tighten: 'lower', min: 0, projectMin: 1, doc: 'Archives kept per log DB; older ones are deleted.' },
   'logs.compress': { type: 'bool', default: true, tighten: 'true', doc: 'Gzip archives after a rotation, off the launch path.' },
   'logs.dropLevels': { type: 'levels', default: [], values: ['TRACE', 'DEBUG', 'INFO'], doc: 'Log levels whose inserts a SQLite trigger drops, e.g. ["TRACE"].' },
-  'wal.maxSize': { type: 'size', default: 32_000_000, tighten: 'lower', min: 0, projectMin: 1_000_000, doc: `A DB whose -wal is over this gets a TRUNCATE checkpoint; ${SIZE_DOC}.` },
+  'wal.maxSize': { type: 'size', default: 32_000_000, tighten: 'lower', min: 0, projectMin: 1_000_000, doc: `A DB whose -wal is over this gets a PASSIVE, then a TRUNCATE checkpoint; ${SIZE_DOC}.` },
+  'wal.watchEvery': { type: 'duration', default: 30_000, min: 1_000, doc: 'While codex runs, the shim stats the DB files this often and checkpoints a -wal over wal.maxSize.' },
+  'daemon.restart': { type: 'enum', default: 'idle', values: ['idle', 'never'], doc: "Codex's app-server daemon, when a log DB is due: stop it while it is idle to rotate (it is started again), or never stop it." },
   'lock.timeout': { type: 'duration', default: 10_000, tighten: 'lower', min: 0, doc: 'How long a shim waits for another shim\'s pre-flight before launching anyway.' },
   codexPath: { type: 'path', default: null, unset: 'the next codex on PATH', doc: 'The real codex to start. Unset, it is the next `codex` on PATH after the shim.' },
   'crash.signals': { type: 'signals', default: ['SIGTRAP', 'SIGABRT', 'SIGSEGV', 'SIGBUS', 'SIGILL'], doc: 'Signals that count as a crash (SIGINT, SIGTERM, SIGHUP, SIGPIPE never do).' },
@@ -50,7 +52,7 @@ export const KEYS = {
   'restart.resume': { type: 'bool', default: true, doc: 'Restart an interactive session as `codex resume --last`.' },
   'restart.maxRestarts': { type: 'int', default: 3, tighten: 'lower', min: 0, doc: 'At most this many restarts within restart.window.' },
   'restart.window': { type: 'duration', default: 600_000, tighten: 'higher', min: 1_000, doc: 'The crash-loop guard\'s window.' },
-  'schedule.every': { type: 'duration', default: 3_600_000, min: 60_000, doc: 'How often the scheduled `codexguard maintain` runs.' },
+  'schedule.every': { type: 'duration', default: 900_000, min: 60_000, doc: 'How often the scheduled `codexguard maintain` runs.' },
 } as const satisfies Record<string, KeySpec>;
 
 /** A key of the table, e.g. `"logs.maxSize"`. */

@@ -7,10 +7,10 @@ import { commandContext, type CommandContext } from '../cli/context.ts';
 import { sessionsDir } from '../registry/session.ts';
 import { gatherDropLevels, gatherSchedule, judgeDropLevels, judgeSchedule } from './extras.ts';
 import { gatherPath, gatherRealCodex } from './gather-activation.ts';
-import { gatherCrashes, gatherLock, quickChecks } from './gather-state.ts';
+import { gatherCrashes, gatherLastSession, gatherLock, quickChecks } from './gather-state.ts';
 import { judgePath, judgeRealCodex } from './judge-activation.ts';
 import { judgeConfig, judgeDbs } from './judge-home.ts';
-import { judgeArchives, judgeCrashes, judgeLock, judgeSessions } from './judge-state.ts';
+import { judgeArchives, judgeCodex, judgeCrashes, judgeLock, judgeSessions } from './judge-state.ts';
 import { buildReport, crashed, guarded, type DoctorReport } from './report.ts';
 
 /** `--deep` adds `PRAGMA quick_check` on every DB. */
@@ -42,10 +42,11 @@ export async function runDoctor(options: DoctorOptions = {}): Promise<DoctorRepo
         const files = Object.fromEntries(s.dbs.filter((d) => d.exists).map((d) => [d.name, join(s.sqliteHome.dir, d.name)]));
         return judgeDbs({ status: s, deep: options.deep ? await quickChecks(files) : undefined });
       }),
+      guarded('codex', async () => judgeCodex((await status).codex)),
       guarded('lock', async () => judgeLock(gatherLock((await context).home.codexHome))),
       guarded('sessions', async () => {
         const s = await status;
-        return judgeSessions({ dir: sessionsDir(s.codexHome), sessions: s.sessions });
+        return judgeSessions({ dir: sessionsDir(s.codexHome), sessions: s.sessions, last: gatherLastSession(s.codexHome) });
       }),
       guarded('archives', async () => judgeArchives({ archives: (await status).archives })),
       guarded('crashes', async () => {

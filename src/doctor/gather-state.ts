@@ -1,12 +1,13 @@
 // Gathers, without changing anything, the facts about the pre-flight lock, crash bundles, and (--deep) each DB's quick_check.
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { listBundles } from '../bundle/store.ts';
 import { dirId, ownsDir, readOwner } from '../lock/owner.ts';
 import { LOCK_DEFAULTS, lockPaths } from '../lock/preflight-lock.ts';
 import { isAlive, where } from '../registry/process-stamp.ts';
 import type { QuickCheck } from './judge-home.ts';
-import type { CrashFacts, LockFacts } from './judge-state.ts';
+import { historyFile } from '../registry/session.ts';
+import type { CrashFacts, LastSession, LockFacts } from './judge-state.ts';
 import { reason } from './report.ts';
 
 /** Looks at the lock dir under `codexHome` and its owner record (only when the record describes that very dir). */
@@ -69,3 +70,28 @@ export async function quickChecks(paths: Record<string, string>): Promise<Record
   }
   return out;
 }
+
+/** The newest ended session in the history, with its figures (undefined when there is none). */
+export function gatherLastSession(codexHome: string): LastSession | undefined {
+  let text: string;
+  try {
+    text = readFileSync(historyFile(codexHome), 'utf8');
+  } catch {
+    return undefined;
+  }
+  const line = text.trimEnd().split('\n').pop();
+  try {
+    const e = JSON.parse(line ?? '') as { pid: number; endedAt: number; figures?: { start?: { dbs: Size[] }; last?: { dbs: Size[] }; codexWroteBytes?: number } };
+    const total = (list: Size[] | undefined, name: string) => {
+      const db = list?.find((d) => d.name === name);
+      return db ? db.size + db.walSize : 0;
+    };
+    const names = [...new Set([...(e.figures?.start?.dbs ?? []), ...(e.figures?.last?.dbs ?? [])].map((d) => d.name))].sort();
+    const growth = names.map((name) => ({ name, before: total(e.figures?.start?.dbs, name), after: total(e.figures?.last?.dbs, name) }));
+    return typeof e.pid === 'number' && typeof e.endedAt === 'number' ? { pid: e.pid, endedAt: e.endedAt, codexWroteBytes: e.figures?.codexWroteBytes, growth } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+type Size = { name: string; size: number; walSize: number };

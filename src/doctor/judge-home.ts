@@ -71,10 +71,17 @@ export function judgeDbs(f: DbFacts): Check[] {
   return checks;
 }
 
-function dueFinding(d: { action: string; reason: string }, path: string): Finding {
+/** A due action as status reports it (a rotation with its plan). */
+type Due = StatusJson['due'][number];
+
+function dueFinding(d: Due, path: string): Finding {
   switch (d.action) {
     case 'rotate':
-      return { level: 'fail', text: `${d.reason} (logs.maxSize)`, fix: 'codexguard rotate' };
+      // The fix must work in the state doctor sees: under a busy daemon `codexguard rotate` would only defer again.
+      if (d.plan === 'defer') {
+        return { level: 'warn', text: `${d.reason} (logs.maxSize); deferred, since ${d.why}`, fix: 'once Codex is idle the scheduled maintain or the next launch rotates it; now: `codexguard rotate --stop-daemon` (asks first)' };
+      }
+      return { level: 'fail', text: `${d.reason} (logs.maxSize)${d.plan === 'stop-daemon' ? "; Codex's daemon is idle, so a rotation stops it and starts it again" : ''}`, fix: 'codexguard rotate' };
     case 'checkpoint':
       return { level: 'fail', text: `${d.reason} (wal.maxSize)`, fix: 'codexguard maintain' };
     case 'orphan-wal':

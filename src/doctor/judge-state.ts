@@ -34,10 +34,34 @@ export function judgeLock(f: LockFacts): Check {
   return ok('lock', o ? `held by pid ${o.pid}${o.foreign ? ' on another host or container' : ''}: a pre-flight is running` : 'held: a pre-flight is starting', details);
 }
 
-/** The live sessions (null: the registry could not be read). */
+/** The live sessions (null: the registry could not be read), and the last ended one's figures. */
 export interface SessionFacts {
   dir: string;
   sessions: Array<{ pid: number; codexPid: number | null; startedAt: number }> | null;
+  last?: LastSession | undefined;
+}
+
+/** The newest line of the session history: when it ended, the bytes codex wrote, each DB's size (main + WAL) at its start and end. */
+export interface LastSession {
+  pid: number;
+  endedAt: number;
+  codexWroteBytes?: number | undefined;
+  growth: Array<{ name: string; before: number; after: number }>;
+}
+
+/** "last session (pid 4250, 3 min ago): codex wrote 45.2 MB; logs_2.sqlite 12.0 MB → 12.5 MB". */
+export function describeLast(l: LastSession, now: number): string {
+  const grew = l.growth.filter((g) => g.after !== g.before).map((g) => `${g.name} ${mb(g.before)} → ${mb(g.after)}`);
+  const wrote = l.codexWroteBytes === undefined ? [] : [`codex wrote ${mb(l.codexWroteBytes)}`];
+  const parts = [...wrote, ...grew];
+  return `last session (pid ${l.pid}, ended ${ago(now - l.endedAt)} ago)${parts.length ? `: ${parts.join('; ')}` : ''}`;
+}
+
+/** The `codex` check: what Codex's own daemon is doing (never a failure: codexguard works around it). */
+export function judgeCodex(f: { summary: string; daemon: { state: string; reason?: string } }): Check {
+  const line = `Codex app-server daemon: ${f.summary}`;
+  if (f.daemon.state === 'unknown') return notOk('codex', 'warn', `${line}; due rotations wait until it can be checked`, 'check the owner and content of app-server-daemon/daemon.pid in CODEX_HOME', { ...f });
+  return ok('codex', line, { ...f });
 }
 
 /** The `sessions` check: the running codex sessions started through the shim. */
@@ -46,7 +70,8 @@ export function judgeSessions(f: SessionFacts): Check {
     return notOk('sessions', 'warn', `the session registry ${f.dir} cannot be read, so every shim takes its DBs for in use (slower, shared rotations)`, `chmod -R u+rwX ${f.dir}`, { dir: f.dir });
   }
   const list = f.sessions.map((s) => `pid ${s.pid}${s.codexPid ? ` (codex ${s.codexPid})` : ''}`).join(', ');
-  return ok('sessions', f.sessions.length ? `${f.sessions.length} running: ${list}` : 'none running', { dir: f.dir, sessions: f.sessions });
+  const last = f.last ? `; ${describeLast(f.last, Date.now())}` : '';
+  return ok('sessions', `${f.sessions.length ? `${f.sessions.length} running: ${list}` : 'none running'}${last}`, { dir: f.dir, sessions: f.sessions, ...(f.last ? { last: f.last } : {}) });
 }
 
 /** The archives left by rotations. */

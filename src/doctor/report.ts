@@ -5,7 +5,7 @@ export type Level = 'ok' | 'warn' | 'fail';
 
 /**
  * One check of `codexguard doctor --json` (version 1).
- * - `id`: stable. `path`, `real-codex`, `config`, `dbs`, `db:<file name>` (e.g. `db:logs_2.sqlite`), `lock`,
+ * - `id`: stable. `path`, `real-codex`, `config`, `dbs`, `db:<file name>` (e.g. `db:logs_2.sqlite`), `codex`, `lock`,
  *   `sessions`, `archives`, `crashes`, `schedule`, `drop-levels`.
  * - `level`: `ok` | `warn` | `fail`.
  * - `summary`: one line for a person.

@@ -39,6 +39,16 @@ export function decide(inventory: Inventory, limits: Limits, options: DecideOpti
   return actions.concat(checkpoints);
 }
 
+/** A rotation that cannot happen now still folds its WAL back when that is over the limit (Codex's lock guards its vacuum, not checkpoints). */
+export function checkpointInstead(db: DbFiles, walMaxBytes: number): Action[] {
+  return db.walSize > walMaxBytes ? [{ kind: 'checkpoint', db, reason: `-wal ${mb(db.walSize)} is over ${mb(walMaxBytes)}` }] : [];
+}
+
+/** While codex runs: checkpoint every WAL over its limit, the log DB's included; never rotate, never recover. */
+export function watchActions(inventory: Inventory, limits: Limits): Action[] {
+  return decide(inventory, limits).flatMap((a) => (a.kind === 'checkpoint' ? [a] : a.kind === 'rotate' ? checkpointInstead(a.db, limits.walMaxBytes) : []));
+}
+
 /** Bytes as "12.3 MB" (10^6, as the limits are written). */
 export function mb(bytes: number): string {
   return `${(bytes / 1e6).toFixed(1)} MB`;

@@ -1,4 +1,6 @@
 // The pre-flight on the launch path: stat Codex's SQLite files, and only if something is over a limit, fix it under the lock.
+import type { CodexCommand } from '../codex/daemon-control.ts';
+import type { DaemonRestart } from '../codex/idle.ts';
 import { decide, type Action } from '../inventory/decide.ts';
 import type { Limits } from '../inventory/limits.ts';
 import { scanInventory, type Inventory } from '../inventory/scan.ts';
@@ -21,13 +23,21 @@ export interface PreflightOptions {
   launch?: boolean;
   /** Config `logs.dropLevels`: the levels whose inserts a trigger in each log DB ignores ([] removes it). */
   dropLevels?: readonly string[];
+  /** Config `daemon.restart` (default idle). */
+  daemonRestart?: DaemonRestart;
+  /** The real codex, to stop (and off the launch path start again) Codex's daemon with. */
+  codex?: CodexCommand | undefined;
+  /** `rotate --stop-daemon`, confirmed: stop the daemon even while it is in use. */
+  stopBusyDaemon?: boolean;
 }
 
-/** What a pre-flight found and did: the actions decided before the lock, whether every one succeeded, and the sizes after. */
+/** What a pre-flight found and did: the actions decided before the lock, whether every one succeeded, what waits for Codex to be idle, and the sizes after. */
 export interface PreflightReport {
   dir: string;
   actions: Action[];
   ok: boolean;
+  /** DBs whose rotation (or recovery) waits because Codex is in use (not counted as a failure in `ok`). */
+  deferred: string[];
   inventory: Inventory;
 }
 
@@ -42,9 +52,10 @@ export async function preflight(options: PreflightOptions): Promise<PreflightRep
   let inventory = scanInventory(home.dir);
   const actions = decide(inventory, options.limits, { force: options.force });
   let ok = true;
+  let deferred: string[] = [];
   if (actions.length > 0) {
     const { maintain } = await import('./maintain.ts');
-    ok = await maintain(home, options);
+    ({ ok, deferred } = await maintain(home, options));
     inventory = scanInventory(home.dir);
   }
   if (options.dropLevels) {
@@ -54,5 +65,5 @@ export async function preflight(options: PreflightOptions): Promise<PreflightRep
       ok = applyAndRecord(home.dir, file, options.dropLevels, options.say) && ok;
     }
   }
-  return { dir: home.dir, actions, ok, inventory };
+  return { dir: home.dir, actions, ok, deferred, inventory };
 }

@@ -1,5 +1,6 @@
 // The pre-flight's cold half: under the lock, look again, then rotate, checkpoint or recover what is still over a limit.
-import { decide } from '../inventory/decide.ts';
+import { startDaemon } from '../codex/daemon-control.ts';
+import { checkpointInstead, decide, mb } from '../inventory/decide.ts';
 import { scanInventory } from '../inventory/scan.ts';
 import type { SqliteHome } from '../inventory/sqlite-home.ts';
 import { withPreflightLock } from '../lock/preflight-lock.ts';
@@ -8,6 +9,9 @@ import { runActions, type ActionResult } from '../rotate/run.ts';
 import { siblingCli, spawnDetached } from '../launch/background.ts';
 import type { PreflightOptions } from './check.ts';
 import { describeProgress, progressLine } from '../rotate/progress.ts';
+import { checkpointDb } from '../sqlite/checkpoint.ts';
+import { gateRotations, type Deferral } from './daemon-gate.ts';
+import { sayNotices } from './notices.ts';
 import { writeSync } from 'node:fs';
 import { isatty } from 'node:tty';
 
@@ -22,38 +26,85 @@ function stderrProgress() {
   return { onProgress: (db: string, event: { phase: string; done?: number; total?: number }) => line.update(describeProgress(db, event)), done: () => line.done() };
 }
 
-/** Runs the due actions under the pre-flight lock; true when every action succeeded. Never throws. */
-export async function maintain(home: SqliteHome, options: PreflightOptions): Promise<boolean> {
+/** How long a rotation waits for Codex's maintenance lock once Codex's daemon was stopped (the flock goes with the process). */
+const AFTER_STOP_LOCK_WAIT_MS = 1_000;
+
+/** What the cold half did: whether every action it ran succeeded, and the DBs it left for when Codex is idle. */
+export interface MaintainOutcome {
+  ok: boolean;
+  deferred: string[];
+}
+
+/** The one line for a deferred rotation: how big, who uses it, and when or how it will happen. */
+export function deferralLine(d: Deferral, sizes: string | undefined): string {
+  return `codexguard: ${d.db}${sizes ? ` is ${sizes}` : ''}: not rotated now, since ${d.why}; it will be once Codex is idle (the next launch or scheduled maintain), or now with \`codexguard rotate --stop-daemon\` [W_DEFERRED]`;
+}
+
+/** Runs the due actions under the pre-flight lock; `ok` when every action that ran succeeded. Never throws. */
+export async function maintain(home: SqliteHome, options: PreflightOptions): Promise<MaintainOutcome> {
   const { say } = options;
-  const locked = await withPreflightLock(home.codexHome, options.lockTimeoutMs, async () => {
+  const locked = await withPreflightLock(home.codexHome, options.lockTimeoutMs, async (): Promise<MaintainOutcome> => {
     // Another shim may have done the work while this one waited: decide again on fresh sizes.
     const inventory = scanInventory(home.dir);
-    const actions = decide(inventory, options.limits, { force: options.force });
+    const decided = decide(inventory, options.limits, { force: options.force });
+    const gated = await gateRotations(inventory, decided, {
+      codexHome: home.codexHome,
+      restart: options.daemonRestart ?? 'idle',
+      stopBusy: options.stopBusyDaemon,
+      codex: options.codex,
+      walMaxBytes: options.limits.walMaxBytes,
+    });
+    if (gated.stopped && !options.launch) {
+      say(`codexguard: stopped Codex's app-server daemon (pid ${gated.stopped.pid}) in ${(gated.stopped.ms / 1000).toFixed(2)} s to rotate${gated.stopped.interrupted ? `; it was in use: ${gated.stopped.interrupted}` : ''}`);
+    }
     const progress = options.progress ? stderrProgress() : undefined;
-    const results = await runActions(inventory, actions, {
+    const results = await runActions(inventory, gated.actions, {
       limits: options.limits,
       liveSessions: () => {
         const live = liveSessions(home.codexHome);
         // An unreadable registry means someone may be running: count one.
         return live.ok ? live.sessions.length : 1;
       },
+      lockWaitMs: gated.stopped ? AFTER_STOP_LOCK_WAIT_MS : 0,
       onProgress: progress?.onProgress,
     });
     progress?.done();
+    const deferred = [...gated.deferred];
     for (const result of results) {
-      // A Codex >= 0.160 holds its maintenance lock while it runs, and prunes its logs itself: not news at every launch.
-      if (!(options.launch && result.code === 'E_MAINTENANCE')) say(resultLine(result));
+      if (result.code !== 'W_DEFERRED') {
+        say(resultLine(result));
+        continue;
+      }
+      // No daemon, but a Codex process holds its maintenance lock: a deferral too, and the WAL still gets its checkpoint.
+      deferred.push({ db: result.db, why: result.message });
+      const db = inventory.dbs.find((d) => d.name === result.db);
+      if (db && result.action === 'rotate' && checkpointInstead(db, options.limits.walMaxBytes).length) {
+        const checkpoint = { action: 'checkpoint' as const, db: db.name, ...checkpointDb(db.path) };
+        results.push(checkpoint);
+        say(resultLine(checkpoint));
+      }
+    }
+    const sizes = (name: string) => {
+      const db = inventory.dbs.find((d) => d.name === name);
+      return db ? `${mb(db.size + db.walSize)} (over ${mb(options.limits.logMaxBytes)})` : undefined;
+    };
+    // At launch once a day per DB; maintain, rotate and the scheduled job always say it.
+    sayNotices(home.codexHome, deferred.map((d) => ({ subject: `deferred:${d.db}`, line: deferralLine(d, sizes(d.db)) })), say, !options.launch);
+    if (gated.stopped && !options.launch && options.codex) {
+      // On a launch codex brings its daemon back itself; elsewhere the Desktop app, IDEs and remote control expect it as they left it.
+      const started = await startDaemon(options.codex);
+      say(started.ok ? `codexguard: started Codex's app-server daemon again (${(started.ms / 1000).toFixed(1)} s)` : `codexguard: ${started.message}; Codex starts it again on its next launch [E_DAEMON_START]`);
     }
     if (options.launch && options.compress && results.some((r) => r.action === 'rotate' && r.ok)) {
       // Seconds of gzip for a big archive: a detached `codexguard maintain` does it, under this same lock.
       const cli = siblingCli();
       if (cli) spawnDetached([...cli, 'maintain']);
     }
-    return results.every((r) => r.ok);
+    return { ok: results.every((r) => r.ok || r.code === 'W_DEFERRED'), deferred: [...new Set(deferred.map((d) => d.db))] };
   });
   if (locked.acquired) return locked.value;
   say(`codexguard: ${locked.message}; starting codex without the pre-flight [E_LOCK_${locked.reason.toUpperCase()}]`);
-  return false;
+  return { ok: false, deferred: [] };
 }
 
 /** Gzips the archives not yet compressed, under the pre-flight lock (`codexguard maintain`); true when all went well. */

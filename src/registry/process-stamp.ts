@@ -97,6 +97,21 @@ export function pidExists(pid: number): boolean {
   }
 }
 
+/**
+ * Does `pid` still run? A zombie does not: it holds no file and no lock, and an init that reaps
+ * slowly (containers, microVMs) can leave one for a second or more. Linux reads its state from /proc.
+ */
+export function pidRunning(pid: number): boolean {
+  if (!pidExists(pid)) return false;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+    return state !== 'Z' && state !== 'X';
+  } catch {
+    return true;
+  }
+}
+
 /** Looks at `pid` now: kill(pid, 0) (EPERM still means it exists), its /proc start time, the boot time. */
 export function view(pid: number): PidView {
   const exists = pidExists(pid);

@@ -1,8 +1,17 @@
 // Registers a running shim in `$CODEX_HOME/codexguard/sessions/<pid>.json` so other shims know a codex is live.
+import { appendFileSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import type { DbSnapshot } from '../bundle/types.ts';
 import { onShimExit } from './on-exit.ts';
 import { describe, ensurePrivateDir, guardDir, removeQuietly, writePrivateAtomic } from '../private-fs.ts';
 import { stamp, type ProcessStamp } from './process-stamp.ts';
+
+/** What a session did to Codex's files: DB sizes at its start and at the last look (or its end), and the bytes codex wrote (Linux). */
+export interface SessionFigures {
+  start?: DbSnapshot | undefined;
+  last?: DbSnapshot | undefined;
+  codexWroteBytes?: number | undefined;
+}
 
 /** One session file: the shim, and the real codex it runs once that has started. */
 export interface SessionEntry extends ProcessStamp {
@@ -10,6 +19,7 @@ export interface SessionEntry extends ProcessStamp {
   codexHome: string;
   argv0: string;
   child: ProcessStamp | null;
+  figures?: SessionFigures;
 }
 
 /** A live registration of this process. */
@@ -18,6 +28,8 @@ export interface Session {
   readonly entry: SessionEntry;
   /** Records the codex child (call on spawn, and again on each restart). False if the file could not be written. */
   setChild(pid: number, startedAt?: number): boolean;
+  /** Records the session's figures so far (the in-session watch calls it). False if the file could not be written. */
+  setFigures(figures: SessionFigures): boolean;
   /** Removes the entry now. Synchronous, idempotent, never throws: call it right before mirrorExit. */
   close(): void;
 }
@@ -56,18 +68,26 @@ export function registerSession(home: string, info: { argv0?: string; startedAt?
   }
   let closed = false;
   let dropHook = (): void => {};
+  const rewrite = (): boolean => {
+    try {
+      writeEntry(file, entry);
+      return true;
+    } catch {
+      return false;
+    }
+  };
   const session: Session = {
     file,
     entry,
     setChild(pid, startedAt) {
       if (closed) return false;
       entry.child = stamp(pid, startedAt);
-      try {
-        writeEntry(file, entry);
-        return true;
-      } catch {
-        return false;
-      }
+      return rewrite();
+    },
+    setFigures(figures) {
+      if (closed) return false;
+      entry.figures = figures;
+      return rewrite();
     },
     close() {
       if (closed) return;
@@ -78,4 +98,26 @@ export function registerSession(home: string, info: { argv0?: string; startedAt?
   };
   dropHook = onShimExit(() => session.close());
   return { ok: true, session };
+}
+
+/** The ended sessions' log: one JSON line each, newest last (doctor and status read it). */
+export function historyFile(home: string): string {
+  return join(sessionsDir(home), 'history.jsonl');
+}
+
+/** Past this size the history is cut to its newer half. */
+const HISTORY_MAX_BYTES = 256 * 1024;
+
+/** Appends an ended session (its entry, with when and how it ended) to the history. Never throws. */
+export function recordEnded(entry: SessionEntry, end: { endedAt: number; code: number | null; signal: string | null }): void {
+  const file = historyFile(entry.codexHome);
+  try {
+    appendFileSync(file, `${JSON.stringify({ ...entry, ...end })}\n`, { mode: 0o600 });
+    if (statSync(file).size > HISTORY_MAX_BYTES) {
+      const lines = readFileSync(file, 'utf8').trimEnd().split('\n');
+      writePrivateAtomic(file, `${lines.slice(Math.floor(lines.length / 2)).join('\n')}\n`);
+    }
+  } catch {
+    // A session without a history line costs a figure in doctor, nothing more.
+  }
 }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { dropBuild, dropReady, finalizeArchives, finishSwap, paths } from './swap.ts';
 import { recoverCompression } from './compress.ts';
 import { parseRotationName } from './names.ts';
-import { openers as osOpeners } from './openers.ts';
+import { openers as osOpeners } from '../codex/holders.ts';
 
 /** What recovery did for one DB. */
 export interface RecoverOutcome {

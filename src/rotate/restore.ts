@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import { openExisting } from '../sqlite/open.ts';
 import { failure, type StepResult } from '../sqlite/errors.ts';
 import { findArchive } from './archives.ts';
-import { tryMaintenanceLock } from './maintenance-lock.ts';
+import { tryMaintenanceLock } from '../codex/maintenance-lock.ts';
 import { ARCHIVE_RESTORING } from './names.ts';
-import { openers as osOpeners } from './openers.ts';
+import { openers as osOpeners } from '../codex/holders.ts';
 import { recoverDb } from './recover.ts';
 import { finalizeArchives, finishSwap, paths, stageArchive } from './swap.ts';
 
@@ -28,7 +28,7 @@ export async function restoreArchive(dir: string, ref: string, options: { opener
   const p = paths(dir, name);
   const whoHasOpen = options.openers ?? osOpeners;
   const attempt = await tryMaintenanceLock(dir);
-  if (attempt.state === 'busy') return { ok: false, code: 'E_MAINTENANCE', message: `a running Codex holds ${dir}/.sqlite-maintenance.lock; quit it and retry` };
+  if (attempt.state === 'busy') return { ok: false, code: 'E_BUSY', message: `a running Codex holds ${dir}/.sqlite-maintenance.lock; quit it (and stop its daemon: \`codex app-server daemon stop\`), then retry` };
   let source = archive.path;
   try {
     await recoverDb(dir, name, whoHasOpen);

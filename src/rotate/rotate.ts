@@ -6,8 +6,8 @@ import type { KeepPolicy } from '../sqlite/kept.ts';
 import { pruneInPlace, type PruneOptions } from '../sqlite/prune.ts';
 import { pruneArchives } from './archives.ts';
 import { rotateExclusive, type ExclusiveStep } from './exclusive.ts';
-import { tryMaintenanceLock } from './maintenance-lock.ts';
-import { openers as osOpeners } from './openers.ts';
+import { tryMaintenanceLock } from '../codex/maintenance-lock.ts';
+import { openers as osOpeners } from '../codex/holders.ts';
 import { recoverDb } from './recover.ts';
 import { chooseStrategy, type Strategy } from './strategy.ts';
 import { paths } from './swap.ts';
@@ -23,7 +23,7 @@ export interface RotateOptions extends KeepPolicy {
   liveSessions?: number;
   /** Prune in place even when a swap would be possible. */
   preferShared?: boolean;
-  /** How long to wait for Codex's maintenance lock (default 0: skip at once when a Codex owns it). */
+  /** How long to wait for Codex's maintenance lock (default 0: defer at once when a Codex owns it; about 1 s after stopping its daemon). */
   lockWaitMs?: number;
   /** Batching of the shared strategy. */
   prune?: Omit<PruneOptions, 'onProgress'>;
@@ -59,7 +59,7 @@ export async function rotateLogDb(dir: string, name: string, options: RotateOpti
   if (denied) return done(denied);
   const attempt = await tryMaintenanceLock(dir, options.lockWaitMs ?? 0);
   if (attempt.state === 'busy') {
-    return done({ ok: false, code: 'E_MAINTENANCE', message: `${name}: Codex's own SQLite maintenance is running (.sqlite-maintenance.lock is held); not rotated` });
+    return done({ ok: false, code: 'W_DEFERRED', message: `a running Codex holds ${dir}/.sqlite-maintenance.lock (a Codex process that may prune is alive)` });
   }
   const whoHasOpen = options.openers ?? osOpeners;
   try {

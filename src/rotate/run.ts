@@ -4,7 +4,7 @@ import type { Inventory } from '../inventory/scan.ts';
 import type { Limits } from '../inventory/limits.ts';
 import { checkpointDb, CHECKPOINT_BUSY_MS, type CheckpointResult } from '../sqlite/checkpoint.ts';
 import { failure, type StepResult } from '../sqlite/errors.ts';
-import { tryMaintenanceLock } from './maintenance-lock.ts';
+import { tryMaintenanceLock } from '../codex/maintenance-lock.ts';
 import { recoverDb } from './recover.ts';
 import { rotateLogDb, type RotateOptions, type RotateResult } from './rotate.ts';
 
@@ -14,6 +14,8 @@ export interface RunOptions {
   /** Live codex sessions from the registry, asked only when a rotation is due. */
   liveSessions?: () => number | Promise<number>;
   preferShared?: boolean;
+  /** How long a rotation or recovery waits for Codex's maintenance lock (default 0; set after Codex's daemon was stopped). */
+  lockWaitMs?: number;
   /** Busy timeout of checkpoints (default 250 ms). */
   busyTimeoutMs?: number;
   onProgress?: (db: string, event: Parameters<NonNullable<RotateOptions['onProgress']>>[0]) => void;
@@ -39,8 +41,8 @@ export async function runActions(inventory: Inventory, actions: readonly Action[
 async function runOne(dir: string, action: Action, options: RunOptions): Promise<StepResult & Partial<RotateResult & CheckpointResult>> {
   switch (action.kind) {
     case 'recover': {
-      const attempt = await tryMaintenanceLock(dir);
-      if (attempt.state === 'busy') return { ok: false, code: 'E_MAINTENANCE', message: `${action.db}: leftovers of a rotation wait for Codex's maintenance to finish` };
+      const attempt = await tryMaintenanceLock(dir, options.lockWaitMs ?? 0);
+      if (attempt.state === 'busy') return { ok: false, code: 'W_DEFERRED', message: `leftovers of a rotation wait until no running Codex holds ${dir}/.sqlite-maintenance.lock` };
       try {
         const outcome = await recoverDb(dir, action.db);
         return { ok: true, code: 'OK', message: `${action.db}: interrupted rotation ${outcome.action}` };
@@ -56,6 +58,7 @@ async function runOne(dir: string, action: Action, options: RunOptions): Promise
         archives: limits.archives,
         liveSessions: (await options.liveSessions?.()) ?? 0,
         preferShared: options.preferShared,
+        lockWaitMs: options.lockWaitMs,
         onProgress: options.onProgress && ((event) => options.onProgress!(action.db.name, event)),
       });
     }

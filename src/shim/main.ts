@@ -12,7 +12,12 @@ import { formatIssue } from '../config/issues.ts';
 import { loadConfig } from '../config/load.ts';
 import { codexHomeDir } from '../inventory/sqlite-home.ts';
 import { preflight } from '../preflight/check.ts';
-import { registerSession, type Session } from '../registry/session.ts';
+import { recordEnded, registerSession, type Session } from '../registry/session.ts';
+import type { DbSnapshot } from '../bundle/types.ts';
+import type { Inventory } from '../inventory/scan.ts';
+import { scanInventory } from '../inventory/scan.ts';
+import { writeBytes } from '../watch/io.ts';
+import { watchSession } from '../watch/session-watch.ts';
 import type { SessionContext } from './context.ts';
 import { settingsFrom, type LaunchSettings } from './settings.ts';
 
@@ -89,16 +94,48 @@ async function settings(quiet: boolean): Promise<LaunchSettings> {
   return settingsFrom(loaded?.config ?? defaults());
 }
 
-/** The guarded launch: pre-flight, then codex (registered as a live session once it runs), then the crash path for as long as it restarts. */
+/** Sizes of Codex's DBs, for the session's figures and the crash bundle. */
+function snapshot(inventory: Inventory): DbSnapshot {
+  return { at: Date.now(), dbs: inventory.dbs.map(({ name, size, walSize, exists }) => ({ name, size, walSize, exists })) };
+}
+
+/** The guarded launch: pre-flight, then codex (registered as a live session once it runs, its WALs watched), then the crash path for as long as it restarts. */
 async function guarded(ctx: SessionContext, s: LaunchSettings, self: string): Promise<ChildEnd> {
   ctx.crashPolicy = s.crashPolicy;
+  let dir: string | undefined;
   ctx.preflight = async () => {
-    const report = await preflight({ env, limits: s.limits, lockTimeoutMs: s.lockTimeoutMs, say, progress: true, compress: s.compress, launch: true, dropLevels: s.dropLevels });
-    ctx.dbSnapshot = { at: Date.now(), dbs: report.inventory.dbs.map(({ name, size, walSize, exists }) => ({ name, size, walSize, exists })) };
+    const codex = { file: ctx.real.file, env: ctx.env };
+    const report = await preflight({ env, limits: s.limits, lockTimeoutMs: s.lockTimeoutMs, say, progress: true, compress: s.compress, launch: true, dropLevels: s.dropLevels, daemonRestart: s.daemonRestart, codex });
+    dir = report.dir;
+    ctx.dbSnapshot = snapshot(report.inventory);
   };
   await failOpen(ctx.preflight, undefined);
+  const start0 = ctx.dbSnapshot;
+  const wroteBefore = writeBytes('self');
+  // The whole session, not just the launch: stat the files every wal.watchEvery, checkpoint a WAL over its limit.
+  const stopWatch = dir === undefined ? undefined : watchSession({
+    dir,
+    limits: s.limits,
+    everyMs: s.watchEveryMs,
+    onLook: (inventory) => session?.setFigures({ start: start0, last: snapshot(inventory), codexWroteBytes: ctx.childPid === undefined ? undefined : writeBytes(ctx.childPid) }),
+  });
   // Before codex takes the terminal: what to put back if it dies in raw mode.
   ctx.savedTty = saveTerminal();
+  try {
+    return await runUntilDone(ctx, self);
+  } finally {
+    stopWatch?.();
+    if (session && dir !== undefined) {
+      const wroteAfter = writeBytes('self');
+      const codexWroteBytes = wroteBefore === undefined || wroteAfter === undefined ? undefined : wroteAfter - wroteBefore;
+      // Kept in memory only: recordEnded writes it to the history as the entry goes.
+      session.entry.figures = { start: start0, last: snapshot(scanInventory(dir)), codexWroteBytes };
+    }
+  }
+}
+
+/** Starts codex, and again after each crash the policy restarts. */
+async function runUntilDone(ctx: SessionContext, self: string): Promise<ChildEnd> {
   for (;;) {
     const end = await start(ctx, (pid) => register(ctx, self, pid));
     const signal = crashSignal(end, ctx.crashPolicy?.signals);
@@ -120,6 +157,7 @@ async function main(): Promise<void> {
   if (passThrough) mirrorExit(await start(ctx));
   const end = await guarded(ctx, s, self);
   // mirrorExit may re-raise a signal with every listener removed: no exit hook runs after it.
+  if (session) recordEnded(session.entry, { endedAt: Date.now(), code: end.code, signal: end.signal });
   session?.close();
   mirrorExit(end);
 }

@@ -1,6 +1,7 @@
 // Maps the effective config onto what the launch path uses: pre-flight limits, lock wait, crash policy, codexPath.
 import type { Config } from '../config/keys.ts';
 import type { CrashPolicy } from '../crash/policy.ts';
+import type { DaemonRestart } from '../codex/idle.ts';
 import type { Limits } from '../inventory/limits.ts';
 
 /** The launch path's settings, as plain values. */
@@ -12,6 +13,10 @@ export interface LaunchSettings {
   /** `logs.dropLevels`: levels a trigger drops on insert. */
   dropLevels: string[];
   crashPolicy: Partial<CrashPolicy>;
+  /** `daemon.restart`: may an idle Codex daemon be stopped to rotate? */
+  daemonRestart: DaemonRestart;
+  /** `wal.watchEvery`: how often the shim stats the DB files while codex runs. */
+  watchEveryMs: number;
   /** The user-level `codexPath`, if set (a project file can never set it). */
   codexPath: string | null;
 }
@@ -40,5 +45,7 @@ export function settingsFrom(config: Config): LaunchSettings {
       windowMs: config['restart.window'],
     },
     codexPath: config.codexPath,
+    daemonRestart: config['daemon.restart'],
+    watchEveryMs: config['wal.watchEvery'],
   };
 }

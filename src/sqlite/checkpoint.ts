@@ -1,4 +1,4 @@
-// Folds a DB's -wal back into its main file with `wal_checkpoint(TRUNCATE)`, waiting at most a short busy timeout.
+// Folds a DB's -wal back into its main file: `wal_checkpoint(PASSIVE)`, which blocks no writer, then TRUNCATE with a short busy timeout.
 import { statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { failure, readOnly, type StepResult } from './errors.ts';
@@ -15,8 +15,10 @@ export interface CheckpointResult extends StepResult {
 export const CHECKPOINT_BUSY_MS = 250;
 
 /**
- * One `PRAGMA wal_checkpoint(TRUNCATE)` on an existing DB (never creates one; a -wal whose
- * main file is missing is not ours to touch). busy=1, SQLITE_BUSY or SQLITE_LOCKED → E_BUSY.
+ * Checkpoints an existing DB (never creates one; a -wal whose main file is missing is not ours to
+ * touch), as litestream does: PASSIVE first copies what it can without waiting on anyone, so the
+ * TRUNCATE after it (which holds Codex's writers off while it waits, at most `busyTimeoutMs`) has
+ * little left to copy. busy=1, SQLITE_BUSY or SQLITE_LOCKED → E_BUSY.
  */
 export function checkpointDb(path: string, busyTimeoutMs = CHECKPOINT_BUSY_MS): CheckpointResult {
   const walBefore = walSize(path);
@@ -30,6 +32,7 @@ export function checkpointDb(path: string, busyTimeoutMs = CHECKPOINT_BUSY_MS): 
     return { ...failure(`cannot open ${path} to checkpoint it`, error), ...base, walAfter: walBefore };
   }
   try {
+    db.pragma('wal_checkpoint(PASSIVE)');
     const row = db.pragma('wal_checkpoint(TRUNCATE)', { simple: false }) as Array<{ busy: number; log: number; checkpointed: number }>;
     const { busy = 0, log = -1, checkpointed = -1 } = row[0] ?? {};
     if (busy) {

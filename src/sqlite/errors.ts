@@ -5,7 +5,8 @@ import { accessSync, constants } from 'node:fs';
 export type ResultCode =
   | 'OK'
   | 'E_BUSY'
-  | 'E_MAINTENANCE'
+  /** Not done now because Codex is in use; done once it is idle (not a failure of a scheduled run). */
+  | 'W_DEFERRED'
   | 'E_IN_USE'
   | 'E_DISK_FULL'
   | 'E_READONLY'

@@ -1,4 +1,4 @@
-// Builders for real Codex homes: DBs from the real 0.169.0 schema, log rows, and golden homes made by the pinned codex itself.
+// Builders for real Codex homes: DBs from the real schema of the pinned codex, log rows, and golden homes made by the pinned codex itself.
 import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,9 +10,12 @@ import { REPO } from './index.ts';
 /** The pinned real codex binary (linux-x64 musl build from @openai/codex-linux-x64). */
 export const REAL_CODEX = join(REPO, 'node_modules', '@openai', 'codex-linux-x64', 'vendor', 'x86_64-unknown-linux-musl', 'bin', 'codex');
 
-const SCHEMA_FILE = join(REPO, 'test', 'fixtures', 'codex-0.169.0-sqlite-schemas.sql');
+/** The version of the pinned @openai/codex, from its package (tests never write it out). */
+export const PINNED_CODEX_VERSION: string = JSON.parse(readFileSync(join(REPO, 'node_modules', '@openai', 'codex', 'package.json'), 'utf8')).version;
 
-/** The real 0.169.0 schema of each DB file, by file name (`logs_2.sqlite`, `state_5.sqlite`, ...). */
+const SCHEMA_FILE = join(REPO, 'test', 'fixtures', `codex-${PINNED_CODEX_VERSION}-sqlite-schemas.sql`);
+
+/** The real schema (of the pinned codex) of each DB file, by file name (`logs_2.sqlite`, `state_5.sqlite`, ...). */
 export function schemas(): Map<string, string> {
   const map = new Map<string, string>();
   const parts = readFileSync(SCHEMA_FILE, 'utf8').split(/^-- ==== (\S+).*$/m);

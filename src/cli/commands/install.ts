@@ -11,6 +11,8 @@ import { probesFor, reloadHint } from '../../activate/verify.ts';
 export interface InstallOptions {
   shell?: string[];
   verify?: boolean;
+  /** `--no-schedule`: leave the scheduled maintain out. */
+  schedule?: boolean;
 }
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
@@ -53,6 +55,15 @@ export async function run(opts: InstallOptions = {}): Promise<number> {
       status = EXIT.failure;
       say('codexguard: installed, but the shim is not what every shell runs as `codex` (see above); `codexguard uninstall` undoes it');
     }
+  }
+  if (opts.schedule !== false) {
+    // Codex's daemon holds the DBs between launches for hours: a rotation due then waits for the scheduled maintain.
+    const { commandContext } = await import('../context.ts');
+    const { installSchedule } = await import('../../schedule/install.ts');
+    const { loaded } = await commandContext(true);
+    const report = await installSchedule({ everyMs: loaded.config['schedule.every'] });
+    for (const line of report.lines) say(`codexguard: ${line}`);
+    if (!report.ok) say('codexguard: the shim is installed without the scheduled maintain; `codexguard schedule install` retries it');
   }
   say(reloadHint(env.PATH, result.linksDir, 'install'));
   return status;

@@ -1,7 +1,9 @@
-// `codexguard rotate [--dry-run] [--force]`: the pre-flight now, by hand (under the same lock as the shim), or what it would do.
+// `codexguard rotate [--dry-run] [--force] [--stop-daemon]`: the pre-flight now, by hand (under the same lock as the shim), or what it would do.
+import { isatty } from 'node:tty';
+import { codexActivity } from '../../codex/activity.ts';
+import { inUse, planRotation } from '../../codex/idle.ts';
 import { decide, type Action } from '../../inventory/decide.ts';
 import { scanInventory } from '../../inventory/scan.ts';
-import { liveSessions } from '../../registry/live.ts';
 import { commandContext } from '../context.ts';
 import { runPreflightNow } from './maintain.ts';
 
@@ -9,28 +11,70 @@ import { runPreflightNow } from './maintain.ts';
 export interface RotateCommandOptions {
   dryRun?: boolean;
   force?: boolean;
+  /** Stop Codex's daemon even while it is in use, once the user says yes on a terminal. */
+  stopDaemon?: boolean;
 }
 
-/** Exit 0 when everything due was done (or nothing was due), 1 when something failed or was skipped. */
+const out = (line: string) => process.stdout.write(`${line}\n`);
+
+/** Asks a yes/no question on the terminal; anything but y/yes is no. */
+async function confirm(question: string): Promise<boolean> {
+  const { createInterface } = await import('node:readline/promises');
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    return /^y(es)?$/i.test((await rl.question(`${question} [y/N] `)).trim());
+  } finally {
+    rl.close();
+  }
+}
+
+/** `--stop-daemon`: who would be interrupted, and the user's yes on a terminal (never without one). Undefined: go ahead. */
+async function stopDaemonAllowed(): Promise<number | undefined> {
+  const { home } = await commandContext(true);
+  const inventory = scanInventory(home.dir);
+  const logs = inventory.dbs.filter((d) => d.kind === 'log' && d.exists);
+  const activity = await codexActivity(home.codexHome, Object.fromEntries(logs.map((d) => [d.name, d.path])));
+  if (activity.daemon.state !== 'running') return undefined;
+  const users = logs.map((d) => inUse(activity, d.name)?.who).find(Boolean);
+  if (!users) return undefined;
+  const what = `Codex's app-server daemon (pid ${activity.daemon.pid}) is in use: ${users}. Stopping it ends what those clients are doing.`;
+  if (!isatty(0) || !isatty(2)) {
+    process.stderr.write(`codexguard: ${what} --stop-daemon asks first, and there is no terminal to ask on; nothing done [E_NO_TTY]\n`);
+    return 1;
+  }
+  if (await confirm(`codexguard: ${what} Stop it and rotate?`)) return undefined;
+  out('codexguard: nothing done');
+  return 1;
+}
+
+/** Exit 0 when everything due was done (or nothing was due), 1 when something failed or was deferred because Codex is in use. */
 export async function run(options: RotateCommandOptions = {}): Promise<number> {
-  if (!options.dryRun) return runPreflightNow({ force: options.force, progress: true });
+  if (!options.dryRun) {
+    if (options.stopDaemon) {
+      const refused = await stopDaemonAllowed();
+      if (refused !== undefined) return refused;
+    }
+    const done = await runPreflightNow({ force: options.force, progress: true, stopBusyDaemon: options.stopDaemon });
+    return done.deferred.length ? 1 : done.status;
+  }
   const { settings, home } = await commandContext();
-  const actions = decide(scanInventory(home.dir), settings.limits, { force: options.force });
-  if (!actions.length) process.stdout.write(`codexguard: nothing over the limits in ${home.dir}\n`);
-  // An unreadable registry means someone may be running: count one.
-  const live = liveSessions(home.codexHome);
-  for (const action of actions) process.stdout.write(`${await plan(action, live.ok ? live.sessions.length : 1)}\n`);
+  const inventory = scanInventory(home.dir);
+  const actions = decide(inventory, settings.limits, { force: options.force });
+  if (!actions.length) out(`codexguard: nothing over the limits in ${home.dir}`);
+  const rotating = actions.filter((a): a is Extract<Action, { kind: 'rotate' }> => a.kind === 'rotate');
+  const activity = rotating.length ? await codexActivity(home.codexHome, Object.fromEntries(rotating.map((a) => [a.db.name, a.db.path]))) : undefined;
+  for (const action of actions) {
+    const name = typeof action.db === 'string' ? action.db : action.db.name;
+    if (action.kind !== 'rotate' || !activity) {
+      out(`would ${action.kind} ${name}: ${action.reason}`);
+      continue;
+    }
+    const plan = planRotation(activity, name, { restart: settings.daemonRestart, stopBusy: options.stopDaemon });
+    const holders = activity.holders[name];
+    const how = plan.kind === 'defer'
+      ? `not now: ${plan.why}`
+      : `${plan.kind === 'stop-daemon' ? `after stopping Codex's daemon (pid ${plan.pid}), ` : ''}${holders === 'unknown' || (holders?.length && plan.kind === 'rotate') ? 'in place' : 'by swapping in a fresh file'}`;
+    out(`would rotate ${name} (${action.reason}) ${how}`);
+  }
   return 0;
-}
-
-/** What --dry-run prints for one action, with the strategy a rotation would use right now. */
-async function plan(action: Action, live: number): Promise<string> {
-  const name = typeof action.db === 'string' ? action.db : action.db.name;
-  if (action.kind !== 'rotate') return `would ${action.kind} ${name}: ${action.reason}`;
-  const { openers } = await import('../../rotate/openers.ts');
-  const { chooseStrategy } = await import('../../rotate/strategy.ts');
-  const db = action.db.path;
-  const users = await openers([db, `${db}-wal`, `${db}-shm`]).catch(() => 'unknown' as const);
-  const { strategy, reason } = chooseStrategy({ openers: users, liveSessions: live });
-  return `would rotate ${name} (${action.reason}) ${strategy === 'exclusive' ? 'by swapping in a fresh file' : 'in place'}: ${reason}`;
 }

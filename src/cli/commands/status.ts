@@ -1,4 +1,6 @@
 // `codexguard status [--json]`: Codex's databases against the limits, live sessions, archives and config sources.
+import { codexActivity, type CodexActivity } from '../../codex/activity.ts';
+import { describeDaemon, otherPids as otherPidsOf, planRotation } from '../../codex/idle.ts';
 import { formatSize } from '../../config/format.ts';
 import { tildify } from '../../config/issues.ts';
 import { decide } from '../../inventory/decide.ts';
@@ -16,7 +18,17 @@ export interface StatusJson {
   sqliteHome: { dir: string; source: string };
   limits: { logMaxBytes: number; walMaxBytes: number; keepRows: number; keepDays: number; archives: number };
   dbs: Array<{ name: string; kind: 'log' | 'state'; exists: boolean; size: number; walSize: number; shmSize: number; due: string | null }>;
-  due: Array<{ action: string; db: string; reason: string }>;
+  /** What is due; a rotation carries its plan: `rotate`, `stop-daemon` (Codex's daemon is idle) or `defer` (Codex is in use: `why`). */
+  due: Array<{ action: string; db: string; reason: string; plan?: 'rotate' | 'stop-daemon' | 'defer'; why?: string }>;
+  /** What Codex itself is doing: its app-server daemon (state, pid, version), its updater, the daemon's clients (null: unknown). */
+  codex: {
+    daemon: { state: 'none' | 'running' | 'unknown'; pid?: number; version?: string; binary?: string; reason?: string };
+    updater: { state: 'none' | 'running' | 'unknown'; pid?: number };
+    clients: number | null;
+    /** Other pids seen using Codex's DBs (clients such as a TUI, live shim sessions). */
+    others: number[];
+    summary: string;
+  };
   sessions: Array<{ pid: number; codexPid: number | null; startedAt: number }> | null;
   archives: Array<{ db: string; name: string; date: string; bytes: number; compressed: boolean }>;
   config: { files: Array<{ level: string; path: string }>; sources: Record<string, string> };
@@ -29,6 +41,12 @@ export async function gatherStatus(): Promise<StatusJson> {
   const actions = decide(inventory, settings.limits);
   const dueFor = (name: string) => actions.find((a) => (typeof a.db === 'string' ? a.db : a.db.name) === name);
   const live = liveSessions(home.codexHome);
+  const rotations = actions.flatMap((a) => (a.kind === 'rotate' ? [a.db] : []));
+  const activity = await codexActivity(home.codexHome, Object.fromEntries(rotations.map((db) => [db.name, db.path])));
+  const planOf = (name: string) => {
+    const plan = planRotation(activity, name, { restart: settings.daemonRestart });
+    return plan.kind === 'defer' ? { plan: plan.kind, why: plan.why } : { plan: plan.kind };
+  };
   return {
     version: 1,
     codexguard: VERSION,
@@ -36,11 +54,20 @@ export async function gatherStatus(): Promise<StatusJson> {
     sqliteHome: { dir: home.dir, source: home.source },
     limits: settings.limits,
     dbs: inventory.dbs.map((db) => ({ name: db.name, kind: db.kind, exists: db.exists, size: db.size, walSize: db.walSize, shmSize: db.shmSize, due: dueFor(db.name)?.kind ?? null })),
-    due: actions.map((a) => ({ action: a.kind, db: typeof a.db === 'string' ? a.db : a.db.name, reason: a.reason })),
+    due: actions.map((a) => ({ action: a.kind, db: typeof a.db === 'string' ? a.db : a.db.name, reason: a.reason, ...(a.kind === 'rotate' ? planOf(a.db.name) : {}) })),
+    codex: codexJson(activity),
     sessions: live.ok ? live.sessions.map((s) => ({ pid: s.pid, codexPid: s.child?.pid ?? null, startedAt: s.startedAt })) : null,
     archives: listArchives(home.dir).map((a) => ({ db: a.db, name: a.name, date: a.date.toISOString(), bytes: a.bytes, compressed: a.compressed })),
     config: { files: loaded.files.map((f) => ({ level: f.level, path: f.path })), sources: loaded.sources },
   };
+}
+
+/** The `codex` part of status --json. */
+function codexJson(a: CodexActivity): StatusJson['codex'] {
+  const proc = (d: CodexActivity['daemon']) => (d.state === 'running' ? { state: d.state, pid: d.pid, ...(d.version ? { version: d.version } : {}), ...(d.binary ? { binary: d.binary } : {}) } : d.state === 'unknown' ? { state: d.state, reason: d.reason } : { state: d.state });
+  const clients = a.clients && 'count' in a.clients ? a.clients.count : null;
+  const others = otherPidsOf(a);
+  return { daemon: proc(a.daemon), updater: a.updater.state === 'running' ? { state: 'running', pid: a.updater.pid } : { state: a.updater.state }, clients, others, summary: describeDaemon(a) };
 }
 
 function table(rows: string[][]): string {
@@ -58,7 +85,8 @@ export function formatStatus(s: StatusJson, home = process.env.HOME): string {
     rows.push([db.name, db.kind, db.exists ? formatSize(db.size) : 'missing', formatSize(db.walSize), limit, db.due ? `due: ${db.due}` : 'ok']);
   }
   out.push(s.dbs.length ? table(rows) : '(no Codex databases yet)', '');
-  for (const d of s.due) out.push(`due: ${d.action} ${d.db}: ${d.reason}`);
+  for (const d of s.due) out.push(`due: ${d.action} ${d.db}: ${d.reason}${d.plan === 'defer' ? `; deferred, since ${d.why}` : d.plan === 'stop-daemon' ? "; Codex's daemon is idle: it is stopped for the rotation and started again" : ''}`);
+  out.push(`Codex app-server daemon: ${s.codex.summary}`);
   const sessions = s.sessions === null ? 'unknown (registry unreadable)' : s.sessions.length === 0 ? 'none' : s.sessions.map((x) => `pid ${x.pid}${x.codexPid ? ` (codex ${x.codexPid})` : ''}`).join(', ');
   out.push(`live sessions: ${sessions}`);
   const archived = s.archives.reduce((n, a) => n + a.bytes, 0);

@@ -17,11 +17,14 @@ const HOW = {
 export async function run(): Promise<number> {
   const env = process.env;
   const result = deactivate(env);
+  const { removeSchedule } = await import('../../schedule/install.ts');
+  const schedule = await removeSchedule();
+  if (schedule.changed || !schedule.ok) for (const line of schedule.lines) say(`codexguard: ${line}`);
   for (const warning of result.warnings) process.stderr.write(`codexguard: warning: ${warning}\n`);
   for (const file of result.files) say(`codexguard: ${tildify(file.path, env.HOME)}: ${HOW[file.how]}`);
   for (const link of result.links) say(`codexguard: removed the link ${tildify(link, env.HOME)}`);
   if (result.manifest) say(`codexguard: removed the install record ${tildify(result.manifest, env.HOME)}`);
-  const changed = result.files.some((f) => f.how !== 'none' && f.how !== 'missing') || result.links.length > 0 || result.manifest !== undefined;
+  const changed = schedule.changed || result.files.some((f) => f.how !== 'none' && f.how !== 'missing') || result.links.length > 0 || result.manifest !== undefined;
   if (!changed) {
     say('codexguard: nothing to remove (not installed)');
     return 0;

@@ -1,0 +1,71 @@
+// Before a rotation or recovery under the pre-flight lock: ask what Codex is doing, stop an idle daemon, or defer and checkpoint.
+import { checkpointInstead, type Action } from '../inventory/decide.ts';
+import type { Inventory } from '../inventory/scan.ts';
+import { codexActivity } from '../codex/activity.ts';
+import { stopDaemon, type CodexCommand } from '../codex/daemon-control.ts';
+import { planRotation, type DaemonRestart } from '../codex/idle.ts';
+
+/** A rotation (or recovery) left for later, and why. */
+export interface Deferral {
+  db: string;
+  why: string;
+}
+
+/** What the gate lets through: the actions to run, what it deferred, and the daemon it stopped (to start again off the launch path). */
+export interface Gated {
+  actions: Action[];
+  deferred: Deferral[];
+  stopped?: { pid: number; ms: number; interrupted?: string | undefined };
+}
+
+/** What the gate needs from the caller. */
+export interface GateOptions {
+  codexHome: string;
+  restart: DaemonRestart;
+  /** `rotate --stop-daemon`, confirmed by the user: stop even a busy daemon. */
+  stopBusy?: boolean;
+  /** The real codex, to stop the daemon with; without it a daemon is never stopped. */
+  codex?: CodexCommand | undefined;
+  walMaxBytes: number;
+}
+
+const needsCodexAlone = (a: Action) => a.kind === 'rotate' || a.kind === 'recover';
+const nameOf = (a: Action) => (typeof a.db === 'string' ? a.db : a.db.name);
+
+/**
+ * Asks Codex's activity only when a rotation or recovery is due (nothing is read otherwise). A daemon
+ * that is idle is stopped the official way; a busy one is never stopped: its DB is deferred, and its WAL
+ * checkpointed instead when that is over the limit.
+ */
+export async function gateRotations(inventory: Inventory, actions: Action[], options: GateOptions): Promise<Gated> {
+  const due = actions.filter(needsCodexAlone);
+  if (!due.length) return { actions, deferred: [] };
+  const paths = Object.fromEntries(due.map((a) => [nameOf(a), `${inventory.dir}/${nameOf(a)}`]));
+  const activity = await codexActivity(options.codexHome, paths);
+  const plans = new Map(due.map((a) => [nameOf(a), planRotation(activity, nameOf(a), options)]));
+  const stops = [...plans.values()].filter((p) => p.kind === 'stop-daemon');
+  let stopFailure: string | undefined;
+  let stopped: Gated['stopped'];
+  if (stops.length) {
+    const pid = stops[0]!.pid;
+    if (!options.codex) stopFailure = `Codex's app-server daemon (pid ${pid}) runs, and no real codex was found to stop it with`;
+    else {
+      const result = await stopDaemon(options.codex, pid);
+      if (result.ok) stopped = { pid, ms: result.ms, interrupted: stops.find((s) => s.interrupts)?.interrupts };
+      else stopFailure = `${result.message}; Codex's daemon is left running`;
+    }
+  }
+  const deferred: Deferral[] = [];
+  const kept: Action[] = [];
+  for (const action of actions) {
+    const plan = needsCodexAlone(action) ? plans.get(nameOf(action)) : undefined;
+    const why = plan?.kind === 'defer' ? plan.why : plan?.kind === 'stop-daemon' && !stopped ? stopFailure : undefined;
+    if (why === undefined) {
+      kept.push(action);
+      continue;
+    }
+    deferred.push({ db: nameOf(action), why });
+    if (action.kind === 'rotate') kept.push(...checkpointInstead(action.db, options.walMaxBytes));
+  }
+  return { actions: kept, deferred, stopped };
+}
