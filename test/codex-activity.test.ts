@@ -9,7 +9,7 @@ import { watchActions } from '../src/inventory/decide.ts';
 import { DEFAULT_LIMITS } from '../src/inventory/limits.ts';
 import type { DbFiles } from '../src/inventory/scan.ts';
 import { noticeDue } from '../src/preflight/notices.ts';
-import { parseWriteBytes } from '../src/watch/io.ts';
+import { childrenWrote, parseWriteBytes } from '../src/watch/io.ts';
 
 const running = { state: 'running' as const, pid: 4242, version: '0.171.0', binary: '/h/packages/app-server-daemon/releases/0.171.0-x86_64-unknown-linux-musl/bin/codex' };
 const idle: CodexActivity = { daemon: running, updater: { state: 'running', pid: 4243 }, clients: { count: 0 }, holders: { 'logs_2.sqlite': [] }, sessions: 0, sessionPids: [] };
@@ -107,4 +107,7 @@ test('the in-session watch checkpoints every WAL over its limit, the log DB over
 test('write_bytes from /proc/<pid>/io', () => {
   assert.equal(parseWriteBytes('rchar: 10\nwchar: 20\nsyscr: 1\nsyscw: 2\nread_bytes: 4096\nwrite_bytes: 20975616\ncancelled_write_bytes: 0\n'), 20975616);
   assert.equal(parseWriteBytes('rchar: 10\n'), undefined);
+  // What the reaped children wrote: the process total's growth less the shim's own.
+  assert.equal(childrenWrote({ total: 100, own: 40 }, { total: 5_100, own: 140 }), 4_900);
+  assert.equal(childrenWrote(undefined, { total: 1, own: 1 }), undefined);
 });

@@ -16,7 +16,7 @@ import { recordEnded, registerSession, type Session } from '../registry/session.
 import type { DbSnapshot } from '../bundle/types.ts';
 import type { Inventory } from '../inventory/scan.ts';
 import { scanInventory } from '../inventory/scan.ts';
-import { writeBytes } from '../watch/io.ts';
+import { childrenWrote, ioMark, writeBytes } from '../watch/io.ts';
 import { watchSession } from '../watch/session-watch.ts';
 import type { SessionContext } from './context.ts';
 import { settingsFrom, type LaunchSettings } from './settings.ts';
@@ -111,7 +111,7 @@ async function guarded(ctx: SessionContext, s: LaunchSettings, self: string): Pr
   };
   await failOpen(ctx.preflight, undefined);
   const start0 = ctx.dbSnapshot;
-  const wroteBefore = writeBytes('self');
+  const ioBefore = ioMark();
   // The whole session, not just the launch: stat the files every wal.watchEvery, checkpoint a WAL over its limit.
   const stopWatch = dir === undefined ? undefined : watchSession({
     dir,
@@ -126,8 +126,7 @@ async function guarded(ctx: SessionContext, s: LaunchSettings, self: string): Pr
   } finally {
     stopWatch?.();
     if (session && dir !== undefined) {
-      const wroteAfter = writeBytes('self');
-      const codexWroteBytes = wroteBefore === undefined || wroteAfter === undefined ? undefined : wroteAfter - wroteBefore;
+      const codexWroteBytes = childrenWrote(ioBefore, ioMark());
       // Kept in memory only: recordEnded writes it to the history as the entry goes.
       session.entry.figures = { start: start0, last: snapshot(scanInventory(dir)), codexWroteBytes };
     }

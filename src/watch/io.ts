@@ -7,15 +7,38 @@ export function parseWriteBytes(text: string): number | undefined {
   return value === undefined ? undefined : Number(value);
 }
 
-/**
- * `write_bytes` of `pid` ('self': this process). The kernel adds a child's counters to its parent's
- * when the parent reaps it, so this process's own figure after codex ended, less the one before
- * codex started, is what codex wrote (its detached daemon, re-parented to init, is not counted).
- */
-export function writeBytes(pid: number | 'self'): number | undefined {
+function read(path: string): number | undefined {
   try {
-    return parseWriteBytes(readFileSync(`/proc/${pid}/io`, 'utf8'));
+    return parseWriteBytes(readFileSync(path, 'utf8'));
   } catch {
     return undefined;
   }
+}
+
+/** `write_bytes` of a live process. */
+export function writeBytes(pid: number): number | undefined {
+  return read(`/proc/${pid}/io`);
+}
+
+/** This process's figures: all of it (its reaped children included) and its main thread's own. */
+export interface IoMark {
+  total: number;
+  own: number;
+}
+
+/**
+ * A mark to compare with a later one. The kernel adds a child's counters to its parent's when the parent
+ * reaps it, so the process total grows by what codex wrote; the main thread's own figure (where the shim's
+ * synchronous SQLite and file writes happen) is taken off. Codex's detached daemon, re-parented to init, is not counted.
+ */
+export function ioMark(): IoMark | undefined {
+  const total = read('/proc/self/io');
+  const own = read(`/proc/self/task/${process.pid}/io`);
+  return total === undefined || own === undefined ? undefined : { total, own };
+}
+
+/** Pure: what the children reaped between two marks wrote. */
+export function childrenWrote(before: IoMark | undefined, after: IoMark | undefined): number | undefined {
+  if (!before || !after) return undefined;
+  return Math.max(0, after.total - before.total - (after.own - before.own));
 }
