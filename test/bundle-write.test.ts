@@ -8,7 +8,7 @@ import { finishPending } from '../src/bundle/pending.ts';
 import type { CrashInput } from '../src/bundle/types.ts';
 import { writeBundle } from '../src/bundle/write.ts';
 import { REPO, tmp } from './helpers/index.ts';
-import { fillLogs, makeCodexDb } from './helpers/codex-home.ts';
+import { fillLogs, makeCodexDb, PINNED_CODEX_VERSION } from './helpers/codex-home.ts';
 
 const SECRETS = ['sk-proj-PLANTEDenv0123456789', 'ghp_PLANTEDghp0123456789abcdefghijklmn', 'sk-PLANTEDargv0123456789', 'plantedArgvConfigValue', 'github_pat_PLANTEDpat_0123456789abcdefghij',
   'PLANTEDbearer0123456789', 'sk-PLANTEDrow0123456789', 'plantedRowPassword', 'eyJhbGciOiJIUzI1NiJ9.eyJQTEFOVEVEIjoxfQ.PLANTEDjwtSignature', 'sk-PLANTEDauthjson0123456789', 'plantedNotAllowListed'];
@@ -209,7 +209,7 @@ test('the codex version is found lazily: from the npm package, else from `--vers
   const dir = home(t);
   const launcher = join(REPO, 'node_modules', '@openai', 'codex', 'bin', 'codex.js');
   const fromPkg = await writeBundle(input(dir, { codexVersion: undefined, codexPath: launcher }), { finisher: false, platform: 'linux' });
-  assert.deepEqual(JSON.parse(readFileSync(join(fromPkg.path!, 'manifest.json'), 'utf8')).codex, { path: launcher, version: '0.169.0', versionSource: 'package' });
+  assert.deepEqual(JSON.parse(readFileSync(join(fromPkg.path!, 'manifest.json'), 'utf8')).codex, { path: launcher, version: PINNED_CODEX_VERSION, versionSource: 'package' });
   const seed = join(REPO, 'test', 'fixtures', 'seed-repro-codex.mjs');
   const fromRun = await writeBundle(input(dir, { codexVersion: undefined, codexPath: seed, env: { ...input(dir).env, PATH: process.env.PATH } }), { finisher: false, platform: 'linux' });
   assert.deepEqual(JSON.parse(readFileSync(join(fromRun.path!, 'manifest.json'), 'utf8')).codex, { path: seed, version: '0.141.0', versionSource: 'run' });

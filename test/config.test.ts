@@ -174,7 +174,7 @@ test('merge: a looser project value is ignored with one warning; the user or def
 test('merge: programs, directories and preferences are honoured only from user-level config', () => {
   const userOnly: Partial<Config> = {
     codexPath: '/tmp/evil', 'crash.dir': '/tmp/x', 'logs.dropLevels': ['TRACE'],
-    'crash.signals': [], 'restart.resume': false, 'schedule.every': 60_000,
+    'crash.signals': [], 'restart.resume': false, 'schedule.every': 60_000, 'daemon.restart': 'never', 'wal.watchEvery': 5_000,
   };
   const { config, sources, issues } = merge(defaults(), undefined, layer(PROJECT, userOnly));
   assert.deepEqual(config, defaults());
@@ -201,7 +201,9 @@ test('defaults are the documented ones, and fresh copies', () => {
   assert.equal(d['wal.maxSize'], 32_000_000);
   assert.equal(d['lock.timeout'], 10_000);
   assert.equal(d['restart.window'], 600_000);
-  assert.equal(d['schedule.every'], 3_600_000);
+  assert.equal(d['schedule.every'], 900_000);
+  assert.equal(d['daemon.restart'], 'idle');
+  assert.equal(d['wal.watchEvery'], 30_000);
   assert.deepEqual(d['crash.signals'], ['SIGTRAP', 'SIGABRT', 'SIGSEGV', 'SIGBUS', 'SIGILL']);
   d['crash.signals'].push('SIGFPE');
   assert.equal(defaults()['crash.signals'].length, 5);

@@ -86,14 +86,14 @@ test('a healthy home: every check ok, exit 0, the real codex and its version nam
   const real = byId(report, 'real-codex');
   assert.equal(real.details?.version, `codex-cli ${PINNED_CODEX_VERSION}`);
   assert.equal(real.details?.found, join(realDir, 'codex'));
-  assert.match(real.summary, /^codex-cli 0\.169\.0 at /);
+  assert.ok(real.summary.startsWith(`codex-cli ${PINNED_CODEX_VERSION} at `), real.summary);
   assert.match(byId(report, 'db:logs_2.sqlite').summary, /^log DB, .* under 100\.0 MB/);
   assert.deepEqual(files(codexHome), before, 'doctor changes nothing in CODEX_HOME');
 
   const human = doctor(codexHome);
   assert.equal(human.status, 0);
   assert.match(human.stdout, /^ok +path +`codex` is the shim in bash/m);
-  assert.match(human.stdout, /0 failures, 1 warning \(of 12 checks\)\.\n$/);
+  assert.match(human.stdout, /0 failures, 1 warning \(of 13 checks\)\.\n$/);
 });
 
 test('an over-limit log DB fails with the rotate fix (exit 1); --deep adds quick_check ok', (t) => {
@@ -113,7 +113,7 @@ test('an over-limit log DB fails with the rotate fix (exit 1); --deep adds quick
   const human = doctor(codexHome, [], { CODEXGUARD_CONFIG: rc });
   assert.equal(human.status, 1);
   assert.match(human.stdout, /^fail +db:logs_2\.sqlite +.*\n +fix: codexguard rotate$/m);
-  assert.match(human.stdout, /1 failure, 1 warning \(of 12 checks\)\.\n$/);
+  assert.match(human.stdout, /1 failure, 1 warning \(of 13 checks\)\.\n$/);
 });
 
 test('a config typo fails the config check, naming the file and key', (t) => {
@@ -345,4 +345,18 @@ test('a report is ok unless a check fails; an error inside a check becomes its f
   assert.deepEqual(checks.map((c) => [c.id, c.level, c.summary]), [['lock', 'fail', 'could not check: EACCES: permission denied']]);
   assert.equal(buildReport(checks).ok, false);
   assert.equal(buildReport([{ id: 'x', level: 'warn', summary: 's', fix: 'f' }]).ok, true);
+});
+
+test('judgeDbs: a rotation deferred because Codex is in use is a warn whose fix works then; an idle daemon keeps `codexguard rotate`', () => {
+  const limits = { logMaxBytes: 100e6, walMaxBytes: 32e6, keepRows: 20_000, keepDays: 14, archives: 3 };
+  const db = { name: 'logs_2.sqlite', kind: 'log' as const, exists: true, size: 150e6, walSize: 0, shmSize: 0, due: 'rotate' };
+  const facts = (due: DbFacts['status']['due']): DbFacts => ({ status: { limits, sqliteHome: { dir: '/c', source: 'codex-home' }, dbs: [db], due } });
+  const why = "Codex's app-server daemon (pid 4242) is in use: 1 client (pid 4250)";
+  const [, deferred] = judgeDbs(facts([{ action: 'rotate', db: 'logs_2.sqlite', reason: '150.0 MB is over 100.0 MB', plan: 'defer', why }]));
+  assert.equal(deferred!.level, 'warn');
+  assert.equal(deferred!.summary, `150.0 MB is over 100.0 MB (logs.maxSize); deferred, since ${why}`);
+  assert.match(deferred!.fix!, /codexguard rotate --stop-daemon/);
+  const [, idle] = judgeDbs(facts([{ action: 'rotate', db: 'logs_2.sqlite', reason: '150.0 MB is over 100.0 MB', plan: 'stop-daemon' }]));
+  assert.deepEqual([idle!.level, idle!.fix], ['fail', 'codexguard rotate']);
+  assert.match(idle!.summary, /Codex's daemon is idle, so a rotation stops it and starts it again/);
 });

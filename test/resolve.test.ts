@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { chmodSync, mkdirSync, realpathSync, symlinkSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { PINNED_CODEX_VERSION } from './helpers/codex-home.ts';
 import { bunGlobal, npmGlobal, pnpmGlobal } from './helpers/launcher-tree.ts';
 import { cleanEnv, fakeCodex, linkShim, NODE_BIN_DIR, readRecord, REAL_LAUNCHER, REPO, runSync, SHIM, tmp } from './helpers/index.ts';
 import { pathEntries, walkPath } from '../src/resolve/path-walk.ts';
@@ -161,5 +162,5 @@ test('the real pinned codex answers --version and --help through the shim exactl
     assert.equal(viaShim.stdout, direct.stdout);
     assert.equal(viaShim.stderr, direct.stderr);
   }
-  assert.match(runSync(shim, ['--version'], { env: env(PATH) }).stdout, /^codex-cli 0\.169\.0$/m);
+  assert.equal(runSync(shim, ['--version'], { env: env(PATH) }).stdout.trim(), `codex-cli ${PINNED_CODEX_VERSION}`);
 });

@@ -266,7 +266,7 @@ test("Codex's maintenance lock held (as Codex holds it: flock) → not rotated; 
   }
   const before = hash(path);
   const result = await rotateLogDb(dir, 'logs_2.sqlite', options());
-  assert.equal(result.code, 'E_MAINTENANCE', result.message);
+  assert.equal(result.code, 'W_DEFERRED', result.message);
   assert.equal(hash(path), before);
   codexLike.kill('SIGKILL');
   const later = await rotateLogDb(dir, 'logs_2.sqlite', options({ lockWaitMs: 5000 }));

@@ -196,6 +196,7 @@ test('CLI on Linux without a user manager: falls back to crontab, idempotent, st
   const bin = fakeTools(t, ['crontab', 'systemctl']);
   const mine = '# keep me\nMAILTO=""\n17 4 * * * /usr/local/bin/backup --all\n';
   writeFileSync(join(home, '.fake-crontab'), mine);
+  writeFileSync(join(home, '.codexguardrc'), JSON.stringify({ schedule: { every: '1h' } }));
 
   const first = cli(home, bin, ['schedule', 'install']);
   assert.equal(first.status, 0, first.stderr + first.stdout);

@@ -1,6 +1,7 @@
 // The crash-bundle API, for the crash path and `codexguard crashes`: load it lazily, never on the launch path.
 import type { ChildEnd } from '../launch/run.ts';
 import type { SessionContext } from '../shim/context.ts';
+import { childrenWrote, ioMark } from '../watch/io.ts';
 import type { CrashInput, DbSnapshot } from './types.ts';
 
 export { writeBundle, defaultCrashDir, prune, BUNDLE_DEFAULTS } from './write.ts';
@@ -16,6 +17,8 @@ export type { Manifest } from './manifest.ts';
 /** The bundle input for a crash seen by the shim (ctx as in src/shim/context.ts). */
 export function crashInputFromSession(ctx: SessionContext, end: ChildEnd, signal: string, endedAt: number, extra: { preflight?: DbSnapshot; sqliteHome?: string; codexVersion?: string } = {}): CrashInput {
   const pid = end.pid ?? ctx.childPid;
+  // The crashed child is reaped by now: its writes are in this process's counters since the mark before its start.
+  const wrote = childrenWrote(ctx.ioBeforeChild, ioMark());
   return {
     signal,
     exitCode: end.signal ? null : end.code,
@@ -29,6 +32,7 @@ export function crashInputFromSession(ctx: SessionContext, end: ChildEnd, signal
     endedAt,
     restarts: Math.max(0, (ctx.crashes?.length ?? 1) - 1),
     ...(ctx.dbSnapshot ? { preflight: ctx.dbSnapshot } : {}),
+    ...(wrote === undefined ? {} : { codexWroteBytes: wrote }),
     ...extra,
   };
 }

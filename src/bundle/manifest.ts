@@ -19,6 +19,8 @@ export interface Manifest {
   term: { TERM: string | null; TERM_PROGRAM: string | null };
   times: { shimStartedAt: string | null; childStartedAt: string | null; endedAt: string; capturedAt: string; uptimeMs: number | null };
   restarts: number;
+  /** Bytes the crashed codex wrote to storage (Linux), null where unknown. */
+  codexWroteBytes: number | null;
   platform: { platform: string; osRelease: string; osVersion: string; arch: string; node: string };
   codexHome: string;
   sqliteHome: string;
@@ -57,6 +59,7 @@ export function baseManifest(
     term: { TERM: input.env.TERM ?? null, TERM_PROGRAM: input.env.TERM_PROGRAM ?? null },
     times: { shimStartedAt: iso(input.shimStartedAt), childStartedAt: iso(input.childStartedAt), endedAt: iso(input.endedAt)!, capturedAt: iso(extra.capturedAt)!, uptimeMs: started === undefined ? null : input.endedAt - started },
     restarts: input.restarts ?? 0,
+    codexWroteBytes: input.codexWroteBytes ?? null,
     platform: extra.platform,
     codexHome: extra.codexHome,
     sqliteHome: extra.sqliteHome,

@@ -93,7 +93,7 @@ export function renderReport(d: ReportData): string {
     '## Summary',
     '',
     `The codex CLI${m.codex.path ? ` (\`${m.codex.path}\`)` : ''}, version ${version}, died of ${m.signal}${shellName}${after}${m.pid === null ? '' : `, PID ${m.pid}`}. Likely cause: ${cause}.`,
-    `${growth.length ? `During the session ${growth.join('; ')}. ` : ''}${written} log rows were written during the session (${severeCount} WARN or above).`,
+    `${growth.length ? `During the session ${growth.join('; ')}. ` : ''}${m.codexWroteBytes === null || m.codexWroteBytes === undefined ? '' : `codex wrote ${(m.codexWroteBytes / 1e6).toFixed(1)} MB to disk. `}${written} log rows were written during the session (${severeCount} WARN or above).`,
     '',
     '## Environment',
     '',

@@ -32,6 +32,8 @@ export interface CrashInput {
   preflight?: DbSnapshot;
   /** Restarts of this session before this crash. */
   restarts?: number;
+  /** Bytes the crashed codex wrote to storage during its run (Linux, from /proc). */
+  codexWroteBytes?: number;
 }
 
 /** Where and how much to capture. Everything has a default. */

@@ -1,6 +1,6 @@
 // Small file helpers for the job files: read if present, write only when the text changes (atomically), mtimes.
-import { lstatSync, mkdirSync, readFileSync, rmdirSync, statSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { lstatSync, mkdirSync, readdirSync, readFileSync, rmdirSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { writeAtomic } from '../private-fs.ts';
 
 /** The file's text, or null when it does not exist. */
@@ -48,4 +48,26 @@ export function rmdirQuietly(dir: string): void {
   } catch {
     // Not empty or not there.
   }
+}
+
+/** The topmost folder on the way to `dir` that does not exist yet (what a recursive mkdir would create first); undefined when `dir` exists. */
+export function missingRoot(dir: string): string | undefined {
+  let root: string | undefined;
+  for (let d = dir; !present(d); d = dirname(d)) {
+    root = d;
+    if (dirname(d) === d) break;
+  }
+  return root;
+}
+
+/** Removes `root` and the folders under it, deepest first, as far as they are empty; a file anywhere keeps its folders. */
+export function removeEmptyTree(root: string): void {
+  let entries;
+  try {
+    entries = readdirSync(root, { withFileTypes: true });
+  } catch {
+    return;
+  }
+  for (const e of entries) if (e.isDirectory()) removeEmptyTree(join(root, e.name));
+  rmdirQuietly(root);
 }

@@ -1,17 +1,17 @@
 // `schedule install` and `schedule remove`: pick the scheduler, keep exactly one job, report in a few lines.
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import { formatDuration } from '../config/format.ts';
 import { tildify } from '../config/issues.ts';
 import { walkPath } from '../resolve/path-walk.ts';
 import { chooseBackend } from './backend.ts';
 import { installCron, removeCron } from './cron-io.ts';
-import { rmdirQuietly } from './files.ts';
+import { missingRoot, present, readOrNull, removeEmptyTree, rmdirQuietly } from './files.ts';
 import { cronSchedule } from './interval.ts';
 import { installLaunchd, removeLaunchd } from './launchd-io.ts';
-import { jobSpec, logFileOf, type ScheduleKind } from './spec.ts';
+import { jobSpec, logFileOf, plistPath, unitDir, type ScheduleKind } from './spec.ts';
 import { installSystemd, removeSystemd, userManager } from './systemd-io.ts';
 import type { ScheduleContext, StepOutcome } from './types.ts';
-import { removeQuietly } from '../private-fs.ts';
+import { removeQuietly, writeAtomic } from '../private-fs.ts';
 
 /** What install or remove did. */
 export interface ScheduleReport {
@@ -37,6 +37,25 @@ function contextOf(options: { env?: NodeJS.ProcessEnv; uid?: number }): Schedule
   return { env: options.env ?? process.env, uid: options.uid ?? process.getuid?.() ?? 0 };
 }
 
+/** The folders a job may need: its log's, the systemd units' (with the wants link), the launchd agents'. */
+function jobDirs(env: NodeJS.ProcessEnv, platform: NodeJS.Platform): string[] {
+  return [dirname(logFileOf(env, platform)), join(unitDir(env), 'timers.target.wants'), dirname(plistPath(env))];
+}
+
+/** Where install remembers the folders it created, so that remove takes away exactly those (and leaves older ones). */
+function createdRecord(env: NodeJS.ProcessEnv, platform: NodeJS.Platform): string {
+  return join(dirname(logFileOf(env, platform)), 'created-dirs.json');
+}
+
+function readCreated(file: string): string[] {
+  try {
+    const list = JSON.parse(readOrNull(file) ?? '[]') as unknown;
+    return Array.isArray(list) ? list.filter((d): d is string => typeof d === 'string') : [];
+  } catch {
+    return [];
+  }
+}
+
 /** Installs the job for the platform (see chooseBackend), after removing one of another kind; running it twice changes nothing. */
 export async function installSchedule(options: InstallOptions): Promise<ScheduleReport> {
   const ctx = contextOf(options);
@@ -49,6 +68,7 @@ export async function installSchedule(options: InstallOptions): Promise<Schedule
   });
   if (choice.error) return { ok: false, kind: null, changed: false, lines: [choice.error] };
   const lines = choice.note ? [choice.note] : [];
+  const missing = jobDirs(ctx.env, platform).map(missingRoot).filter((d): d is string => d !== undefined);
   let changed = false;
   for (const kind of Object.keys(REMOVERS) as ScheduleKind[]) {
     if (kind === choice.kind) continue;
@@ -58,6 +78,11 @@ export async function installSchedule(options: InstallOptions): Promise<Schedule
   }
   const step = choice.kind === 'launchd' ? await installLaunchd(job, ctx) : choice.kind === 'systemd' ? await installSystemd(job, ctx, choice.filesOnly) : await installCron(job, ctx);
   lines.push(...step.lines);
+  const made = missing.filter(present);
+  const record = createdRecord(ctx.env, platform);
+  if (made.length && present(dirname(record))) {
+    writeAtomic(record, JSON.stringify([...new Set([...readCreated(record), ...made])]), { mode: 0o644 });
+  }
   const every = choice.kind === 'cron' ? cronSchedule(job.everyMs) : { everyMs: job.everyMs, rounded: false };
   const rounding = every.rounded ? ` (schedule.every ${formatDuration(job.everyMs)}, rounded for cron)` : '';
   if (step.ok) lines.push(`runs \`codexguard maintain\` every ${formatDuration(every.everyMs)}${rounding}; log: ${tildify(job.logFile, ctx.env.HOME)}`);
@@ -67,6 +92,10 @@ export async function installSchedule(options: InstallOptions): Promise<Schedule
 /** Removes every kind of job found (files, units, crontab line) and the job's log file; nothing found is not an error. */
 export async function removeSchedule(options: { env?: NodeJS.ProcessEnv; platform?: NodeJS.Platform; uid?: number } = {}): Promise<ScheduleReport> {
   const ctx = contextOf(options);
+  const platform = options.platform ?? process.platform;
+  const record = createdRecord(ctx.env, platform);
+  const created = readCreated(record);
+  removeQuietly(record);
   const lines: string[] = [];
   let ok = true;
   let changed = false;
@@ -76,9 +105,11 @@ export async function removeSchedule(options: { env?: NodeJS.ProcessEnv; platfor
     changed ||= step.changed;
     lines.push(...step.lines);
   }
-  const log = logFileOf(ctx.env, options.platform ?? process.platform);
+  const log = logFileOf(ctx.env, platform);
   if (changed && removeQuietly(log)) lines.push(`removed ${tildify(log, ctx.env.HOME)}`);
   if (changed) rmdirQuietly(dirname(log));
+  // The folders install made, as far as they are empty now.
+  for (const dir of created) removeEmptyTree(dir);
   if (!changed && ok) lines.push('no scheduled `codexguard maintain` found: nothing to remove');
   return { ok, kind: null, changed, lines };
 }

@@ -2,6 +2,7 @@
 import type { DbSnapshot } from '../bundle/types.ts';
 import type { CrashedRun } from '../crash/decide.ts';
 import type { CrashPolicy } from '../crash/policy.ts';
+import type { IoMark } from '../watch/io.ts';
 import type { RealCodex } from '../resolve/real-codex.ts';
 
 /** A guarded launch: the real codex, its argv, when it started, and the environment it runs in. */
@@ -26,6 +27,10 @@ export interface SessionContext {
   crashes?: CrashedRun[];
   /** Codex's DB sizes after the pre-flight (for the crash bundle's growth column; set with the pre-flight). */
   dbSnapshot?: DbSnapshot;
+  /** This process's I/O counters right before the current child started (Linux), to tell what that child wrote. */
+  ioBeforeChild?: IoMark | undefined;
+  /** The same before the session's first child: what every run of the session wrote. */
+  ioAtStart?: IoMark | undefined;
   /** Runs the pre-flight again before a restart (set with the pre-flight). */
   preflight?: () => Promise<void>;
 }

@@ -76,6 +76,8 @@ function register(ctx: SessionContext, self: string, pid: number): void {
 
 async function start(ctx: SessionContext, onSpawn?: (pid: number) => void): Promise<ChildEnd> {
   try {
+    ctx.ioBeforeChild = ioMark();
+    ctx.ioAtStart ??= ctx.ioBeforeChild;
     return await runChild(ctx.real.file, ctx.args, ctx.env, (pid) => {
       ctx.childPid = pid;
       ctx.childStartedAt = Date.now();
@@ -111,7 +113,6 @@ async function guarded(ctx: SessionContext, s: LaunchSettings, self: string): Pr
   };
   await failOpen(ctx.preflight, undefined);
   const start0 = ctx.dbSnapshot;
-  const ioBefore = ioMark();
   // The whole session, not just the launch: stat the files every wal.watchEvery, checkpoint a WAL over its limit.
   const stopWatch = dir === undefined ? undefined : watchSession({
     dir,
@@ -126,7 +127,7 @@ async function guarded(ctx: SessionContext, s: LaunchSettings, self: string): Pr
   } finally {
     stopWatch?.();
     if (session && dir !== undefined) {
-      const codexWroteBytes = childrenWrote(ioBefore, ioMark());
+      const codexWroteBytes = childrenWrote(ctx.ioAtStart, ioMark());
       // Kept in memory only: recordEnded writes it to the history as the entry goes.
       session.entry.figures = { start: start0, last: snapshot(scanInventory(dir)), codexWroteBytes };
     }

@@ -16,9 +16,10 @@ const HOW = {
 /** Uninstalls and reports each change; always exit 0 unless a file cannot be written. */
 export async function run(): Promise<number> {
   const env = process.env;
-  const result = deactivate(env);
+  // The scheduled job first: folders it shares with the rc files (~/.config) can then go with them.
   const { removeSchedule } = await import('../../schedule/install.ts');
   const schedule = await removeSchedule();
+  const result = deactivate(env);
   if (schedule.changed || !schedule.ok) for (const line of schedule.lines) say(`codexguard: ${line}`);
   for (const warning of result.warnings) process.stderr.write(`codexguard: warning: ${warning}\n`);
   for (const file of result.files) say(`codexguard: ${tildify(file.path, env.HOME)}: ${HOW[file.how]}`);
