@@ -35,26 +35,44 @@ function scanProc(targets: Set<string>): Set<number> {
   for (const entry of entries) {
     const pid = Number(entry);
     if (!Number.isInteger(pid) || pid <= 0) continue;
-    let fds: string[];
-    try {
-      fds = readdirSync(`/proc/${pid}/fd`);
-    } catch {
-      continue; // another user's process, or gone: not ours to rotate under anyway
-    }
-    for (const fd of fds) {
-      let target: string;
-      try {
-        target = readlinkSync(`/proc/${pid}/fd/${fd}`);
-      } catch {
-        continue;
-      }
-      if (targets.has(target)) {
-        found.add(pid);
-        break;
-      }
-    }
+    if (holds(`/proc/${pid}`, targets) || (fdDirEmpty(pid) && tasksHold(pid, targets))) found.add(pid);
   }
   return found;
+}
+
+/** Does the process (or task) at `base` hold one of `targets` open? Unreadable (another user's, or gone): no. */
+function holds(base: string, targets: Set<string>): boolean {
+  let fds: string[];
+  try {
+    fds = readdirSync(`${base}/fd`);
+  } catch {
+    return false;
+  }
+  for (const fd of fds) {
+    try {
+      if (targets.has(readlinkSync(`${base}/fd/${fd}`))) return true;
+    } catch {
+      // closed meanwhile
+    }
+  }
+  return false;
+}
+
+function fdDirEmpty(pid: number): boolean {
+  try {
+    return readdirSync(`/proc/${pid}/fd`).length === 0;
+  } catch {
+    return false;
+  }
+}
+
+/** A process whose leader thread has exited shows no fds of its own while its other threads still hold files. */
+function tasksHold(pid: number, targets: Set<string>): boolean {
+  try {
+    return readdirSync(`/proc/${pid}/task`).some((tid) => holds(`/proc/${pid}/task/${tid}`, targets));
+  } catch {
+    return false;
+  }
 }
 
 async function viaLsof(paths: string[]): Promise<Set<number>> {

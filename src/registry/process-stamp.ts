@@ -97,6 +97,15 @@ export function pidExists(pid: number): boolean {
   }
 }
 
+/** Pure: from the text of /proc/<pid>/status, is the process over (a zombie, every thread gone)? */
+export function isOver(status: string): boolean {
+  const state = /^State:\s*(\S)/m.exec(status)?.[1];
+  const threads = Number(/^Threads:\s*(\d+)/m.exec(status)?.[1] ?? '1');
+  // A leader that is a zombie while other threads still run is a process still closing its files (Codex's daemon
+  // checkpoints its WALs on the way out): only a zombie with no other thread is over.
+  return (state === 'Z' || state === 'X') && threads <= 1;
+}
+
 /**
  * Does `pid` still run? A zombie does not: it holds no file and no lock, and an init that reaps
  * slowly (containers, microVMs) can leave one for a second or more. Linux reads its state from /proc.
@@ -104,9 +113,7 @@ export function pidExists(pid: number): boolean {
 export function pidRunning(pid: number): boolean {
   if (!pidExists(pid)) return false;
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
-    return state !== 'Z' && state !== 'X';
+    return !isOver(readFileSync(`/proc/${pid}/status`, 'utf8'));
   } catch {
     return true;
   }
