@@ -9,10 +9,11 @@ import { watchActions } from '../src/inventory/decide.ts';
 import { DEFAULT_LIMITS } from '../src/inventory/limits.ts';
 import type { DbFiles } from '../src/inventory/scan.ts';
 import { noticeDue } from '../src/preflight/notices.ts';
+import { isOver } from '../src/registry/process-stamp.ts';
 import { childrenWrote, parseWriteBytes } from '../src/watch/io.ts';
 
 const running = { state: 'running' as const, pid: 4242, version: '0.171.0', binary: '/h/packages/app-server-daemon/releases/0.171.0-x86_64-unknown-linux-musl/bin/codex' };
-const idle: CodexActivity = { daemon: running, updater: { state: 'running', pid: 4243 }, clients: { count: 0 }, holders: { 'logs_2.sqlite': [] }, sessions: 0, sessionPids: [] };
+const idle: CodexActivity = { daemon: running, updater: { state: 'running', pid: 4243 }, clients: { count: 0 }, holders: [], sessions: 0, sessionPids: [] };
 
 test('a pid file as Codex writes it (0.171.0) parses; its identity must match the running process', () => {
   const text = '{"pid":4726,"processStartTime":"Tue Dec  1 19:52:39 2026","processIdentity":{"bootId":"0b19-af80","startTicks":26477},"executableIdentity":{"digest":[1,2]}}';
@@ -47,43 +48,42 @@ test('/proc/net/unix: accepted connections on the bound path are clients; the li
 });
 
 test('idle means no client, no other holder of that DB and no live shim session; anything unknown is busy', () => {
-  assert.equal(inUse(idle, 'logs_2.sqlite'), undefined);
-  assert.deepEqual(planRotation(idle, 'logs_2.sqlite', { restart: 'idle' }), { kind: 'stop-daemon', pid: 4242 });
+  assert.equal(inUse(idle), undefined);
+  assert.deepEqual(planRotation(idle, { restart: 'idle' }), { kind: 'stop-daemon', pid: 4242 });
   const cases: Array<[Partial<CodexActivity>, RegExp]> = [
-    [{ clients: { count: 1 }, holders: { 'logs_2.sqlite': [4250] } }, /1 client \(pid 4250\); pid 4250 has logs_2\.sqlite open/],
+    [{ clients: { count: 1 }, holders: [4250] }, /1 client \(pid 4250\); pid 4250 has Codex's DBs open/],
     [{ clients: { unknown: 'not on darwin' } }, /clients cannot be counted \(not on darwin\)/],
-    [{ holders: { 'logs_2.sqlite': 'unknown' } }, /cannot tell who has logs_2\.sqlite open/],
-    [{ holders: { 'logs_2.sqlite': [77, 78] } }, /pid 77, 78 have logs_2\.sqlite open/],
+    [{ holders: 'unknown' }, /cannot tell who has Codex's DBs open/],
+    // A TUI between two connections still holds the state DB: in use, although no client is counted.
+    [{ holders: [77, 78] }, /pid 77, 78 have Codex's DBs open/],
     [{ sessions: 2, sessionPids: [90, 91] }, /2 live codex sessions \(pid 90, 91\)/],
     [{ sessions: -1 }, /registry cannot be read/],
   ];
   for (const [over, who] of cases) {
     const a = { ...idle, ...over };
-    const plan = planRotation(a, 'logs_2.sqlite', { restart: 'idle' });
+    const plan = planRotation(a, { restart: 'idle' });
     assert.equal(plan.kind, 'defer', JSON.stringify(over));
     assert.match(plan.kind === 'defer' ? plan.why : '', who);
     assert.match(plan.kind === 'defer' ? plan.why : '', /Codex's app-server daemon \(pid 4242\) is in use/);
     // --stop-daemon, confirmed: stops it, and says what it interrupts.
-    const forced = planRotation(a, 'logs_2.sqlite', { restart: 'idle', stopBusy: true });
+    const forced = planRotation(a, { restart: 'idle', stopBusy: true });
     assert.equal(forced.kind, 'stop-daemon');
     assert.match(forced.kind === 'stop-daemon' ? forced.interrupts ?? '' : '', who);
   }
-  // Another DB's holder does not make this one busy; but a client of the daemon always does.
-  assert.equal(planRotation({ ...idle, holders: { 'logs_2.sqlite': [], 'state_5.sqlite': [5] } }, 'logs_2.sqlite', { restart: 'idle' }).kind, 'stop-daemon');
 });
 
 test('daemon.restart never: an idle daemon is not stopped; no daemon: rotate as always; an unreadable pid file: defer', () => {
-  const never = planRotation(idle, 'logs_2.sqlite', { restart: 'never' });
+  const never = planRotation(idle, { restart: 'never' });
   assert.equal(never.kind, 'defer');
   assert.match(never.kind === 'defer' ? never.why : '', /daemon\.restart is "never"/);
-  assert.deepEqual(planRotation({ ...idle, daemon: { state: 'none' }, clients: undefined }, 'logs_2.sqlite', { restart: 'idle' }), { kind: 'rotate' });
-  const unknown = planRotation({ ...idle, daemon: { state: 'unknown', reason: 'daemon.pid belongs to uid 0' } }, 'logs_2.sqlite', { restart: 'idle' });
+  assert.deepEqual(planRotation({ ...idle, daemon: { state: 'none' }, clients: undefined }, { restart: 'idle' }), { kind: 'rotate' });
+  const unknown = planRotation({ ...idle, daemon: { state: 'unknown', reason: 'daemon.pid belongs to uid 0' } }, { restart: 'idle' });
   assert.equal(unknown.kind, 'defer');
 });
 
 test('describeDaemon: the line status and doctor show', () => {
   assert.equal(describeDaemon(idle), 'pid 4242 (0.171.0): idle');
-  assert.equal(describeDaemon({ ...idle, clients: { count: 1 }, holders: { 'logs_2.sqlite': [4250] } }), 'pid 4242 (0.171.0): 1 client (pid 4250)');
+  assert.equal(describeDaemon({ ...idle, clients: { count: 1 }, holders: [4250] }), 'pid 4242 (0.171.0): 1 client (pid 4250)');
   assert.equal(describeDaemon({ ...idle, daemon: { state: 'none' } }), 'not running');
   assert.match(describeDaemon({ ...idle, clients: { unknown: 'x' } }), /clients unknown \(x\)/);
 });
@@ -102,6 +102,12 @@ test('the in-session watch checkpoints every WAL over its limit, the log DB over
   const inventory = { dir: '/c', dbs: [db('logs_2.sqlite', 500e6, 40e6), db('state_5.sqlite', 1e6, 40e6), db('goals_1.sqlite', 1e5, 10)], leftovers: ['memories_1.sqlite'], archives: [] };
   assert.deepEqual(watchActions(inventory, DEFAULT_LIMITS).map((a) => [a.kind, typeof a.db === 'string' ? a.db : a.db.name]), [['checkpoint', 'logs_2.sqlite'], ['checkpoint', 'state_5.sqlite']]);
   assert.deepEqual(watchActions({ ...inventory, dbs: [db('logs_2.sqlite', 500e6, 1e6)] }, DEFAULT_LIMITS), [], 'a log DB over logs.maxSize with a small WAL waits for a launch');
+});
+
+test("a process is over once it is a zombie with no thread left; a zombie leader whose threads still close the DBs is not", () => {
+  assert.equal(isOver('Name:\tcodex\nState:\tZ (zombie)\nThreads:\t1\n'), true);
+  assert.equal(isOver('Name:\tcodex\nState:\tZ (zombie)\nThreads:\t7\n'), false);
+  assert.equal(isOver('Name:\tcodex\nState:\tS (sleeping)\nThreads:\t7\n'), false);
 });
 
 test('write_bytes from /proc/<pid>/io', () => {

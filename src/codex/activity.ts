@@ -10,8 +10,8 @@ export interface CodexActivity {
   updater: DaemonState;
   /** Clients of the daemon's control socket (asked only while the daemon runs). */
   clients?: Clients | undefined;
-  /** Per DB name: the pids other than the daemon and its updater that hold its main file, -wal or -shm. */
-  holders: Record<string, number[] | 'unknown'>;
+  /** The pids other than the daemon and its updater that hold a file of any Codex DB (main file, -wal or -shm). */
+  holders: number[] | 'unknown';
   /** Live codexguard shim sessions of this home, this process excluded (-1: the registry cannot be read). */
   sessions: number;
   sessionPids: number[];
@@ -22,18 +22,19 @@ export function dbFiles(path: string): string[] {
   return [path, `${path}-wal`, `${path}-shm`];
 }
 
-/** Reads the activity of `codexHome` for the DBs at `dbPaths` (name → path). Reads /proc on Linux; runs lsof elsewhere. */
-export async function codexActivity(codexHome: string, dbPaths: Record<string, string>): Promise<CodexActivity> {
+/**
+ * Reads the activity of `codexHome` for the DBs at `dbPaths` (every DB of the SQLite home: a TUI holds the state
+ * DB, not necessarily the log DB). One pass over /proc on Linux; one lsof run elsewhere.
+ */
+export async function codexActivity(codexHome: string, dbPaths: readonly string[]): Promise<CodexActivity> {
   const { daemon, updater } = readDaemon(codexHome);
   const clients = daemon.state === 'running' ? controlClients(daemonPaths(codexHome).controlSocket) : undefined;
   const ours = new Set([daemon, updater].flatMap((d) => (d.state === 'running' ? [d.pid] : [])));
-  const holders: CodexActivity['holders'] = {};
-  for (const [name, path] of Object.entries(dbPaths)) {
-    try {
-      holders[name] = (await openers(dbFiles(path))).filter((pid) => !ours.has(pid));
-    } catch {
-      holders[name] = 'unknown';
-    }
+  let holders: CodexActivity['holders'];
+  try {
+    holders = (await openers(dbPaths.flatMap(dbFiles))).filter((pid) => !ours.has(pid));
+  } catch {
+    holders = 'unknown';
   }
   const live = liveSessions(codexHome);
   return { daemon, updater, clients, holders, sessions: live.ok ? live.sessions.length : -1, sessionPids: live.ok ? live.sessions.map((s) => s.child?.pid ?? s.pid) : [] };

@@ -15,16 +15,16 @@ const pidList = (pids: readonly number[]) => (pids.length ? ` (pid ${pids.join('
 
 /** Every pid seen using Codex besides the daemon: DB holders and the live shims' codex processes. */
 export function otherPids(a: CodexActivity): number[] {
-  const pids = new Set<number>(a.sessionPids);
-  for (const list of Object.values(a.holders)) if (list !== 'unknown') for (const pid of list) pids.add(pid);
+  const pids = new Set<number>([...a.sessionPids, ...(a.holders === 'unknown' ? [] : a.holders)]);
   return [...pids].sort((x, y) => x - y);
 }
 
 /**
- * Pure: who is using Codex, as far as a rotation of `db` is concerned; undefined when nobody is
- * (idle). Anything that cannot be told counts as a user: the daemon is never stopped under one.
+ * Pure: who is using Codex; undefined when nobody is (idle). A client of the daemon, any other process holding
+ * any of Codex's DBs (a TUI holds the state DB), a live shim session, and anything that cannot be told all count:
+ * the daemon is never stopped under a user.
  */
-export function inUse(a: CodexActivity, db: string): InUse | undefined {
+export function inUse(a: CodexActivity): InUse | undefined {
   const parts: string[] = [];
   const others = otherPids(a);
   if (a.daemon.state === 'running') {
@@ -32,9 +32,9 @@ export function inUse(a: CodexActivity, db: string): InUse | undefined {
     if (!c || 'unknown' in c) parts.push(`its clients cannot be counted (${c && 'unknown' in c ? c.unknown : 'not asked'})`);
     else if (c.count > 0) parts.push(`${plural(c.count, 'client')}${pidList(others)}`);
   }
-  const holders = a.holders[db];
-  if (holders === 'unknown') parts.push(`cannot tell who has ${db} open`);
-  else if (holders?.length) parts.push(`pid ${holders.join(', ')} ${holders.length === 1 ? 'has' : 'have'} ${db} open`);
+  const holders = a.holders;
+  if (holders === 'unknown') parts.push("cannot tell who has Codex's DBs open");
+  else if (holders.length) parts.push(`pid ${holders.join(', ')} ${holders.length === 1 ? 'has' : 'have'} Codex's DBs open`);
   if (a.sessions < 0) parts.push('the session registry cannot be read');
   else if (a.sessions > 0) parts.push(`${plural(a.sessions, 'live codex session')}${pidList(a.sessionPids)}`);
   return parts.length ? { who: parts.join('; '), pids: others } : undefined;
@@ -55,12 +55,12 @@ export interface PlanOptions {
   stopBusy?: boolean;
 }
 
-/** Pure: the plan for rotating `db` given what Codex is doing. */
-export function planRotation(a: CodexActivity, db: string, options: PlanOptions): RotationPlan {
+/** Pure: the plan for a due rotation given what Codex is doing. */
+export function planRotation(a: CodexActivity, options: PlanOptions): RotationPlan {
   const d = a.daemon;
   if (d.state === 'none') return { kind: 'rotate' };
   if (d.state === 'unknown') return { kind: 'defer', why: `Codex's app-server daemon cannot be checked (${d.reason})` };
-  const busy = inUse(a, db);
+  const busy = inUse(a);
   const daemon = `Codex's app-server daemon (pid ${d.pid})`;
   if (options.stopBusy) return { kind: 'stop-daemon', pid: d.pid, interrupts: busy?.who };
   if (busy) return { kind: 'defer', why: `${daemon} is in use: ${busy.who}` };

@@ -40,26 +40,23 @@ const nameOf = (a: Action) => (typeof a.db === 'string' ? a.db : a.db.name);
 export async function gateRotations(inventory: Inventory, actions: Action[], options: GateOptions): Promise<Gated> {
   const due = actions.filter(needsCodexAlone);
   if (!due.length) return { actions, deferred: [] };
-  const paths = Object.fromEntries(due.map((a) => [nameOf(a), `${inventory.dir}/${nameOf(a)}`]));
-  const activity = await codexActivity(options.codexHome, paths);
-  const plans = new Map(due.map((a) => [nameOf(a), planRotation(activity, nameOf(a), options)]));
-  const stops = [...plans.values()].filter((p) => p.kind === 'stop-daemon');
+  const activity = await codexActivity(options.codexHome, inventory.dbs.map((d) => d.path));
+  const plan = planRotation(activity, options);
   let stopFailure: string | undefined;
   let stopped: Gated['stopped'];
-  if (stops.length) {
-    const pid = stops[0]!.pid;
+  if (plan.kind === 'stop-daemon') {
+    const pid = plan.pid;
     if (!options.codex) stopFailure = `Codex's app-server daemon (pid ${pid}) runs, and no real codex was found to stop it with`;
     else {
       const result = await stopDaemon(options.codex, pid);
-      if (result.ok) stopped = { pid, ms: result.ms, interrupted: stops.find((s) => s.interrupts)?.interrupts };
+      if (result.ok) stopped = { pid, ms: result.ms, interrupted: plan.interrupts };
       else stopFailure = `${result.message}; Codex's daemon is left running`;
     }
   }
   const deferred: Deferral[] = [];
   const kept: Action[] = [];
   for (const action of actions) {
-    const plan = needsCodexAlone(action) ? plans.get(nameOf(action)) : undefined;
-    const why = plan?.kind === 'defer' ? plan.why : plan?.kind === 'stop-daemon' && !stopped ? stopFailure : undefined;
+    const why = !needsCodexAlone(action) ? undefined : plan.kind === 'defer' ? plan.why : plan.kind === 'stop-daemon' && !stopped ? stopFailure : undefined;
     if (why === undefined) {
       kept.push(action);
       continue;

@@ -1,6 +1,6 @@
 // `codexguard rotate [--dry-run] [--force] [--stop-daemon]`: the pre-flight now, by hand (under the same lock as the shim), or what it would do.
 import { isatty } from 'node:tty';
-import { codexActivity } from '../../codex/activity.ts';
+import { codexActivity, dbFiles } from '../../codex/activity.ts';
 import { inUse, planRotation } from '../../codex/idle.ts';
 import { decide, type Action } from '../../inventory/decide.ts';
 import { scanInventory } from '../../inventory/scan.ts';
@@ -32,10 +32,9 @@ async function confirm(question: string): Promise<boolean> {
 async function stopDaemonAllowed(): Promise<number | undefined> {
   const { home } = await commandContext(true);
   const inventory = scanInventory(home.dir);
-  const logs = inventory.dbs.filter((d) => d.kind === 'log' && d.exists);
-  const activity = await codexActivity(home.codexHome, Object.fromEntries(logs.map((d) => [d.name, d.path])));
+  const activity = await codexActivity(home.codexHome, inventory.dbs.map((d) => d.path));
   if (activity.daemon.state !== 'running') return undefined;
-  const users = logs.map((d) => inUse(activity, d.name)?.who).find(Boolean);
+  const users = inUse(activity)?.who;
   if (!users) return undefined;
   const what = `Codex's app-server daemon (pid ${activity.daemon.pid}) is in use: ${users}. Stopping it ends what those clients are doing.`;
   if (!isatty(0) || !isatty(2)) {
@@ -62,18 +61,19 @@ export async function run(options: RotateCommandOptions = {}): Promise<number> {
   const actions = decide(inventory, settings.limits, { force: options.force });
   if (!actions.length) out(`codexguard: nothing over the limits in ${home.dir}`);
   const rotating = actions.filter((a): a is Extract<Action, { kind: 'rotate' }> => a.kind === 'rotate');
-  const activity = rotating.length ? await codexActivity(home.codexHome, Object.fromEntries(rotating.map((a) => [a.db.name, a.db.path]))) : undefined;
+  const activity = rotating.length ? await codexActivity(home.codexHome, inventory.dbs.map((d) => d.path)) : undefined;
   for (const action of actions) {
     const name = typeof action.db === 'string' ? action.db : action.db.name;
     if (action.kind !== 'rotate' || !activity) {
       out(`would ${action.kind} ${name}: ${action.reason}`);
       continue;
     }
-    const plan = planRotation(activity, name, { restart: settings.daemonRestart, stopBusy: options.stopDaemon });
-    const holders = activity.holders[name];
+    const plan = planRotation(activity, { restart: settings.daemonRestart, stopBusy: options.stopDaemon });
+    const { openers } = await import('../../codex/holders.ts');
+    const users = plan.kind === 'rotate' ? await openers(dbFiles(action.db.path)).catch(() => 'unknown' as const) : [];
     const how = plan.kind === 'defer'
       ? `not now: ${plan.why}`
-      : `${plan.kind === 'stop-daemon' ? `after stopping Codex's daemon (pid ${plan.pid}), ` : ''}${holders === 'unknown' || (holders?.length && plan.kind === 'rotate') ? 'in place' : 'by swapping in a fresh file'}`;
+      : `${plan.kind === 'stop-daemon' ? `after stopping Codex's daemon (pid ${plan.pid}), ` : ''}${users === 'unknown' || users.length ? 'in place' : 'by swapping in a fresh file'}`;
     out(`would rotate ${name} (${action.reason}) ${how}`);
   }
   return 0;

@@ -41,10 +41,9 @@ export async function gatherStatus(): Promise<StatusJson> {
   const actions = decide(inventory, settings.limits);
   const dueFor = (name: string) => actions.find((a) => (typeof a.db === 'string' ? a.db : a.db.name) === name);
   const live = liveSessions(home.codexHome);
-  const rotations = actions.flatMap((a) => (a.kind === 'rotate' ? [a.db] : []));
-  const activity = await codexActivity(home.codexHome, Object.fromEntries(rotations.map((db) => [db.name, db.path])));
-  const planOf = (name: string) => {
-    const plan = planRotation(activity, name, { restart: settings.daemonRestart });
+  const activity = await codexActivity(home.codexHome, inventory.dbs.map((db) => db.path));
+  const planOf = () => {
+    const plan = planRotation(activity, { restart: settings.daemonRestart });
     return plan.kind === 'defer' ? { plan: plan.kind, why: plan.why } : { plan: plan.kind };
   };
   return {
@@ -54,7 +53,7 @@ export async function gatherStatus(): Promise<StatusJson> {
     sqliteHome: { dir: home.dir, source: home.source },
     limits: settings.limits,
     dbs: inventory.dbs.map((db) => ({ name: db.name, kind: db.kind, exists: db.exists, size: db.size, walSize: db.walSize, shmSize: db.shmSize, due: dueFor(db.name)?.kind ?? null })),
-    due: actions.map((a) => ({ action: a.kind, db: typeof a.db === 'string' ? a.db : a.db.name, reason: a.reason, ...(a.kind === 'rotate' ? planOf(a.db.name) : {}) })),
+    due: actions.map((a) => ({ action: a.kind, db: typeof a.db === 'string' ? a.db : a.db.name, reason: a.reason, ...(a.kind === 'rotate' ? planOf() : {}) })),
     codex: codexJson(activity),
     sessions: live.ok ? live.sessions.map((s) => ({ pid: s.pid, codexPid: s.child?.pid ?? null, startedAt: s.startedAt })) : null,
     archives: listArchives(home.dir).map((a) => ({ db: a.db, name: a.name, date: a.date.toISOString(), bytes: a.bytes, compressed: a.compressed })),
