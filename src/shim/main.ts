@@ -96,6 +96,9 @@ async function settings(quiet: boolean): Promise<LaunchSettings> {
   return settingsFrom(loaded?.config ?? defaults());
 }
 
+/** Sessions at least this long get their figures recorded at the end (sizes, bytes written) and a history line. */
+const RECORD_AFTER_MS = 1_000;
+
 /** Sizes of Codex's DBs, for the session's figures and the crash bundle. */
 function snapshot(inventory: Inventory): DbSnapshot {
   return { at: Date.now(), dbs: inventory.dbs.map(({ name, size, walSize, exists }) => ({ name, size, walSize, exists })) };
@@ -126,7 +129,8 @@ async function guarded(ctx: SessionContext, s: LaunchSettings, self: string): Pr
     return await runUntilDone(ctx, self);
   } finally {
     stopWatch?.();
-    if (session && dir !== undefined) {
+    // A run shorter than a second (`--version`, `--help`, completions) changes nothing worth a history line: its end costs nothing.
+    if (session && dir !== undefined && Date.now() - ctx.shimStartedAt >= RECORD_AFTER_MS) {
       const codexWroteBytes = childrenWrote(ctx.ioAtStart, ioMark());
       // Kept in memory only: recordEnded writes it to the history as the entry goes.
       session.entry.figures = { start: start0, last: snapshot(scanInventory(dir)), codexWroteBytes };
@@ -157,7 +161,7 @@ async function main(): Promise<void> {
   if (passThrough) mirrorExit(await start(ctx));
   const end = await guarded(ctx, s, self);
   // mirrorExit may re-raise a signal with every listener removed: no exit hook runs after it.
-  if (session) recordEnded(session.entry, { endedAt: Date.now(), code: end.code, signal: end.signal });
+  if (session?.entry.figures) recordEnded(session.entry, { endedAt: Date.now(), code: end.code, signal: end.signal });
   session?.close();
   mirrorExit(end);
 }
