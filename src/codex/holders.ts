@@ -35,19 +35,22 @@ function scanProc(targets: Set<string>): Set<number> {
   for (const entry of entries) {
     const pid = Number(entry);
     if (!Number.isInteger(pid) || pid <= 0) continue;
-    if (holds(`/proc/${pid}`, targets) || (fdDirEmpty(pid) && tasksHold(pid, targets))) found.add(pid);
+    const own = holds(`/proc/${pid}`, targets);
+    // A process whose leader thread has exited shows no fds of its own while its other threads still hold files.
+    if (own === true || (own === 'no fds' && tasksHold(pid, targets))) found.add(pid);
   }
   return found;
 }
 
 /** Does the process (or task) at `base` hold one of `targets` open? Unreadable (another user's, or gone): no. */
-function holds(base: string, targets: Set<string>): boolean {
+function holds(base: string, targets: Set<string>): boolean | 'no fds' {
   let fds: string[];
   try {
     fds = readdirSync(`${base}/fd`);
   } catch {
     return false;
   }
+  if (fds.length === 0) return 'no fds';
   for (const fd of fds) {
     try {
       if (targets.has(readlinkSync(`${base}/fd/${fd}`))) return true;
@@ -58,18 +61,10 @@ function holds(base: string, targets: Set<string>): boolean {
   return false;
 }
 
-function fdDirEmpty(pid: number): boolean {
-  try {
-    return readdirSync(`/proc/${pid}/fd`).length === 0;
-  } catch {
-    return false;
-  }
-}
-
-/** A process whose leader thread has exited shows no fds of its own while its other threads still hold files. */
+/** Does any thread of `pid` hold one of `targets`? */
 function tasksHold(pid: number, targets: Set<string>): boolean {
   try {
-    return readdirSync(`/proc/${pid}/task`).some((tid) => holds(`/proc/${pid}/task/${tid}`, targets));
+    return readdirSync(`/proc/${pid}/task`).some((tid) => holds(`/proc/${pid}/task/${tid}`, targets) === true);
   } catch {
     return false;
   }

@@ -4,10 +4,9 @@ import type { CodexActivity } from './activity.ts';
 /** Config `daemon.restart`: stop an idle daemon to rotate (Codex or codexguard starts it again), or never stop it. */
 export type DaemonRestart = 'idle' | 'never';
 
-/** Why Codex counts as in use, for one line: "1 client (pid 4250)", "pid 4250 holds logs_2.sqlite", ... */
+/** Why Codex counts as in use, for one line: "1 client (pid 4250)", "pid 4250 has Codex's DBs open", ... */
 export interface InUse {
   who: string;
-  pids: number[];
 }
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
@@ -37,7 +36,7 @@ export function inUse(a: CodexActivity): InUse | undefined {
   else if (holders.length) parts.push(`pid ${holders.join(', ')} ${holders.length === 1 ? 'has' : 'have'} Codex's DBs open`);
   if (a.sessions < 0) parts.push('the session registry cannot be read');
   else if (a.sessions > 0) parts.push(`${plural(a.sessions, 'live codex session')}${pidList(a.sessionPids)}`);
-  return parts.length ? { who: parts.join('; '), pids: others } : undefined;
+  return parts.length ? { who: parts.join('; ') } : undefined;
 }
 
 /** How a due rotation may go now. */

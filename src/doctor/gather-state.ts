@@ -6,7 +6,8 @@ import { dirId, ownsDir, readOwner } from '../lock/owner.ts';
 import { LOCK_DEFAULTS, lockPaths } from '../lock/preflight-lock.ts';
 import { isAlive, where } from '../registry/process-stamp.ts';
 import type { QuickCheck } from './judge-home.ts';
-import { historyFile } from '../registry/session.ts';
+import type { DbSnapshot } from '../bundle/types.ts';
+import { historyFile, type SessionEntry } from '../registry/session.ts';
 import type { CrashFacts, LastSession, LockFacts } from './judge-state.ts';
 import { reason } from './report.ts';
 
@@ -81,8 +82,8 @@ export function gatherLastSession(codexHome: string): LastSession | undefined {
   }
   const line = text.trimEnd().split('\n').pop();
   try {
-    const e = JSON.parse(line ?? '') as { pid: number; endedAt: number; figures?: { start?: { dbs: Size[] }; last?: { dbs: Size[] }; codexWroteBytes?: number } };
-    const total = (list: Size[] | undefined, name: string) => {
+    const e = JSON.parse(line ?? '') as Partial<SessionEntry> & { endedAt?: number };
+    const total = (list: DbSnapshot['dbs'] | undefined, name: string) => {
       const db = list?.find((d) => d.name === name);
       return db ? db.size + db.walSize : 0;
     };
@@ -93,5 +94,3 @@ export function gatherLastSession(codexHome: string): LastSession | undefined {
     return undefined;
   }
 }
-
-type Size = { name: string; size: number; walSize: number };

@@ -10,6 +10,11 @@ export type Action =
   /** A -wal over the limit whose main file is missing: never touched, only reported. */
   | { kind: 'orphan-wal'; db: DbFiles; reason: string };
 
+/** The name of the DB an action is about. */
+export function actionDb(action: Action): string {
+  return typeof action.db === 'string' ? action.db : action.db.name;
+}
+
 /** `force` rotates every log DB that exists, whatever its size (`codexguard rotate --force`). */
 export interface DecideOptions {
   force?: boolean;

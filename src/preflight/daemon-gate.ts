@@ -1,5 +1,5 @@
 // Before a rotation or recovery under the pre-flight lock: ask what Codex is doing, stop an idle daemon, or defer and checkpoint.
-import { checkpointInstead, type Action } from '../inventory/decide.ts';
+import { actionDb, checkpointInstead, type Action } from '../inventory/decide.ts';
 import type { Inventory } from '../inventory/scan.ts';
 import { codexActivity } from '../codex/activity.ts';
 import { stopDaemon, type CodexCommand } from '../codex/daemon-control.ts';
@@ -8,6 +8,7 @@ import { planRotation, type DaemonRestart } from '../codex/idle.ts';
 /** A rotation (or recovery) left for later, and why. */
 export interface Deferral {
   db: string;
+  kind: 'rotate' | 'recover';
   why: string;
 }
 
@@ -30,7 +31,6 @@ export interface GateOptions {
 }
 
 const needsCodexAlone = (a: Action) => a.kind === 'rotate' || a.kind === 'recover';
-const nameOf = (a: Action) => (typeof a.db === 'string' ? a.db : a.db.name);
 
 /**
  * Asks Codex's activity only when a rotation or recovery is due (nothing is read otherwise). A daemon
@@ -61,7 +61,7 @@ export async function gateRotations(inventory: Inventory, actions: Action[], opt
       kept.push(action);
       continue;
     }
-    deferred.push({ db: nameOf(action), why });
+    deferred.push({ db: actionDb(action), kind: action.kind === 'recover' ? 'recover' : 'rotate', why });
     if (action.kind === 'rotate') kept.push(...checkpointInstead(action.db, options.walMaxBytes));
   }
   return { actions: kept, deferred, stopped };

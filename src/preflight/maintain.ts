@@ -35,9 +35,10 @@ export interface MaintainOutcome {
   deferred: string[];
 }
 
-/** The one line for a deferred rotation: how big, who uses it, and when or how it will happen. */
+/** The one line for a deferred rotation (or recovery): how big, who uses it, and when or how it will happen. */
 export function deferralLine(d: Deferral, sizes: string | undefined): string {
-  return `codexguard: ${d.db}${sizes ? ` is ${sizes}` : ''}: not rotated now, since ${d.why}; it will be once Codex is idle (the next launch or scheduled maintain), or now with \`codexguard rotate --stop-daemon\` [W_DEFERRED]`;
+  const what = d.kind === 'rotate' ? `${sizes ? ` is ${sizes}` : ''}: not rotated now` : ': the interrupted rotation beside it is not finished now';
+  return `codexguard: ${d.db}${what}, since ${d.why}; it will be once Codex is idle (the next launch or scheduled maintain), or now with \`codexguard rotate --stop-daemon\` [W_DEFERRED]`;
 }
 
 /** Runs the due actions under the pre-flight lock; `ok` when every action that ran succeeded. Never throws. */
@@ -76,7 +77,7 @@ export async function maintain(home: SqliteHome, options: PreflightOptions): Pro
         continue;
       }
       // No daemon, but a Codex process holds its maintenance lock: a deferral too, and the WAL still gets its checkpoint.
-      deferred.push({ db: result.db, why: result.message });
+      deferred.push({ db: result.db, kind: result.action === 'recover' ? 'recover' : 'rotate', why: result.message });
       const db = inventory.dbs.find((d) => d.name === result.db);
       if (db && result.action === 'rotate' && checkpointInstead(db, options.limits.walMaxBytes).length) {
         const checkpoint = { action: 'checkpoint' as const, db: db.name, ...checkpointDb(db.path) };

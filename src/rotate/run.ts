@@ -1,5 +1,5 @@
 // Carries out the pre-flight's actions (recover, rotate, checkpoint) and returns one result per action; never throws.
-import type { Action } from '../inventory/decide.ts';
+import { actionDb, type Action } from '../inventory/decide.ts';
 import type { Inventory } from '../inventory/scan.ts';
 import type { Limits } from '../inventory/limits.ts';
 import { checkpointDb, CHECKPOINT_BUSY_MS, type CheckpointResult } from '../sqlite/checkpoint.ts';
@@ -28,7 +28,7 @@ export type ActionResult = StepResult & { action: Action['kind']; db: string } &
 export async function runActions(inventory: Inventory, actions: readonly Action[], options: RunOptions): Promise<ActionResult[]> {
   const results: ActionResult[] = [];
   for (const action of actions) {
-    const db = typeof action.db === 'string' ? action.db : action.db.name;
+    const db = actionDb(action);
     try {
       results.push({ action: action.kind, db, ...(await runOne(inventory.dir, action, options)) });
     } catch (error) {

@@ -76,8 +76,6 @@ function register(ctx: SessionContext, self: string, pid: number): void {
 
 async function start(ctx: SessionContext, onSpawn?: (pid: number) => void): Promise<ChildEnd> {
   try {
-    ctx.ioBeforeChild = ioMark();
-    ctx.ioAtStart ??= ctx.ioBeforeChild;
     return await runChild(ctx.real.file, ctx.args, ctx.env, (pid) => {
       ctx.childPid = pid;
       ctx.childStartedAt = Date.now();
@@ -141,6 +139,9 @@ async function guarded(ctx: SessionContext, s: LaunchSettings, self: string): Pr
 /** Starts codex, and again after each crash the policy restarts. */
 async function runUntilDone(ctx: SessionContext, self: string): Promise<ChildEnd> {
   for (;;) {
+    // What this child writes shows as the growth of this process's counters once it is reaped (crash bundle, session figures).
+    ctx.ioBeforeChild = ioMark();
+    ctx.ioAtStart ??= ctx.ioBeforeChild;
     const end = await start(ctx, (pid) => register(ctx, self, pid));
     const signal = crashSignal(end, ctx.crashPolicy?.signals);
     if (signal === undefined) return end;

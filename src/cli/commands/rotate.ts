@@ -1,8 +1,8 @@
 // `codexguard rotate [--dry-run] [--force] [--stop-daemon]`: the pre-flight now, by hand (under the same lock as the shim), or what it would do.
 import { isatty } from 'node:tty';
-import { codexActivity, dbFiles } from '../../codex/activity.ts';
-import { inUse, planRotation } from '../../codex/idle.ts';
-import { decide, type Action } from '../../inventory/decide.ts';
+import { codexActivity, dbFiles, type CodexActivity } from '../../codex/activity.ts';
+import { inUse, planRotation, type DaemonRestart } from '../../codex/idle.ts';
+import { actionDb, decide, type Action } from '../../inventory/decide.ts';
 import { scanInventory } from '../../inventory/scan.ts';
 import { commandContext } from '../context.ts';
 import { runPreflightNow } from './maintain.ts';
@@ -46,6 +46,19 @@ async function stopDaemonAllowed(): Promise<number | undefined> {
   return 1;
 }
 
+/** How a rotation of the DB at `path` would go now: deferred, or the strategy `chooseStrategy` would pick (after stopping an idle daemon). */
+async function dryRunHow(activity: CodexActivity, path: string, restart: DaemonRestart, stopBusy?: boolean): Promise<string> {
+  const plan = planRotation(activity, { restart, stopBusy });
+  if (plan.kind === 'defer') return `not now: ${plan.why}`;
+  const { openers } = await import('../../codex/holders.ts');
+  const { chooseStrategy } = await import('../../rotate/strategy.ts');
+  // Once the daemon is stopped it no longer holds the file; anyone else still does.
+  const users = plan.kind === 'stop-daemon' ? (activity.holders === 'unknown' ? 'unknown' : []) : await openers(dbFiles(path)).catch(() => 'unknown' as const);
+  const { strategy, reason } = chooseStrategy({ openers: users, liveSessions: activity.sessions < 0 ? 1 : activity.sessions }); // an unreadable registry counts one
+  const stop = plan.kind === 'stop-daemon' ? `after stopping Codex's idle daemon (pid ${plan.pid}), ` : '';
+  return `${stop}${strategy === 'exclusive' ? 'by swapping in a fresh file' : 'in place'}: ${reason}`;
+}
+
 /** Exit 0 when everything due was done (or nothing was due), 1 when something failed or was deferred because Codex is in use. */
 export async function run(options: RotateCommandOptions = {}): Promise<number> {
   if (!options.dryRun) {
@@ -63,18 +76,12 @@ export async function run(options: RotateCommandOptions = {}): Promise<number> {
   const rotating = actions.filter((a): a is Extract<Action, { kind: 'rotate' }> => a.kind === 'rotate');
   const activity = rotating.length ? await codexActivity(home.codexHome, inventory.dbs.map((d) => d.path)) : undefined;
   for (const action of actions) {
-    const name = typeof action.db === 'string' ? action.db : action.db.name;
+    const name = actionDb(action);
     if (action.kind !== 'rotate' || !activity) {
       out(`would ${action.kind} ${name}: ${action.reason}`);
       continue;
     }
-    const plan = planRotation(activity, { restart: settings.daemonRestart, stopBusy: options.stopDaemon });
-    const { openers } = await import('../../codex/holders.ts');
-    const users = plan.kind === 'rotate' ? await openers(dbFiles(action.db.path)).catch(() => 'unknown' as const) : [];
-    const how = plan.kind === 'defer'
-      ? `not now: ${plan.why}`
-      : `${plan.kind === 'stop-daemon' ? `after stopping Codex's daemon (pid ${plan.pid}), ` : ''}${users === 'unknown' || users.length ? 'in place' : 'by swapping in a fresh file'}`;
-    out(`would rotate ${name} (${action.reason}) ${how}`);
+    out(`would rotate ${name} (${action.reason}) ${await dryRunHow(activity, action.db.path, settings.daemonRestart, options.stopDaemon)}`);
   }
   return 0;
 }

@@ -3,7 +3,7 @@ import { codexActivity, type CodexActivity } from '../../codex/activity.ts';
 import { describeDaemon, otherPids as otherPidsOf, planRotation } from '../../codex/idle.ts';
 import { formatSize } from '../../config/format.ts';
 import { tildify } from '../../config/issues.ts';
-import { decide } from '../../inventory/decide.ts';
+import { actionDb, decide } from '../../inventory/decide.ts';
 import { scanInventory } from '../../inventory/scan.ts';
 import { liveSessions } from '../../registry/live.ts';
 import { listArchives } from '../../rotate/archives.ts';
@@ -39,13 +39,12 @@ export async function gatherStatus(): Promise<StatusJson> {
   const { loaded, settings, home } = await commandContext(true);
   const inventory = scanInventory(home.dir);
   const actions = decide(inventory, settings.limits);
-  const dueFor = (name: string) => actions.find((a) => (typeof a.db === 'string' ? a.db : a.db.name) === name);
+  const dueFor = (name: string) => actions.find((a) => (actionDb(a)) === name);
   const live = liveSessions(home.codexHome);
   const activity = await codexActivity(home.codexHome, inventory.dbs.map((db) => db.path));
-  const planOf = () => {
-    const plan = planRotation(activity, { restart: settings.daemonRestart });
-    return plan.kind === 'defer' ? { plan: plan.kind, why: plan.why } : { plan: plan.kind };
-  };
+  // One plan serves every due rotation: it rests on what Codex is doing, not on the DB.
+  const plan = planRotation(activity, { restart: settings.daemonRestart });
+  const planned = plan.kind === 'defer' ? { plan: plan.kind, why: plan.why } : { plan: plan.kind };
   return {
     version: 1,
     codexguard: VERSION,
@@ -53,7 +52,7 @@ export async function gatherStatus(): Promise<StatusJson> {
     sqliteHome: { dir: home.dir, source: home.source },
     limits: settings.limits,
     dbs: inventory.dbs.map((db) => ({ name: db.name, kind: db.kind, exists: db.exists, size: db.size, walSize: db.walSize, shmSize: db.shmSize, due: dueFor(db.name)?.kind ?? null })),
-    due: actions.map((a) => ({ action: a.kind, db: typeof a.db === 'string' ? a.db : a.db.name, reason: a.reason, ...(a.kind === 'rotate' ? planOf() : {}) })),
+    due: actions.map((a) => ({ action: a.kind, db: actionDb(a), reason: a.reason, ...(a.kind === 'rotate' ? planned : {}) })),
     codex: codexJson(activity),
     sessions: live.ok ? live.sessions.map((s) => ({ pid: s.pid, codexPid: s.child?.pid ?? null, startedAt: s.startedAt })) : null,
     archives: listArchives(home.dir).map((a) => ({ db: a.db, name: a.name, date: a.date.toISOString(), bytes: a.bytes, compressed: a.compressed })),
