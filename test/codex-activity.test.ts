@@ -13,7 +13,7 @@ import { isOver } from '../src/registry/process-stamp.ts';
 import { childrenWrote, parseWriteBytes } from '../src/watch/io.ts';
 
 const running = { state: 'running' as const, pid: 4242, version: '0.171.0', binary: '/h/packages/app-server-daemon/releases/0.171.0-x86_64-unknown-linux-musl/bin/codex' };
-const idle: CodexActivity = { daemon: running, updater: { state: 'running', pid: 4243 }, clients: { count: 0 }, holders: [], sessions: 0, sessionPids: [] };
+const idle: CodexActivity = { daemon: running, updater: { state: 'running', pid: 4243 }, clients: { count: 0 }, holders: [], sessions: [] };
 
 test('a pid file as Codex writes it (0.171.0) parses; its identity must match the running process', () => {
   const text = '{"pid":4726,"processStartTime":"Tue Dec  1 19:52:39 2026","processIdentity":{"bootId":"0b19-af80","startTicks":26477},"executableIdentity":{"digest":[1,2]}}';
@@ -56,8 +56,8 @@ test('idle means no client, no other holder of that DB and no live shim session;
     [{ holders: 'unknown' }, /cannot tell who has Codex's DBs open/],
     // A TUI between two connections still holds the state DB: in use, although no client is counted.
     [{ holders: [77, 78] }, /pid 77, 78 have Codex's DBs open/],
-    [{ sessions: 2, sessionPids: [90, 91] }, /2 live codex sessions \(pid 90, 91\)/],
-    [{ sessions: -1 }, /registry cannot be read/],
+    [{ sessions: [90, 91] }, /2 live codex sessions \(pid 90, 91\)/],
+    [{ sessions: 'unknown' }, /registry cannot be read/],
   ];
   for (const [over, who] of cases) {
     const a = { ...idle, ...over };

@@ -12,9 +12,8 @@ export interface CodexActivity {
   clients?: Clients | undefined;
   /** The pids other than the daemon and its updater that hold a file of any Codex DB (main file, -wal or -shm). */
   holders: number[] | 'unknown';
-  /** Live codexguard shim sessions of this home, this process excluded (-1: the registry cannot be read). */
-  sessions: number;
-  sessionPids: number[];
+  /** The codex pids of this home's live shim sessions (the shim's own before its codex runs), this process excluded. */
+  sessions: number[] | 'unknown';
 }
 
 /** The DB files of one DB, as `openers` wants them. */
@@ -37,5 +36,5 @@ export async function codexActivity(codexHome: string, dbPaths: readonly string[
     holders = 'unknown';
   }
   const live = liveSessions(codexHome);
-  return { daemon, updater, clients, holders, sessions: live.ok ? live.sessions.length : -1, sessionPids: live.ok ? live.sessions.map((s) => s.child?.pid ?? s.pid) : [] };
+  return { daemon, updater, clients, holders, sessions: live.ok ? live.sessions.map((s) => s.child?.pid ?? s.pid) : 'unknown' };
 }

@@ -14,7 +14,8 @@ const pidList = (pids: readonly number[]) => (pids.length ? ` (pid ${pids.join('
 
 /** Every pid seen using Codex besides the daemon: DB holders and the live shims' codex processes. */
 export function otherPids(a: CodexActivity): number[] {
-  const pids = new Set<number>([...a.sessionPids, ...(a.holders === 'unknown' ? [] : a.holders)]);
+  const known = (list: number[] | 'unknown') => (list === 'unknown' ? [] : list);
+  const pids = new Set<number>([...known(a.sessions), ...known(a.holders)]);
   return [...pids].sort((x, y) => x - y);
 }
 
@@ -34,8 +35,8 @@ export function inUse(a: CodexActivity): InUse | undefined {
   const holders = a.holders;
   if (holders === 'unknown') parts.push("cannot tell who has Codex's DBs open");
   else if (holders.length) parts.push(`pid ${holders.join(', ')} ${holders.length === 1 ? 'has' : 'have'} Codex's DBs open`);
-  if (a.sessions < 0) parts.push('the session registry cannot be read');
-  else if (a.sessions > 0) parts.push(`${plural(a.sessions, 'live codex session')}${pidList(a.sessionPids)}`);
+  if (a.sessions === 'unknown') parts.push('the session registry cannot be read');
+  else if (a.sessions.length) parts.push(`${plural(a.sessions.length, 'live codex session')}${pidList(a.sessions)}`);
   return parts.length ? { who: parts.join('; ') } : undefined;
 }
 

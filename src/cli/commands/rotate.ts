@@ -54,7 +54,7 @@ async function dryRunHow(activity: CodexActivity, path: string, restart: DaemonR
   const { chooseStrategy } = await import('../../rotate/strategy.ts');
   // Once the daemon is stopped it no longer holds the file; anyone else still does.
   const users = plan.kind === 'stop-daemon' ? (activity.holders === 'unknown' ? 'unknown' : []) : await openers(dbFiles(path)).catch(() => 'unknown' as const);
-  const { strategy, reason } = chooseStrategy({ openers: users, liveSessions: activity.sessions < 0 ? 1 : activity.sessions }); // an unreadable registry counts one
+  const { strategy, reason } = chooseStrategy({ openers: users, liveSessions: activity.sessions === 'unknown' ? 1 : activity.sessions.length }); // an unreadable registry counts one
   const stop = plan.kind === 'stop-daemon' ? `after stopping Codex's idle daemon (pid ${plan.pid}), ` : '';
   return `${stop}${strategy === 'exclusive' ? 'by swapping in a fresh file' : 'in place'}: ${reason}`;
 }
