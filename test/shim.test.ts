@@ -124,12 +124,44 @@ test('CODEXGUARD_DISABLE=1 launches the real codex directly', (t) => {
   assert.deepEqual(readRecord(w.record).argv, ['a']);
 });
 
-test('a codex that dies of SIGUSR1 ends the shim with status 138 (Node keeps SIGUSR1 for its inspector)', (t) => {
+for (const signal of ['SIGUSR1', 'SIGPIPE', 'SIGXFSZ'] as const) {
+  test(`a codex that dies of ${signal} makes the shim die of ${signal} (not a status, not the inspector)`, (t) => {
+    const w = world(t);
+    // A shell codex: a Node one could not die of these (Node ignores SIGPIPE and SIGXFSZ, and SIGUSR1 is its inspector's).
+    const sh = join(w.root, 'sig-bin', 'codex');
+    mkdirSync(join(w.root, 'sig-bin'));
+    writeFileSync(sh, `#!/bin/sh\nkill -${signal.slice(3)} $$\n`);
+    chmodSync(sh, 0o755);
+    const r = runSync(w.shim, [], { env: w.env({ CODEXGUARD_REAL_CODEX: sh }) });
+    assert.equal(r.signal, signal, r.stderr);
+    assert.doesNotMatch(r.stderr, /Debugger listening/);
+  });
+}
+
+for (const signal of ['SIGUSR1', 'SIGUSR2', 'SIGALRM'] as const) {
+  test(`${signal} sent to the shim's pid reaches codex once, and the shim ends as codex does`, async (t) => {
+    const { w, child, ended } = await startTrapping(t, signal, '5');
+    let stderr = '';
+    child.stderr?.on('data', (d) => (stderr += d));
+    process.kill(child.pid!, signal);
+    const end = await ended;
+    assert.deepEqual(end, { code: 5, signal: null }, 'codex handled it and exited 5; the shim mirrors that');
+    assert.deepEqual(readRecord(w.record).signals, [signal]);
+    assert.doesNotMatch(stderr, /Debugger listening/);
+  });
+}
+
+test('SIGUSR1 to the shim opens no inspector: codex gets it, and the shim goes on until codex ends', async (t) => {
   const w = world(t);
-  const sh = join(w.root, 'usr1-bin', 'codex');
-  mkdirSync(join(w.root, 'usr1-bin'));
-  writeFileSync(sh, '#!/bin/sh\nkill -USR1 $$\n');
-  chmodSync(sh, 0o755);
-  const r = runSync(w.shim, [], { env: w.env({ CODEXGUARD_REAL_CODEX: sh }) });
-  assert.equal(r.status, 128 + constants.signals.SIGUSR1, r.stderr);
+  const ready = join(w.root, 'ready');
+  // The fake records SIGUSR1 and goes on; it ends by itself after 5 s, long after the signal.
+  const child = spawn(w.shim, [], { env: w.env({ FAKE_CODEX_TRAP: 'SIGUSR1', FAKE_CODEX_KEEP: 'SIGUSR1', FAKE_CODEX_READY: ready, FAKE_CODEX_SLEEP_MS: '5000', FAKE_CODEX_EXIT: '9' }), stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (d) => (stderr += d));
+  const ended = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('close', (code, signal) => resolve({ code, signal })));
+  await waitFor(() => existsSync(ready), 15_000, 'the fake codex to start');
+  process.kill(child.pid!, 'SIGUSR1');
+  assert.deepEqual(await ended, { code: 9, signal: null }, 'the shim outlived the signal and mirrored codex');
+  assert.deepEqual(readRecord(w.record).signals, ['SIGUSR1']);
+  assert.doesNotMatch(stderr, /Debugger listening|inspector/i);
 });

@@ -2,6 +2,7 @@
 import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Script } from 'node:vm';
+import { keepInspectorClosed } from './no-inspector.ts';
 
 declare const module: NodeJS.Module & { constructor: ModuleClass };
 declare const __dirname: string;
@@ -51,4 +52,5 @@ export function loadWithCodeCache(file: string): void {
   shim.loaded = true;
 }
 
+keepInspectorClosed();
 loadWithCodeCache(join(__dirname, 'shim.cjs'));

@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { DEBUG, flag } from '../env.ts';
 import { EXIT, formatError } from '../errors.ts';
 import { VERSION } from '../version.ts';
+import { keepInspectorClosed } from '../boot/no-inspector.ts';
 
 /** A command module's entry: takes commander's parsed options (and positional args), returns an exit status. */
 export type CommandRun = (...args: any[]) => Promise<number>;
@@ -113,6 +114,7 @@ export function buildProgram(): Command {
 }
 
 async function main(): Promise<void> {
+  keepInspectorClosed();
   const debug = flag(process.env[DEBUG]);
   try {
     await buildProgram().parseAsync(process.argv);

@@ -8,20 +8,30 @@ export function statusOf(end: Pick<ChildEnd, 'code' | 'signal'>): number {
   return end.code ?? 1;
 }
 
-/** Exits with the child's code, or re-raises its signal on the shim so the shell sees the same death. */
+/**
+ * Exits with the child's code, or re-raises its signal on the shim so the shell sees the same death. The last
+ * listener going puts the signal's default action back (libuv restores SIG_DFL), which also ends the ignoring of
+ * SIGPIPE and SIGXFSZ that Node starts with, and takes SIGUSR1 from the inspector's handler for good.
+ */
 export function mirrorExit(end: Pick<ChildEnd, 'code' | 'signal'>): never {
   const status = statusOf(end);
-  // Node turns SIGUSR1 into "start the inspector", so that one ends as a status.
-  if (end.signal && end.signal !== 'SIGUSR1') {
-    // Every name of that signal number: signal-exit listens for SIGIOT, which is SIGABRT on Linux.
+  if (end.signal) {
     const number = constants.signals[end.signal];
-    for (const [name, n] of Object.entries(constants.signals)) if (n === number) process.removeAllListeners(name as NodeJS.Signals);
+    const names = Object.entries(constants.signals).filter(([, n]) => n === number).map(([name]) => name as NodeJS.Signals);
+    // A listener of our own first, so that removing every listener resets the signal even where none was added.
+    try {
+      process.on(end.signal, () => {});
+    } catch {
+      // SIGKILL and SIGSTOP take no listener, and need no reset.
+    }
+    // Every name of that signal number: signal-exit listens for SIGIOT, which is SIGABRT on Linux.
+    for (const name of names) process.removeAllListeners(name);
     try {
       process.kill(process.pid, end.signal);
     } catch {
       // Fall through to the numeric status.
     }
   }
-  // Reached for plain exits, SIGUSR1, and signals Node keeps ignored (SIGPIPE, SIGXFSZ).
+  // Reached for plain exits (and a signal that could not be raised).
   process.exit(status);
 }

@@ -9,8 +9,11 @@ export interface ChildEnd {
   pid: number | undefined;
 }
 
-/** Signals the shim passes on to the child. SIGINT is not among them: the terminal sends it to the child already. */
-export const FORWARDED: readonly NodeJS.Signals[] = ['SIGTERM', 'SIGHUP', 'SIGQUIT'];
+/**
+ * Signals the shim passes on to the child. SIGUSR1, SIGUSR2 and SIGALRM never come from the terminal, so whoever sent
+ * them meant codex. SIGINT and SIGWINCH are not among them: the terminal sends those to codex's process group already.
+ */
+export const FORWARDED: readonly NodeJS.Signals[] = ['SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2', 'SIGALRM'];
 
 /** Runs `file` with `args` and `env`, stdio inherited, until it ends. Rejects only if it cannot be started. */
 export function runChild(file: string, args: readonly string[], env: NodeJS.ProcessEnv, onSpawn?: (pid: number) => void): Promise<ChildEnd> {
