@@ -1,4 +1,5 @@
 // OS crash reports for the crashed codex: macOS DiagnosticReports (.ips/.crash/.diag), Linux `coredumpctl info`.
+import { absolutePath, programOnPath } from '../resolve/path-walk.ts';
 import { closeSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { basename, join } from 'node:path';
@@ -92,9 +93,11 @@ export async function pollMacReports(dirs: readonly string[], target: ReportTarg
 /** `coredumpctl info <pid>` since the session start; `available: false` when there is no coredumpctl. Core files are linked, never copied. */
 export async function coredumpInfo(target: ReportTarget, timeoutMs: number, path = process.env.PATH): Promise<{ available: boolean; report?: FoundReport; coreDump?: string; note?: string }> {
   if (target.pid === undefined) return { available: true, note: 'no pid: coredumpctl not asked' };
+  const coredumpctl = programOnPath('coredumpctl', path);
+  if (coredumpctl === undefined) return { available: false };
   const { execa } = await import('execa');
   const args = ['--no-pager', 'info', String(target.pid), `--since=@${Math.floor(target.since / 1000) - 1}`];
-  const r = await execa('coredumpctl', args, { stdin: 'ignore', timeout: Math.max(1, timeoutMs), forceKillAfterDelay: 100, reject: false, env: { PATH: path, SYSTEMD_PAGER: '', SYSTEMD_COLORS: '0' } });
+  const r = await execa(coredumpctl, args, { stdin: 'ignore', timeout: Math.max(1, timeoutMs), forceKillAfterDelay: 100, reject: false, env: { PATH: absolutePath(path), SYSTEMD_PAGER: '', SYSTEMD_COLORS: '0' } });
   if ((r as { code?: string }).code === 'ENOENT') return { available: false };
   if (r.timedOut) return { available: true, note: `coredumpctl did not answer within ${timeoutMs} ms` };
   const text = `${String(r.stdout ?? '')}${r.stderr ? `\n${String(r.stderr)}` : ''}`.trim();

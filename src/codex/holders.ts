@@ -2,6 +2,7 @@
 import { existsSync, readdirSync, readlinkSync, realpathSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { CodexguardError } from '../errors.ts';
+import { programOnPath } from '../resolve/path-walk.ts';
 
 /**
  * The pids (other than this process) holding any of `paths` open, sorted. Run it only
@@ -76,7 +77,9 @@ async function viaLsof(paths: string[]): Promise<Set<number>> {
   const { execa } = await import('execa');
   try {
     // -t: pids only; exits 1 when nobody has them open (or a file is missing).
-    const result = await execa('lsof', ['-t', '--', ...targets], { reject: false, timeout: 10_000 });
+    const lsof = programOnPath('lsof');
+    if (lsof === undefined) throw new Error('lsof is not on PATH');
+    const result = await execa(lsof, ['-t', '--', ...targets], { reject: false, timeout: 10_000 });
     if (result.failed && result.exitCode !== 1) throw result;
     return new Set(result.stdout.split(/\s+/).filter(Boolean).map(Number));
   } catch (error) {

@@ -13,6 +13,7 @@
 // alike, so a killed rotation never leaves the lock held.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
+import { absolutePath, programOnPath } from '../resolve/path-walk.ts';
 
 /** The lock file Codex uses, beside its DBs. */
 export const MAINTENANCE_LOCK = '.sqlite-maintenance.lock';
@@ -52,9 +53,15 @@ type Attempt = LockAttempt | { state: 'unsupported'; reason: string; missing?: b
 
 function holdWith(command: string, args: string[]): Promise<Attempt & { missing?: boolean }> {
   return new Promise((resolve) => {
+    const file = programOnPath(command);
+    if (file === undefined) {
+      resolve({ state: 'unsupported', reason: `${command} is not on PATH`, missing: true });
+      return;
+    }
     let child: ChildProcess;
     try {
-      child = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+      // flock's -c runs a shell, which looks up `cat` on PATH: only absolute entries for it too.
+      child = spawn(file, args, { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, PATH: absolutePath() } });
     } catch (error) {
       resolve({ state: 'unsupported', reason: String(error), missing: true });
       return;

@@ -44,3 +44,17 @@ export function walkPath(name: string, pathValue: string | undefined, skip: Read
   }
   return { found: undefined, searched };
 }
+
+/**
+ * The absolute path of program `name` on PATH, absolute entries only: every program codexguard starts (stty, perl,
+ * flock, lsof, coredumpctl, launchctl, systemctl, crontab, the shells) is found this way, so a `bin/stty` planted
+ * in a cloned repository is never run through a relative or empty PATH entry. Undefined when it is not there.
+ */
+export function programOnPath(name: string, pathValue: string | undefined = process.env.PATH): string | undefined {
+  return walkPath(name, pathValue, new Set()).found?.path;
+}
+
+/** PATH with its relative and empty entries dropped: what a program codexguard starts inherits (a shell it runs looks there too). */
+export function absolutePath(pathValue: string | undefined = process.env.PATH): string {
+  return pathEntries(pathValue).join(delimiter);
+}

@@ -1,5 +1,7 @@
 // Runs launchctl, systemctl and crontab with a timeout; a missing tool is an answer, never a crash.
+import { isAbsolute } from 'node:path';
 import { execa } from 'execa';
+import { absolutePath, programOnPath } from '../resolve/path-walk.ts';
 
 /** What a tool run came to. `missing`: the program is not on PATH (or not runnable). */
 export interface ToolResult {
@@ -14,11 +16,14 @@ export interface ToolResult {
 
 const TIMEOUT_MS = 10_000;
 
-/** Runs `file args` with `env` (PATH finds the program), optional stdin text; never throws. */
+/** Runs `file args` with `env` (the program found on its absolute PATH entries), optional stdin text; never throws. */
 export async function runTool(file: string, args: readonly string[], env: NodeJS.ProcessEnv, input?: string): Promise<ToolResult> {
+  // By an absolute path from absolute PATH entries only: never a program planted relative to the cwd.
+  const program = isAbsolute(file) ? file : programOnPath(file, env.PATH);
+  if (program === undefined) return { ok: false, missing: true, exitCode: null, stdout: '', stderr: '', reason: `${file} not found on PATH` };
   try {
-    const result = await execa(file, args, {
-      env,
+    const result = await execa(program, args, {
+      env: { ...env, PATH: absolutePath(env.PATH) },
       extendEnv: false,
       reject: false,
       timeout: TIMEOUT_MS,

@@ -1,5 +1,6 @@
 // Puts the terminal back the way it was before codex crashed in the middle of its full-screen UI.
 import { spawnSync } from 'node:child_process';
+import { programOnPath } from '../resolve/path-walk.ts';
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { isatty } from 'node:tty';
 
@@ -39,7 +40,8 @@ export function openTerminal(): { fd: number; close(): void } | undefined {
 /** Runs stty on the terminal on stdin; true when it worked. */
 function stty(args: string[]): boolean {
   try {
-    return spawnSync('stty', args, { stdio: ['inherit', 'ignore', 'ignore'], timeout: 2000 }).status === 0;
+    const file = programOnPath('stty');
+    return file !== undefined && spawnSync(file, args, { stdio: ['inherit', 'ignore', 'ignore'], timeout: 2000 }).status === 0;
   } catch {
     return false;
   }

@@ -1,5 +1,6 @@
 // Saves the terminal's settings before codex starts, so that a crash can put them back. On the launch path.
 import { spawnSync } from 'node:child_process';
+import { programOnPath } from '../resolve/path-walk.ts';
 import { fstatSync, statSync } from 'node:fs';
 
 /**
@@ -20,7 +21,9 @@ function maybeTerminal(fd: number): boolean {
 export function saveTerminal(): string | undefined {
   if (!maybeTerminal(0)) return undefined;
   try {
-    const result = spawnSync('stty', ['-g'], { stdio: ['inherit', 'pipe', 'ignore'], encoding: 'utf8', timeout: 1000 });
+    const stty = programOnPath('stty');
+    if (stty === undefined) return undefined;
+    const result = spawnSync(stty, ['-g'], { stdio: ['inherit', 'pipe', 'ignore'], encoding: 'utf8', timeout: 1000 });
     const state = result.status === 0 ? result.stdout.trim() : '';
     return state === '' ? undefined : state;
   } catch {
