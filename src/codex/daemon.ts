@@ -1,7 +1,8 @@
 // Codex's managed app-server daemon and its updater loop: read from their pid files, checked for being alive and being that process.
-import { lstatSync, readFileSync, readlinkSync, realpathSync } from 'node:fs';
+import { readlinkSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { pidRunning, startOf } from '../registry/process-stamp.ts';
+import { readRegularFile } from '../safe-read.ts';
 
 /** A Codex process recorded in a pid file under `$CODEX_HOME/app-server-daemon/`. */
 export interface DaemonProcess {
@@ -61,17 +62,11 @@ export function versionFromPath(path: string | undefined): string | undefined {
 
 /** Reads one pid file: none when absent; unknown when it is not ours or not readable as a record. */
 function readPidFile(file: string): { record: PidRecord } | { none: true } | { unknown: string } {
-  let text: string;
-  try {
-    const st = lstatSync(file);
-    if (!st.isFile()) return { unknown: `${file} is not a regular file` };
-    // A pid file written by another user is not trusted: its pid could name anything.
-    if (typeof process.getuid === 'function' && st.uid !== process.getuid()) return { unknown: `${file} belongs to uid ${st.uid}` };
-    text = readFileSync(file, 'utf8').slice(0, 64 * 1024);
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'ENOENT' ? { none: true } : { unknown: `cannot read ${file}` };
-  }
-  const record = parsePidRecord(text);
+  const read = readRegularFile(file, 64 * 1024, { noFollow: true });
+  if (!read.ok) return read.reason === 'missing' ? { none: true } : { unknown: `${file} is ${read.reason === 'unreadable' ? 'unreadable' : `not a pid file (${read.reason})`}` };
+  // A pid file written by another user is not trusted: its pid could name anything.
+  if (typeof process.getuid === 'function' && read.stats.uid !== process.getuid()) return { unknown: `${file} belongs to uid ${read.stats.uid}` };
+  const record = parsePidRecord(read.text);
   return record ? { record } : { unknown: `${file} holds no pid` };
 }
 

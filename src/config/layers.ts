@@ -8,7 +8,7 @@ import { validate } from './validate.ts';
 
 async function layer(file: FoundFile | undefined, home: string, issues: ConfigIssue[]): Promise<Layer | undefined> {
   if (!file) return undefined;
-  const read = await readConfigFile(file.path);
+  const read = await readConfigFile(file.path, file.level);
   if (!read.ok) {
     issues.push(read.issue);
     return undefined;

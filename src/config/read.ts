@@ -1,6 +1,6 @@
 // Reads one config file as data (JSON or YAML, with cosmiconfig's loaders); never runs anything from it.
-import { closeSync, fstatSync, openSync, readFileSync } from 'node:fs';
 import { extname } from 'node:path';
+import { readRegularFile } from '../safe-read.ts';
 import type { ConfigIssue } from './issues.ts';
 
 /** A config file larger than this is refused unread. */
@@ -11,13 +11,9 @@ const CODE = new Set(['.js', '.cjs', '.mjs', '.ts', '.cts', '.mts']);
 /** The file's data, or the one issue that made it unusable (its defaults then apply). */
 export type Read = { ok: true; raw: unknown } | { ok: false; issue: ConfigIssue };
 
-function text(path: string): string | undefined {
-  const fd = openSync(path, 'r');
-  try {
-    return fstatSync(fd).size > MAX_CONFIG_BYTES ? undefined : readFileSync(fd, 'utf8');
-  } finally {
-    closeSync(fd);
-  }
+/** Who may own a project-level file: this user or root (as git's safe.directory trusts a repository). */
+function trustedOwner(uid: number): boolean {
+  return typeof process.getuid !== 'function' || uid === process.getuid() || uid === 0;
 }
 
 /**
@@ -49,18 +45,25 @@ async function parse(path: string, content: string, json: boolean): Promise<unkn
   }
 }
 
-/** `.json` is JSON; `.js`/`.ts` and friends are refused; anything else (`.codexguardrc`, `.yaml`, `.yml`) is YAML. */
-export async function readConfigFile(path: string): Promise<Read> {
+/**
+ * `.json` is JSON; `.js`/`.ts` and friends are refused; anything else (`.codexguardrc`, `.yaml`, `.yml`) is YAML.
+ * Only a regular file is read, at most MAX_CONFIG_BYTES. A project-level file must not be a symlink (a cloned
+ * repository never points it elsewhere) and must belong to this user or root (a shared 1777 parent is not yours).
+ */
+export async function readConfigFile(path: string, level: 'user' | 'project' = 'user'): Promise<Read> {
   const fail = (message: string): Read => ({ ok: false, issue: { severity: 'error', file: path, message: `${message}; using the defaults` } });
+  const ignored = (message: string): Read => ({ ok: false, issue: { severity: 'warning', file: path, message: `ignored: ${message}` } });
   const ext = extname(path).toLowerCase();
   if (CODE.has(ext)) return fail('JS/TS config files are never loaded: use JSON or YAML');
-  let content: string | undefined;
-  try {
-    content = text(path);
-  } catch (error) {
-    return fail(`cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+  const read = readRegularFile(path, MAX_CONFIG_BYTES, { noFollow: level === 'project' });
+  if (!read.ok) {
+    if (read.reason === 'symlink') return ignored('a project-level config file may not be a symlink');
+    if (read.reason === 'not-regular') return fail('is not a regular file');
+    if (read.reason === 'too-large') return fail(`is larger than ${MAX_CONFIG_BYTES / 1024} KiB`);
+    return fail(`cannot be read (${read.code ?? read.reason})`);
   }
-  if (content === undefined) return fail(`is larger than ${MAX_CONFIG_BYTES / 1024} KiB`);
+  if (level === 'project' && !trustedOwner(read.stats.uid)) return ignored(`it belongs to uid ${read.stats.uid}, not to you (nor to root)`);
+  const content = read.text;
   if (content.trim() === '') return { ok: true, raw: undefined };
   try {
     return { ok: true, raw: await parse(path, content, ext === '.json') };

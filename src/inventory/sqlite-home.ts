@@ -1,7 +1,10 @@
 // Where Codex keeps its SQLite files: `-c sqlite_home=…`, else `sqlite_home` in config.toml, else $CODEX_SQLITE_HOME, else $CODEX_HOME.
-import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { readRegularFile } from '../safe-read.ts';
+
+/** Codex's config.toml is read only up to this (a bigger one is left to Codex to judge). */
+const MAX_CODEX_CONFIG_BYTES = 1024 * 1024;
 
 /** Which setting decided the SQLite home. */
 export type SqliteHomeSource = 'config' | 'env' | 'codex-home';
@@ -28,12 +31,9 @@ export function codexHomeDir(env: NodeJS.ProcessEnv = process.env): string {
 export async function resolveSqliteHome(env: NodeJS.ProcessEnv = process.env): Promise<SqliteHome> {
   const codexHome = codexHomeDir(env);
   const file = join(codexHome, 'config.toml');
-  let text: string | undefined;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch {
-    text = undefined; // no config.toml (or unreadable): Codex falls back the same way
-  }
+  // No config.toml, or one that is not a regular file (a FIFO, /dev/zero: Codex refuses those itself): fall back as Codex does.
+  const read = readRegularFile(file, MAX_CODEX_CONFIG_BYTES);
+  const text = read.ok ? read.text : undefined;
   let warning: string | undefined;
   if (text?.includes('sqlite_home')) {
     try {

@@ -1,7 +1,7 @@
 // Lines the launch path says at most once a day per subject (a deferred rotation), remembered in codexguard's own state.
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensurePrivateDir, guardDir, writePrivateAtomic } from '../private-fs.ts';
+import { readRegularFile } from '../safe-read.ts';
 
 /** How often a launch may repeat the same notice. */
 export const NOTICE_EVERY_MS = 24 * 3600_000;
@@ -22,8 +22,10 @@ export function noticesFile(codexHome: string): string {
 
 /** Reads the state; anything unreadable is an empty state (the notice is then said once more). */
 export function readNotices(file: string): NoticeState {
+  const read = readRegularFile(file, 64 * 1024, { noFollow: true });
+  if (!read.ok) return {};
   try {
-    const value = JSON.parse(readFileSync(file, 'utf8').slice(0, 64 * 1024)) as unknown;
+    const value = JSON.parse(read.text) as unknown;
     if (!value || typeof value !== 'object' || Array.isArray(value)) return {};
     return Object.fromEntries(Object.entries(value).filter(([, v]) => typeof v === 'number')) as NoticeState;
   } catch {

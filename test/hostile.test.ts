@@ -1,0 +1,114 @@
+// A hostile world: programs planted where relative PATH entries find them, config files that are not files or not yours.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, chownSync, existsSync, mkdirSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { codexHomeWithLogs } from './helpers/codex-home.ts';
+import { CLI, cleanEnv, fakeCodex, linkShim, NODE_BIN_DIR, readRecord, runSync, tmp } from './helpers/index.ts';
+
+const PLANTED = ['stty', 'perl', 'flock', 'lsof', 'coredumpctl', 'systemctl', 'crontab', 'launchctl', 'bash', 'zsh', 'fish', 'sh', 'cat'];
+
+/** A repository whose `bin/` and top folder hold a program of every name codexguard starts, each leaving a mark when run. */
+function plantedRepo(root: string): { repo: string; marks: string } {
+  const repo = join(root, 'repo');
+  const marks = join(root, 'marks');
+  mkdirSync(join(repo, 'bin'), { recursive: true });
+  mkdirSync(marks);
+  for (const dir of [repo, join(repo, 'bin')]) {
+    for (const name of PLANTED) {
+      const file = join(dir, name);
+      writeFileSync(file, `#!/bin/sh\necho ran > '${join(marks, name)}'\nexit 0\n`);
+      chmodSync(file, 0o755);
+    }
+  }
+  return { repo, marks };
+}
+
+test('relative and empty PATH entries never run a planted stty, perl, flock or lsof: on a terminal, with a rotation due', (t) => {
+  const root = tmp(t);
+  const { repo, marks } = plantedRepo(root);
+  const home = join(root, 'user');
+  mkdirSync(home);
+  writeFileSync(join(home, '.codexguardrc'), JSON.stringify({ logs: { maxSize: '1MB', keepRows: 300 } }));
+  const codexHome = codexHomeWithLogs(t, { rows: 3000, bodyBytes: 1500 });
+  const shimDir = join(root, 'shim');
+  linkShim(shimDir);
+  fakeCodex(join(root, 'real'));
+  const record = join(root, 'record.json');
+  // `bin`, `.` and an empty entry first: what a careless `PATH=bin:$PATH` or a trailing colon gives.
+  const PATH = ['bin', '.', '', shimDir, join(root, 'real'), NODE_BIN_DIR, '/usr/bin', '/bin'].join(':');
+  const env = cleanEnv({ HOME: home, CODEX_HOME: codexHome, PATH, FAKE_CODEX_RECORD: record });
+  // A real pseudo-terminal, so the shim saves the terminal with stty before codex starts.
+  const r = runSync('/usr/bin/script', ['-qec', `${join(shimDir, 'codex')} hi`, '/dev/null'], { env, cwd: repo });
+  assert.equal(r.status, 0, r.stdout + r.stderr);
+  assert.deepEqual(readRecord(record).argv, ['hi'], 'codex ran');
+  assert.match(r.stdout, /kept 300 of 3000 rows/, 'the rotation ran (it takes Codex maintenance lock with perl or flock)');
+  const m = runSync(process.execPath, [CLI, 'maintain'], { env, cwd: repo });
+  assert.equal(m.status, 0, m.stdout + m.stderr);
+  const s = runSync(process.execPath, [CLI, 'schedule', 'status'], { env, cwd: repo });
+  assert.equal(s.status, 0, s.stdout + s.stderr);
+  assert.deepEqual(readdirSync(marks), [], 'no planted program ran');
+  assert.equal(existsSync(join(marks, 'stty')), false);
+});
+
+/** A user, a Codex home with a small log DB, the shim and a fake codex; `cwd` is a repository under a shared parent. */
+function world(t: Parameters<typeof tmp>[0]) {
+  const root = tmp(t);
+  const home = join(root, 'user');
+  const repo = join(root, 'shared', 'repo');
+  mkdirSync(home);
+  mkdirSync(repo, { recursive: true });
+  chmodSync(join(root, 'shared'), 0o1777);
+  const codexHome = codexHomeWithLogs(t, { rows: 100 });
+  const shimDir = join(root, 'shim');
+  linkShim(shimDir);
+  fakeCodex(join(root, 'real'));
+  const record = join(root, 'record.json');
+  const env = (extra: Record<string, string> = {}) => cleanEnv({ HOME: home, CODEX_HOME: codexHome, PATH: [shimDir, join(root, 'real'), NODE_BIN_DIR, '/usr/bin', '/bin'].join(':'), FAKE_CODEX_RECORD: record, ...extra });
+  return { root, home, repo, codexHome, shim: join(shimDir, 'codex'), record, env };
+}
+
+test('config files that are not files: a project symlink to /proc/self/pagemap, a user config at it, a FIFO and /dev/zero as config.toml', (t) => {
+  const w = world(t);
+  symlinkSync('/proc/self/pagemap', join(w.repo, '.codexguardrc'));
+  const project = runSync(w.shim, ['a'], { env: w.env(), cwd: w.repo, timeout: 20_000 });
+  assert.equal(project.status, 0, project.stderr);
+  assert.deepEqual(readRecord(w.record).argv, ['a'], 'codex started');
+  assert.match(project.stderr, /\.codexguardrc: ignored: a project-level config file may not be a symlink \[W_CONFIG\]/);
+  assert.equal(project.stderr.trim().split('\n').length, 1, project.stderr);
+
+  const user = runSync(w.shim, ['b'], { env: w.env({ CODEXGUARD_CONFIG: '/proc/self/pagemap' }), cwd: w.home, timeout: 20_000 });
+  assert.equal(user.status, 0, user.stderr);
+  assert.deepEqual(readRecord(w.record).argv, ['b']);
+  assert.match(user.stderr, /pagemap: is larger than 64 KiB; using the defaults \[E_CONFIG\]/, 'the bytes are counted, st_size (0) is not trusted');
+
+  spawnSync('/usr/bin/mkfifo', [join(w.codexHome, 'config.toml')]);
+  const fifo = runSync(w.shim, ['c'], { env: w.env(), cwd: w.home, timeout: 20_000 });
+  assert.equal(fifo.status, 0, `a FIFO as config.toml does not hang the shim: ${fifo.error?.message ?? fifo.stderr}`);
+  assert.deepEqual(readRecord(w.record).argv, ['c']);
+  rmSync(join(w.codexHome, 'config.toml'));
+  symlinkSync('/dev/zero', join(w.codexHome, 'config.toml'));
+  const zero = runSync(w.shim, ['d'], { env: w.env(), cwd: w.home, timeout: 20_000 });
+  assert.equal(zero.status, 0, `/dev/zero as config.toml does not hang the shim: ${zero.error?.message ?? zero.stderr}`);
+  assert.deepEqual(readRecord(w.record).argv, ['d']);
+});
+
+test("another user's .codexguardrc in a shared parent (mode 1777) is ignored with one warning; root's and yours are obeyed", (t) => {
+  assert.equal(process.getuid?.(), 0, 'this test makes a file owned by another user: it runs as root, as CI does');
+  const w = world(t);
+  const rc = join(w.root, 'shared', '.codexguardrc');
+  writeFileSync(rc, JSON.stringify({ logs: { keepRows: 1000 }, crash: { keep: 1 }, restart: { mode: 'never' }, lock: { timeout: '0s' } }));
+  chownSync(rc, 12345, 12345);
+  const shown = runSync(process.execPath, [CLI, 'config', '--json'], { env: w.env(), cwd: w.repo });
+  const c = JSON.parse(shown.stdout) as { config: Record<string, unknown>; issues: Array<{ line: string }> };
+  assert.deepEqual([c.config['logs.keepRows'], c.config['crash.keep'], c.config['restart.mode'], c.config['lock.timeout']], [20_000, 20, 'ask', 10_000], 'nothing of it applies');
+  assert.deepEqual(c.issues.map((i) => i.line), [`codexguard: ${rc}: ignored: it belongs to uid 12345, not to you (nor to root) [W_CONFIG]`]);
+  const launch = runSync(w.shim, [], { env: w.env(), cwd: w.repo });
+  assert.equal(launch.status, 0);
+  assert.equal(launch.stderr.trim().split('\n').length, 1, launch.stderr);
+  // Owned by root (this user here), the same file is a project file like any other.
+  chownSync(rc, 0, 0);
+  const ours = JSON.parse(runSync(process.execPath, [CLI, 'config', '--json'], { env: w.env(), cwd: w.repo }).stdout) as { config: Record<string, unknown> };
+  assert.equal(ours.config['logs.keepRows'], 1000);
+});
