@@ -1,5 +1,5 @@
 // codexguard's private corner of CODEX_HOME: owner-only dirs and atomically written owner-only files.
-import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** `$CODEX_HOME/codexguard`: where the pre-flight lock and the session registry live. */
@@ -10,6 +10,17 @@ export function guardDir(home: string): string {
 /** Creates `dir` (and missing parents) with mode 0700; an existing dir is left as it is. Throws on failure. */
 export function ensurePrivateDir(dir: string): void {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
+}
+
+/**
+ * Creates `$CODEX_HOME/codexguard` (or a folder below it), but only when Codex's home exists: codexguard never
+ * makes Codex's home (a CODEX_HOME with a typo, or ~/.codex where Codex never ran). Throws ENOENT otherwise.
+ */
+export function ensureGuardDir(codexHome: string, dir = guardDir(codexHome)): void {
+  if (!statSync(codexHome, { throwIfNoEntry: false })?.isDirectory()) {
+    throw Object.assign(new Error(`${codexHome} does not exist, and codexguard never creates Codex's home`), { code: 'ENOENT' });
+  }
+  ensurePrivateDir(dir);
 }
 
 /**

@@ -112,3 +112,18 @@ test("another user's .codexguardrc in a shared parent (mode 1777) is ignored wit
   const ours = JSON.parse(runSync(process.execPath, [CLI, 'config', '--json'], { env: w.env(), cwd: w.repo }).stdout) as { config: Record<string, unknown> };
   assert.equal(ours.config['logs.keepRows'], 1000);
 });
+
+test("the shim never creates Codex's home: a CODEX_HOME with a typo, and ~/.codex where Codex never ran", (t) => {
+  const w = world(t);
+  const typo = join(w.root, 'no-such-codex-home');
+  const r = runSync(w.shim, ['x'], { env: w.env({ CODEX_HOME: typo }), cwd: w.home });
+  assert.equal(r.status, 0, r.stderr);
+  assert.deepEqual(readRecord(w.record).argv, ['x'], 'codex started (it says itself what it thinks of that home)');
+  assert.equal(r.stderr, '', 'nothing to say: there is nothing to guard');
+  assert.equal(existsSync(typo), false, 'the typo did not become a home');
+  const env = w.env();
+  delete env.CODEX_HOME;
+  const fresh = runSync(w.shim, ['y'], { env, cwd: w.home });
+  assert.equal(fresh.status, 0, fresh.stderr);
+  assert.equal(existsSync(join(w.home, '.codex')), false, '~/.codex was not made');
+});

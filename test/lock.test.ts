@@ -12,6 +12,7 @@ import { tmp } from './helpers/index.ts';
 async function contenders(t: TestContext, n: number, timeoutMs: number, holdMs: number): Promise<Worker[]> {
   const root = tmp(t);
   const home = join(root, 'home');
+  mkdirSync(home); // a Codex home exists wherever a pre-flight takes the lock
   const state = join(root, 'state');
   const go = join(root, 'go');
   writeFileSync(state, 'over');
@@ -45,6 +46,7 @@ test('with a short lock.timeout the waiters give up and launch while the one rot
 /** A holder started on a fresh home and killed with -9 once it holds the lock. */
 async function killedHolder(t: TestContext, staleMs: number, updateMs: number) {
   const home = join(tmp(t), 'home');
+  mkdirSync(home);
   const holder = startWorker(['hold', home, String(staleMs), String(updateMs)]);
   await holder.line((l) => l.held === true);
   assert.equal(readOwner(lockPaths(home).ownerFile)?.pid, holder.pid);
@@ -94,6 +96,7 @@ test('an owner record of an older lock dir never breaks a newer lock at the same
 
 test('a live holder is waited for, never broken', async (t) => {
   const home = join(tmp(t), 'home');
+  mkdirSync(home);
   const holder = startWorker(['hold', home, '15000', '2000']);
   t.after(() => holder.proc.kill('SIGKILL'));
   await holder.line((l) => l.held === true);
@@ -107,6 +110,7 @@ test('a live holder is waited for, never broken', async (t) => {
 for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) {
   test(`a holder ended by ${signal} during the pre-flight leaves neither lock dir nor owner record`, async (t) => {
     const home = join(tmp(t), 'home');
+  mkdirSync(home);
     const p = lockPaths(home);
     const holder = startWorker(['hold', home, '15000', '2000']);
     await holder.line((l) => l.held === true);
@@ -121,6 +125,7 @@ for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) {
 for (const how of ['touched', 'removed'] as const) {
   test(`a compromised lock (dir ${how} under the holder) is reported, never crashes the holder`, async (t) => {
     const home = join(tmp(t), 'home');
+  mkdirSync(home);
     const p = lockPaths(home);
     const holder = startWorker(['hold', home, '2000', '1000']);
     await holder.line((l) => l.held === true);
@@ -137,6 +142,7 @@ for (const how of ['touched', 'removed'] as const) {
 
 test('the lock dir and owner record are owner-only', async (t) => {
   const home = join(tmp(t), 'home');
+  mkdirSync(home);
   const p = lockPaths(home);
   const run = await withPreflightLock(home, 1_000, () => ({ dir: statSync(p.dir).mode & 0o777, owner: statSync(p.ownerFile).mode & 0o777 }));
   assert.deepEqual(run.acquired && run.value, { dir: 0o700, owner: 0o600 });
@@ -145,6 +151,7 @@ test('the lock dir and owner record are owner-only', async (t) => {
 
 test('an error thrown inside the critical section is rethrown after the release', async (t) => {
   const home = join(tmp(t), 'home');
+  mkdirSync(home);
   await assert.rejects(withPreflightLock(home, 1_000, () => { throw new Error('rotation failed'); }), /rotation failed/);
   assert.equal(existsSync(lockPaths(home).lockDir), false);
   const again = await acquirePreflightLock(home, 0);

@@ -27,7 +27,7 @@ const alive = (pid: number) => {
 /** A shim-like worker running its child: the home, the worker, and its line naming the entry file and the child pid. */
 async function shimWithChild(t: TestContext, preflight = '') {
   const home = join(tmp(t), 'home');
-  mkdirSync(home);
+  mkdirSync(home); // the Codex home: codexguard never makes it
   const w = startWorker(['shim', home, preflight]);
   const line = await w.line((l) => typeof l.child === 'number');
   await waitFor(() => existsSync(join(home, 'child.ready')));
@@ -36,6 +36,7 @@ async function shimWithChild(t: TestContext, preflight = '') {
 
 test('register writes an owner-only entry in an owner-only dir; close removes it', (t) => {
   const home = join(tmp(t), 'home');
+  mkdirSync(home); // the Codex home: codexguard never makes it
   const reg = registerSession(home, { argv0: '/usr/local/bin/codex', startedAt: 1234 });
   assert.ok(reg.ok);
   const { file } = reg.session;
@@ -74,6 +75,7 @@ const ends: [string, { code: number | null; signal: string | null }, string?][] 
 for (const [end, expected, sent] of ends) {
   test(`the entry goes when the process ends by ${sent ? `an outside ${sent}` : end}`, async (t) => {
     const home = join(tmp(t), 'home');
+    mkdirSync(home); // the Codex home: codexguard never makes it
     const w = startWorker(['session', home, end]);
     const line = await w.line((l) => l.registered === true);
     const file = String(line.file);
@@ -88,6 +90,7 @@ for (const [end, expected, sent] of ends) {
 
 test('kill -9 leaves the entry; liveSessions prunes it', async (t) => {
   const home = join(tmp(t), 'home');
+  mkdirSync(home); // the Codex home: codexguard never makes it
   const w = startWorker(['session', home, 'wait']);
   const file = String((await w.line((l) => l.registered === true)).file);
   const before = liveSessions(home);
@@ -133,6 +136,7 @@ test('a shim killed with -9 stays live while its orphaned codex runs, then is pr
 
 test('pid reuse, foreign, unreadable and half-written entries are judged as they should be', (t) => {
   const home = join(tmp(t), 'home');
+  mkdirSync(home); // the Codex home: codexguard never makes it
   const dir = sessionsDir(home);
   mkdirSync(dir, { recursive: true });
   const base = { v: 1, startedAt: Date.now(), codexHome: home, argv0: 'codex', child: null };

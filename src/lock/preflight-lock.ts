@@ -2,7 +2,7 @@
 import { join } from 'node:path';
 import { lock } from 'proper-lockfile';
 import { onShimExit } from '../registry/on-exit.ts';
-import { describe, ensurePrivateDir, guardDir } from '../private-fs.ts';
+import { describe, ensureGuardDir, guardDir } from '../private-fs.ts';
 import { breakDeadHolder } from './break.ts';
 import { dropOwner, writeOwner } from './owner.ts';
 
@@ -66,7 +66,7 @@ export async function acquirePreflightLock(home: string, timeoutMs: number, tuni
   let tookOverFromDead = false;
   let breaks = 0;
   try {
-    ensurePrivateDir(p.dir);
+    ensureGuardDir(home, p.dir);
     for (;;) {
       try {
         release = await lock(p.key, { lockfilePath: p.lockDir, realpath: false, stale: t.staleMs, update: t.updateMs, retries: 0, onCompromised: (err) => controller.abort(err) });

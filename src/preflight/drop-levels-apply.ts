@@ -2,7 +2,7 @@
 import { rmSync } from 'node:fs';
 import { applyDropLevelsAll } from '../droplevels/apply.ts';
 import { scanInventory } from '../inventory/scan.ts';
-import { writePrivateAtomic, ensurePrivateDir } from '../private-fs.ts';
+import { writePrivateAtomic, ensureGuardDir } from '../private-fs.ts';
 import { dirname } from 'node:path';
 import { logInodes, type DropLevelsState } from './drop-levels.ts';
 
@@ -15,7 +15,8 @@ export function applyAndRecord(dir: string, stateFile: string, levels: readonly 
   try {
     if (levels.length === 0) rmSync(stateFile, { force: true });
     else {
-      ensurePrivateDir(dirname(stateFile));
+      // The state file lives in $CODEX_HOME/codexguard (see dropLevelsStateFile): made only when that home exists.
+      ensureGuardDir(dirname(dirname(stateFile)), dirname(stateFile));
       const state: DropLevelsState = { levels: [...levels], dbs: logInodes(scanInventory(dir)) };
       writePrivateAtomic(stateFile, JSON.stringify(state));
     }

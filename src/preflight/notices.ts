@@ -1,6 +1,6 @@
 // Lines the launch path says at most once a day per subject (a deferred rotation), remembered in codexguard's own state.
 import { join } from 'node:path';
-import { ensurePrivateDir, guardDir, writePrivateAtomic } from '../private-fs.ts';
+import { ensureGuardDir, guardDir, writePrivateAtomic } from '../private-fs.ts';
 import { readRegularFile } from '../safe-read.ts';
 
 /** How often a launch may repeat the same notice. */
@@ -47,7 +47,7 @@ export function sayNotices(codexHome: string, notices: ReadonlyArray<{ subject: 
   }
   if (!changed) return;
   try {
-    ensurePrivateDir(guardDir(codexHome));
+    ensureGuardDir(codexHome);
     writePrivateAtomic(file, JSON.stringify(state));
   } catch {
     // Not remembered: the notice comes again next launch, nothing worse.

@@ -3,7 +3,7 @@ import { appendFileSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { DbSnapshot } from '../bundle/types.ts';
 import { onShimExit } from './on-exit.ts';
-import { describe, ensurePrivateDir, guardDir, removeQuietly, writePrivateAtomic } from '../private-fs.ts';
+import { describe, ensureGuardDir, guardDir, removeQuietly, writePrivateAtomic } from '../private-fs.ts';
 import { stamp, type ProcessStamp } from './process-stamp.ts';
 
 /** What a session did to Codex's files: DB sizes at its start and at the last look (or its end), and the bytes codex wrote (Linux). */
@@ -48,7 +48,7 @@ function writeEntry(file: string, entry: SessionEntry): void {
     writePrivateAtomic(file, JSON.stringify(entry));
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-    ensurePrivateDir(dirname(file));
+    ensureGuardDir(entry.codexHome, dirname(file));
     writePrivateAtomic(file, JSON.stringify(entry));
   }
 }
