@@ -1,10 +1,10 @@
 // A hostile world: programs planted where relative PATH entries find them, config files that are not files or not yours.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdirSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { codexHomeWithLogs } from './helpers/codex-home.ts';
+import { codexHomeWithLogs, fillLogs, holder } from './helpers/codex-home.ts';
 import { CLI, cleanEnv, fakeCodex, linkShim, NODE_BIN_DIR, readRecord, runSync, tmp } from './helpers/index.ts';
 
 const PLANTED = ['stty', 'perl', 'flock', 'lsof', 'coredumpctl', 'systemctl', 'crontab', 'launchctl', 'bash', 'zsh', 'fish', 'sh', 'cat'];
@@ -127,3 +127,24 @@ test("the shim never creates Codex's home: a CODEX_HOME with a typo, and ~/.code
   assert.equal(fresh.status, 0, fresh.stderr);
   assert.equal(existsSync(join(w.home, '.codex')), false, '~/.codex was not made');
 });
+
+for (const mode of ['immediate', 'exclusive'] as const) {
+  test(`a writer holding BEGIN ${mode.toUpperCase()} on the over-limit log DB costs the launch at most about 1 s of waiting, then codex starts with one line`, async (t) => {
+    const w = world(t);
+    writeFileSync(join(w.home, '.codexguardrc'), JSON.stringify({ logs: { maxSize: '1MB', keepRows: 300 } }));
+    fillLogs(join(w.codexHome, 'logs_2.sqlite'), { rows: 3000, bodyBytes: 1500 });
+    await holder(t, mode, join(w.codexHome, 'logs_2.sqlite'));
+    // Without the bound the prune waits out its 30 s deadline; 10 s is the test's limit, not a timing.
+    const r = await new Promise<{ status: number | null; stderr: string }>((resolve) => {
+      const child = spawn(w.shim, ['go'], { env: w.env(), cwd: w.home, stdio: ['ignore', 'ignore', 'pipe'] });
+      let stderr = '';
+      child.stderr.on('data', (d) => (stderr += d));
+      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      child.on('close', (status) => (clearTimeout(timer), resolve({ status, stderr })));
+    });
+    assert.equal(r.status, 0, `the shim ended on its own: ${r.stderr}`);
+    assert.deepEqual(readRecord(w.record).argv, ['go'], 'codex started');
+    assert.match(r.stderr, /logs_2\.sqlite: pruned in place .*stopped part-way \(Codex kept it busy\); the rest next time \[E_BUSY\]\n$/);
+    assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+  });
+}

@@ -28,6 +28,8 @@ function stderrProgress() {
 
 /** How long a rotation waits for Codex's maintenance lock once Codex's daemon was stopped (the flock goes with the process). */
 const AFTER_STOP_LOCK_WAIT_MS = 1_000;
+/** On the launch path, a rotation spends at most this long in all waiting on Codex's SQLite locks; then codex starts. */
+export const LAUNCH_SQLITE_WAIT_MS = 1_000;
 
 /** What the cold half did: whether every action it ran succeeded, and the DBs it left for when Codex is idle. */
 export interface MaintainOutcome {
@@ -67,6 +69,7 @@ export async function maintain(home: SqliteHome, options: PreflightOptions): Pro
         return live.ok ? live.sessions.length : 1;
       },
       lockWaitMs: gated.stopped ? AFTER_STOP_LOCK_WAIT_MS : 0,
+      sqliteWaitMs: options.launch ? LAUNCH_SQLITE_WAIT_MS : undefined,
       onProgress: progress?.onProgress,
     });
     progress?.done();

@@ -16,6 +16,8 @@ export interface RunOptions {
   preferShared?: boolean;
   /** How long a rotation or recovery waits for Codex's maintenance lock (default 0; set after Codex's daemon was stopped). */
   lockWaitMs?: number;
+  /** The launch path's bound on time spent waiting on Codex's SQLite locks during a rotation (default none). */
+  sqliteWaitMs?: number;
   /** Busy timeout of checkpoints (default 250 ms). */
   busyTimeoutMs?: number;
   onProgress?: (db: string, event: Parameters<NonNullable<RotateOptions['onProgress']>>[0]) => void;
@@ -59,6 +61,7 @@ async function runOne(dir: string, action: Action, options: RunOptions): Promise
         liveSessions: (await options.liveSessions?.()) ?? 0,
         preferShared: options.preferShared,
         lockWaitMs: options.lockWaitMs,
+        ...(options.sqliteWaitMs === undefined ? {} : { prune: { waitBudgetMs: options.sqliteWaitMs } }),
         onProgress: options.onProgress && ((event) => options.onProgress!(action.db.name, event)),
       });
     }

@@ -13,6 +13,8 @@ export interface PruneOptions {
   busyTimeoutMs?: number;
   /** Give up after this long in total without finishing (default 30 s): what is done stays done. */
   deadlineMs?: number;
+  /** Give up once this much time in all went to waiting on Codex's locks (busy timeouts and backoff; default no limit). */
+  waitBudgetMs?: number;
   onProgress?: (event: { phase: 'delete' | 'vacuum'; done: number; total: number }) => void;
 }
 
@@ -35,8 +37,9 @@ export interface PruneStats {
  * as Codex creates its DBs), then one `wal_checkpoint(TRUNCATE)`. Never renames or deletes a file.
  */
 export async function pruneInPlace(path: string, policy: KeepPolicy, options: PruneOptions = {}): Promise<PruneStats> {
-  const { batchRows = 2000, vacuumPages = 2048, busyTimeoutMs = 250, deadlineMs = 30_000, onProgress } = options;
+  const { batchRows = 2000, vacuumPages = 2048, busyTimeoutMs = 250, deadlineMs = 30_000, waitBudgetMs = Infinity, onProgress } = options;
   const deadline = Date.now() + deadlineMs;
+  const budget = { leftMs: waitBudgetMs };
   const db = openExisting(path, { busyTimeoutMs });
   try {
     // Checkpoint every 64 MiB instead of every 4 MiB: measured on the 229 MB bench DB this halves the bytes
@@ -49,8 +52,8 @@ export async function pruneInPlace(path: string, policy: KeepPolicy, options: Pr
     const remove = db.prepare('DELETE FROM logs WHERE id = ?');
     const batch = db.transaction((slice: number[]) => slice.reduce((n, id) => n + remove.run(id).changes, 0));
     for (let i = 0; i < ids.length; i += batchRows) {
-      const removed = await withBackoff(() => batch.immediate(ids.slice(i, i + batchRows)), deadline);
-      if (removed === undefined) return finish(db, stats);
+      const removed = await withBackoff(() => batch.immediate(ids.slice(i, i + batchRows)), deadline, budget);
+      if (removed === undefined) return finish(db, stats, budget);
       stats.removedRows += removed;
       onProgress?.({ phase: 'delete', done: Math.min(i + batchRows, ids.length), total: ids.length });
       await sleep(2); // let Codex's writer in between our transactions
@@ -59,21 +62,23 @@ export async function pruneInPlace(path: string, policy: KeepPolicy, options: Pr
     const totalFree = free();
     while (free() > 0) {
       const before = free();
-      const done = await withBackoff(() => db.pragma(`incremental_vacuum(${vacuumPages})`), deadline);
-      if (done === undefined || free() >= before) return finish(db, stats); // busy, out of time, or auto_vacuum is off
+      const done = await withBackoff(() => db.pragma(`incremental_vacuum(${vacuumPages})`), deadline, budget);
+      if (done === undefined || free() >= before) return finish(db, stats, budget); // busy, out of time, or auto_vacuum is off
       stats.freedPages += before - free();
       onProgress?.({ phase: 'vacuum', done: stats.freedPages, total: totalFree });
       await sleep(2);
     }
     stats.complete = true;
-    return finish(db, stats);
+    return finish(db, stats, budget);
   } finally {
     db.close();
   }
 }
 
-function finish(db: Db, stats: PruneStats): PruneStats {
+function finish(db: Db, stats: PruneStats, budget: { leftMs: number }): PruneStats {
   stats.keptRows = db.prepare('SELECT count(*) FROM logs').pluck().get() as number;
+  // The waiting is used up: whoever kept the prune out would keep the checkpoint out too.
+  if (budget.leftMs <= 0) return stats;
   try {
     const [row] = db.pragma('wal_checkpoint(TRUNCATE)') as Array<{ busy: number }>;
     stats.walTruncated = row?.busy === 0;
@@ -83,15 +88,23 @@ function finish(db: Db, stats: PruneStats): PruneStats {
   return stats;
 }
 
-/** Runs `work`, retrying on SQLITE_BUSY/LOCKED with growing pauses (50 ms … 800 ms) until `deadline`; undefined if it never got through. */
-async function withBackoff<T>(work: () => T, deadline: number): Promise<T | undefined> {
+/**
+ * Runs `work`, retrying on SQLITE_BUSY/LOCKED with growing pauses (50 ms … 800 ms) until `deadline`, or until the
+ * time spent waiting (the failed attempt's busy timeout, and the pauses) has used up `budget`; undefined if it
+ * never got through.
+ */
+async function withBackoff<T>(work: () => T, deadline: number, budget: { leftMs: number }): Promise<T | undefined> {
   for (let pause = 50; ; pause = Math.min(pause * 2, 800)) {
+    const started = Date.now();
     try {
       return work();
     } catch (error) {
       if (!/^SQLITE_(BUSY|LOCKED)/.test(String((error as { code?: unknown }).code))) throw error;
-      if (Date.now() + pause > deadline) return undefined;
-      await sleep(pause);
+      budget.leftMs -= Date.now() - started;
+      const wait = Math.min(pause, Math.max(0, budget.leftMs));
+      if (budget.leftMs <= 0 || Date.now() + wait > deadline) return undefined;
+      budget.leftMs -= wait;
+      await sleep(wait);
     }
   }
 }

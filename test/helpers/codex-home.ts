@@ -236,7 +236,7 @@ export function logRows(path: string, ids: readonly number[]): Map<number, unkno
 export const HOLDER = join(REPO, 'test', 'fixtures', 'sqlite-holder.mjs');
 
 /** Another process using a DB (see test/fixtures/sqlite-holder.mjs); resolves once it reports `ready`. */
-export async function holder(t: TestContext, mode: 'write' | 'read' | 'hold', path: string) {
+export async function holder(t: TestContext, mode: 'write' | 'read' | 'hold' | 'immediate' | 'exclusive', path: string) {
   const child = spawn(process.execPath, [HOLDER, mode, path], { stdio: ['pipe', 'pipe', 'inherit'] });
   const lines: string[] = [];
   let buffer = '';
