@@ -99,7 +99,7 @@ test('a notice is said again only after a day, per subject', () => {
 
 test('the in-session watch checkpoints every WAL over its limit, the log DB over its own limit included, and never rotates', () => {
   const db = (name: string, size: number, walSize: number): DbFiles => ({ name, kind: name.startsWith('logs_') ? 'log' : 'state', path: `/c/${name}`, exists: true, size, identity: '', walSize, shmSize: 0, journal: false });
-  const inventory = { dir: '/c', dbs: [db('logs_2.sqlite', 500e6, 40e6), db('state_5.sqlite', 1e6, 40e6), db('goals_1.sqlite', 1e5, 10)], leftovers: ['memories_1.sqlite'], archives: [] };
+  const inventory = { dir: '/c', dbs: [db('logs_2.sqlite', 500e6, 40e6), db('state_5.sqlite', 1e6, 40e6), db('goals_1.sqlite', 1e5, 10)], leftovers: ['memories_1.sqlite'], compressing: [], archives: [] };
   assert.deepEqual(watchActions(inventory, DEFAULT_LIMITS).map((a) => [a.kind, typeof a.db === 'string' ? a.db : a.db.name]), [['checkpoint', 'logs_2.sqlite'], ['checkpoint', 'state_5.sqlite']]);
   assert.deepEqual(watchActions({ ...inventory, dbs: [db('logs_2.sqlite', 500e6, 1e6)] }, DEFAULT_LIMITS), [], 'a log DB over logs.maxSize with a small WAL waits for a launch');
 });

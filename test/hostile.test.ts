@@ -4,6 +4,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdirSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { acquirePreflightLock, lockPaths } from '../src/lock/preflight-lock.ts';
 import { codexHomeWithLogs, fillLogs, holder } from './helpers/codex-home.ts';
 import { CLI, cleanEnv, fakeCodex, linkShim, NODE_BIN_DIR, readRecord, runSync, tmp } from './helpers/index.ts';
 
@@ -148,3 +149,29 @@ for (const mode of ['immediate', 'exclusive'] as const) {
     assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
   });
 }
+
+test('a gzip of an archive under way never holds up a launch; a dead one is tidied by the next maintain', async (t) => {
+  const w = world(t);
+  const stamp = '20260101T000000.000Z';
+  const folder = join(w.codexHome, `logs_2.sqlite.${stamp}.archive`);
+  mkdirSync(folder);
+  writeFileSync(join(folder, 'logs_2.sqlite'), 'old rows');
+  const partial = join(w.codexHome, `logs_2.sqlite.${stamp}.archive.tgz.partial`);
+  writeFileSync(partial, 'half a gzip');
+  // A compressor is alive: it holds the compress lock (here, this test process does).
+  const held = await acquirePreflightLock(w.codexHome, 0, {}, 'compress');
+  assert.equal(held.acquired, true);
+  const r = runSync(w.shim, ['now'], { env: w.env(), cwd: w.home });
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stderr, '', 'nothing to wait for, nothing to say');
+  assert.deepEqual(readRecord(w.record).argv, ['now']);
+  assert.equal(existsSync(partial), true, "the live compressor's file is left alone");
+  assert.equal(existsSync(lockPaths(w.codexHome).lockDir), false, 'the launch did not even take the pre-flight lock');
+  // The compressor dies (its lock goes with it); the next maintain drops its partial file and compresses the folder.
+  if (held.acquired) await held.lock.release();
+  const m = runSync(process.execPath, [CLI, 'maintain'], { env: w.env(), cwd: w.home });
+  assert.equal(m.status, 0, m.stdout + m.stderr);
+  assert.equal(existsSync(partial), false);
+  assert.equal(existsSync(folder), false);
+  assert.equal(existsSync(`${folder}.tgz`), true);
+});

@@ -65,13 +65,21 @@ test('scan: orphan -wal, rotation leftovers, archives, unrelated files', (t) => 
   assert.equal(inventory.dbs.find((db) => db.name === 'mystuff.sqlite')!.kind, 'state');
   assert.deepEqual(inventory.leftovers, ['logs_2.sqlite', 'state_5.sqlite']);
   assert.deepEqual(inventory.archives.sort(), ['logs_2.sqlite.20260101T000000.000Z.archive', 'logs_2.sqlite.20260102T000000.000Z.archive.tgz']);
-  assert.deepEqual(scanInventory(join(dir, 'missing')), { dir: join(dir, 'missing'), dbs: [], leftovers: [], archives: [] });
+  assert.deepEqual(inventory.compressing, []);
+  assert.deepEqual(scanInventory(join(dir, 'missing')), { dir: join(dir, 'missing'), dbs: [], leftovers: [], compressing: [], archives: [] });
+  // A gzip under way (or cut short) is the compressor's to tidy, never a launch's leftover.
+  writeFileSync(join(dir, 'goals_1.sqlite.20260101T000000.000Z.archive.tgz.partial'), 'x');
+  writeFileSync(join(dir, 'queue_1.sqlite.20260103T000000.000Z.archive.tgz'), 'x');
+  mkdirSync(join(dir, 'queue_1.sqlite.20260103T000000.000Z.archive'));
+  const again = scanInventory(dir);
+  assert.deepEqual(again.compressing, ['goals_1.sqlite', 'queue_1.sqlite']);
+  assert.deepEqual(again.leftovers, ['logs_2.sqlite', 'state_5.sqlite'], 'the rotation leftovers as before, no more');
 });
 
 function db(name: string, size: number, walSize = 0, exists = true): DbFiles {
   return { name, kind: name.startsWith('logs_') ? 'log' : 'state', path: `/h/${name}`, exists, size, identity: exists ? '1:1' : '', walSize, shmSize: 32768, journal: false };
 }
-const inv = (dbs: DbFiles[], leftovers: string[] = []): Inventory => ({ dir: '/h', dbs, leftovers, archives: [] });
+const inv = (dbs: DbFiles[], leftovers: string[] = []): Inventory => ({ dir: '/h', dbs, leftovers, compressing: [], archives: [] });
 const MB = 1_000_000;
 
 test('decide: nothing over a limit → no action at all', () => {

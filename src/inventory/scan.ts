@@ -28,8 +28,13 @@ export interface DbFiles {
 export interface Inventory {
   dir: string;
   dbs: DbFiles[];
-  /** DB names with rotation leftovers beside them (an interrupted rotation, restore or compression). */
+  /** DB names with rotation leftovers beside them (an interrupted rotation or restore). */
   leftovers: string[];
+  /**
+   * DB names with a compression under way or cut short beside them (`.tgz.partial`, or a folder and its `.tgz`).
+   * Never a launch's business: an archive is no longer the live DB, and `maintain` tidies these under the compress lock.
+   */
+  compressing: string[];
   /** Names of finished archives (dirs and .tgz), unsorted. */
   archives: string[];
 }
@@ -39,7 +44,7 @@ const LOG = /^logs_\d+\.sqlite$/;
 
 /** Scans `dir` (missing or unreadable: an empty inventory). */
 export function scanInventory(dir: string): Inventory {
-  const inventory: Inventory = { dir, dbs: [], leftovers: [], archives: [] };
+  const inventory: Inventory = { dir, dbs: [], leftovers: [], compressing: [], archives: [] };
   let names: string[];
   try {
     names = readdirSync(dir);
@@ -56,6 +61,7 @@ export function scanInventory(dir: string): Inventory {
     return files;
   };
   const leftovers = new Set<string>();
+  const compressing = new Set<string>();
   for (const name of names) {
     if (name.endsWith('.sqlite')) {
       const stats = fileStats(join(dir, name));
@@ -75,14 +81,16 @@ export function scanInventory(dir: string): Inventory {
     const made = name.includes('.sqlite.') ? parseRotationName(name) : undefined;
     if (!made) continue;
     if (made.kind === 'archive' || made.kind === 'archive-tgz') inventory.archives.push(name);
+    else if (made.kind === 'tgz-partial') compressing.add(made.db);
     else leftovers.add(made.db);
   }
   // An archive both unpacked and packed means a compression was cut short.
   for (const name of inventory.archives) {
-    if (name.endsWith('.tgz') && names.includes(name.slice(0, -'.tgz'.length))) leftovers.add(parseRotationName(name)!.db);
+    if (name.endsWith('.tgz') && names.includes(name.slice(0, -'.tgz'.length))) compressing.add(parseRotationName(name)!.db);
   }
   inventory.dbs = [...sets.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   inventory.leftovers = [...leftovers].sort();
+  inventory.compressing = [...compressing].sort();
   return inventory;
 }
 

@@ -41,10 +41,13 @@ export type LockFailure = { acquired: false; reason: 'timeout' | 'error'; messag
 export type LockAttempt = { acquired: true; lock: HeldLock; waitedMs: number; tookOverFromDead: boolean } | LockFailure;
 export type LockedRun<T> = { acquired: true; value: T; compromised: boolean; waitedMs: number } | LockFailure;
 
-/** Where the lock lives under a CODEX_HOME. */
-export function lockPaths(home: string): { dir: string; key: string; lockDir: string; ownerFile: string; breakKey: string; breakDir: string } {
+/** Which lock: `preflight` (checks and rotations), or `compress` (gzip of archives, which must never hold up a launch). */
+export type LockName = 'preflight' | 'compress';
+
+/** Where a lock lives under a CODEX_HOME. */
+export function lockPaths(home: string, name: LockName = 'preflight'): { dir: string; key: string; lockDir: string; ownerFile: string; breakKey: string; breakDir: string } {
   const dir = guardDir(home);
-  return { dir, key: join(dir, 'preflight'), lockDir: join(dir, 'preflight.lock'), ownerFile: join(dir, 'preflight.owner.json'), breakKey: join(dir, 'preflight-break'), breakDir: join(dir, 'preflight.break.lock') };
+  return { dir, key: join(dir, name), lockDir: join(dir, `${name}.lock`), ownerFile: join(dir, `${name}.owner.json`), breakKey: join(dir, `${name}-break`), breakDir: join(dir, `${name}.break.lock`) };
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -55,9 +58,10 @@ const ignore = (): void => {};
  * `timeoutMs`. Never throws: a lock that cannot be taken (read-only home, ...)
  * is `reason: 'error'` at once; one that stays busy is `reason: 'timeout'`.
  */
-export async function acquirePreflightLock(home: string, timeoutMs: number, tuning: LockTuning = {}): Promise<LockAttempt> {
+export async function acquirePreflightLock(home: string, timeoutMs: number, tuning: LockTuning = {}, name: LockName = 'preflight'): Promise<LockAttempt> {
   const t = { ...LOCK_DEFAULTS, ...tuning };
-  const p = lockPaths(home);
+  const p = lockPaths(home, name);
+  const what = name === 'preflight' ? 'the pre-flight lock' : `the ${name} lock`;
   const started = Date.now();
   const budget = Number.isFinite(timeoutMs) && timeoutMs > 0 ? timeoutMs : 0;
   const failure = (reason: 'timeout' | 'error', message: string): LockFailure => ({ acquired: false, reason, message, waitedMs: Date.now() - started });
@@ -81,11 +85,11 @@ export async function acquirePreflightLock(home: string, timeoutMs: number, tuni
         continue;
       }
       const left = started + budget - Date.now();
-      if (left <= 0) return failure('timeout', `another codex launch held the pre-flight lock ${p.lockDir} for over ${budget < 1000 ? `${budget} ms` : `${budget / 1000} s`}; starting codex without the check`);
+      if (left <= 0) return failure('timeout', `another codexguard held ${what} ${p.lockDir} for over ${budget < 1000 ? `${budget} ms` : `${budget / 1000} s`}`);
       await sleep(Math.min(left, t.pollMs + Math.random() * t.pollMs));
     }
   } catch (error) {
-    return failure('error', `cannot take the pre-flight lock ${p.lockDir}: ${describe(error)}`);
+    return failure('error', `cannot take ${what} ${p.lockDir}: ${describe(error)}`);
   }
   const owner = writeOwner(p.ownerFile, p.lockDir);
   const dropHook = owner ? onShimExit(() => dropOwner(p.ownerFile, owner.token)) : ignore;
@@ -111,8 +115,8 @@ export async function acquirePreflightLock(home: string, timeoutMs: number, tuni
  * Lock failures come back as `acquired: false` (the caller launches anyway);
  * an error thrown by `fn` itself is rethrown after the release.
  */
-export async function withPreflightLock<T>(home: string, timeoutMs: number, fn: (lock: HeldLock) => T | Promise<T>, tuning?: LockTuning): Promise<LockedRun<T>> {
-  const attempt = await acquirePreflightLock(home, timeoutMs, tuning);
+export async function withPreflightLock<T>(home: string, timeoutMs: number, fn: (lock: HeldLock) => T | Promise<T>, tuning?: LockTuning, name: LockName = 'preflight'): Promise<LockedRun<T>> {
+  const attempt = await acquirePreflightLock(home, timeoutMs, tuning, name);
   if (!attempt.acquired) return attempt;
   try {
     const value = await fn(attempt.lock);

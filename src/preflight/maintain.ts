@@ -100,7 +100,7 @@ export async function maintain(home: SqliteHome, options: PreflightOptions): Pro
       say(started.ok ? `codexguard: started Codex's app-server daemon again (${(started.ms / 1000).toFixed(1)} s)` : `codexguard: ${started.message}; Codex starts it again on its next launch [E_DAEMON_START]`);
     }
     if (options.launch && options.compress && results.some((r) => r.action === 'rotate' && r.ok)) {
-      // Seconds of gzip for a big archive: a detached `codexguard maintain` does it, under this same lock.
+      // Seconds of gzip for a big archive: a detached `codexguard maintain` does it, under the compress lock.
       const cli = siblingCli();
       if (cli) spawnDetached([...cli, 'maintain']);
     }
@@ -111,12 +111,19 @@ export async function maintain(home: SqliteHome, options: PreflightOptions): Pro
   return { ok: false, deferred: [] };
 }
 
-/** Gzips the archives not yet compressed, under the pre-flight lock (`codexguard maintain`); true when all went well. */
+/**
+ * Gzips the archives not yet compressed (`codexguard maintain`, and the detached one a launch starts after a rotation);
+ * true when all went well. Under its own lock, never the pre-flight's: an archive is no longer the live DB, so a gzip
+ * of seconds never holds up a launch. Under that lock a `.tgz.partial` can only be a dead compressor's: it goes first.
+ */
 export async function compressPending(home: SqliteHome, lockTimeoutMs: number, say: (line: string) => void): Promise<boolean> {
   const { listArchives } = await import('../rotate/archives.ts');
-  if (listArchives(home.dir).every((a) => a.compressed)) return true;
-  const { compressArchives } = await import('../rotate/compress.ts');
-  const locked = await withPreflightLock(home.codexHome, lockTimeoutMs, () => compressArchives(home.dir));
+  if (listArchives(home.dir).every((a) => a.compressed) && scanInventory(home.dir).compressing.length === 0) return true;
+  const { compressArchives, recoverCompression } = await import('../rotate/compress.ts');
+  const locked = await withPreflightLock(home.codexHome, lockTimeoutMs, () => {
+    for (const db of scanInventory(home.dir).compressing) recoverCompression(home.dir, db);
+    return compressArchives(home.dir);
+  }, undefined, 'compress');
   if (!locked.acquired) {
     say(`codexguard: ${locked.message}; archives left uncompressed [E_LOCK_${locked.reason.toUpperCase()}]`);
     return false;

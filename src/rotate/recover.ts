@@ -2,7 +2,6 @@
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { dropBuild, dropReady, finalizeArchives, finishSwap, paths } from './swap.ts';
-import { recoverCompression } from './compress.ts';
 import { parseRotationName } from './names.ts';
 import { openers as osOpeners } from '../codex/holders.ts';
 
@@ -17,7 +16,7 @@ export interface RecoverOutcome {
  * A ready file means the new DB was complete and the old set already archived: finish the swap,
  * unless some process has opened the live DB meanwhile (then keep it and drop the new one: never
  * delete a file in use). Then drop partial builds, finish archives whose swap happened, drop
- * the rest, and clean up compression and restore leftovers.
+ * the rest, and clean up restore leftovers. (A compression's leftovers are the compressor's: see compress.ts.)
  */
 export async function recoverDb(dir: string, name: string, whoHasOpen: (paths: string[]) => Promise<readonly number[]> = osOpeners): Promise<RecoverOutcome> {
   const p = paths(dir, name);
@@ -39,7 +38,6 @@ export async function recoverDb(dir: string, name: string, whoHasOpen: (paths: s
   }
   dropBuild(dir, name);
   const archives = finalizeArchives(dir, name);
-  recoverCompression(dir, name);
   for (const entry of readdirSync(dir)) {
     const parsed = parseRotationName(entry);
     if (parsed?.db !== name) continue;
