@@ -101,9 +101,12 @@ test('decide: a large -wal beside a small main file is checkpointed; a -wal with
   assert.deepEqual(actions.map((a) => a.kind), ['checkpoint', 'orphan-wal']);
 });
 
-test('decide: leftovers are recovered first; --force rotates every log DB', () => {
-  const actions = decide(inv([db('logs_2.sqlite', 10), db('state_5.sqlite', 10)], ['logs_2.sqlite']), DEFAULT_LIMITS, { force: true });
-  assert.deepEqual(actions.map((a) => a.kind), ['recover', 'rotate']);
+test('decide: leftovers are recovered first, and that is the run for their DB; --force rotates every other log DB', () => {
+  const actions = decide(inv([db('logs_2.sqlite', 10), db('logs_3.sqlite', 10), db('state_5.sqlite', 10)], ['logs_2.sqlite']), DEFAULT_LIMITS, { force: true });
+  assert.deepEqual(actions.map((a) => [a.kind, typeof a.db === 'string' ? a.db : a.db.name]), [['recover', 'logs_2.sqlite'], ['rotate', 'logs_3.sqlite']]);
+  // Over its limit, with a big -wal: still only the recovery (rotating the file it rolls forward to would archive the kept rows again).
+  const big = decide(inv([db('logs_2.sqlite', 300 * MB, 40 * MB)], ['logs_2.sqlite']), DEFAULT_LIMITS);
+  assert.deepEqual(big.map((a) => a.kind), ['recover']);
 });
 
 test('the no-action pre-flight opens no SQLite: better-sqlite3 is never loaded', (t) => {

@@ -23,12 +23,16 @@ export interface DecideOptions {
 /**
  * The pre-flight's decision. An empty list means nothing is over a limit and nothing
  * needs opening. A log DB is measured by main file + -wal (its data lives in both); a
- * DB due for rotation is not also checkpointed (the rotation takes care of its -wal).
+ * DB due for rotation is not also checkpointed (the rotation takes care of its -wal). A recovery
+ * counts as that run's rotation of its DB: the sizes were taken before it, and rotating the file
+ * it rolls forward to would archive a copy of the kept rows in place of the real archive.
  */
 export function decide(inventory: Inventory, limits: Limits, options: DecideOptions = {}): Action[] {
   const actions: Action[] = inventory.leftovers.map((db) => ({ kind: 'recover', db, reason: 'an interrupted rotation left files behind' }));
   const checkpoints: Action[] = [];
+  const recovering = new Set(inventory.leftovers);
   for (const db of inventory.dbs) {
+    if (recovering.has(db.name)) continue;
     if (!db.exists) {
       if (db.walSize > limits.walMaxBytes) checkpoints.push({ kind: 'orphan-wal', db, reason: `${db.name}-wal is ${mb(db.walSize)} but ${db.name} is missing` });
       continue;
