@@ -175,3 +175,16 @@ test('a gzip of an archive under way never holds up a launch; a dead one is tidi
   assert.equal(existsSync(folder), false);
   assert.equal(existsSync(`${folder}.tgz`), true);
 });
+
+test('a project file of 3,000 unknown keys is four lines at launch, not 3,000', (t) => {
+  const w = world(t);
+  writeFileSync(join(w.repo, '.codexguardrc'), JSON.stringify(Object.fromEntries(Array.from({ length: 3_000 }, (_, i) => [`k${i}`, i]))));
+  const r = runSync(w.shim, [], { env: w.env(), cwd: w.repo });
+  assert.equal(r.status, 0, r.stderr);
+  const lines = r.stderr.trim().split('\n');
+  assert.equal(lines.length, 4, r.stderr.slice(0, 500));
+  assert.match(lines[0]!, /\.codexguardrc: k0: unknown key/);
+  assert.equal(lines[3], 'codexguard: and 2997 more config problems: `codexguard config` lists them all [E_CONFIG]');
+  const all = runSync(process.execPath, [CLI, 'config', '--json'], { env: w.env(), cwd: w.repo });
+  assert.equal((JSON.parse(all.stdout) as { issues: unknown[] }).issues.length, 3_000, '`codexguard config` lists every one');
+});

@@ -118,3 +118,9 @@ test('unstableStreak counts the short runs at the end only', () => {
   assert.equal(unstableStreak(runs(3, 10_000, 20_000), 10_000), 0);
   assert.equal(unstableStreak([...runs(2, 1_000, 5_000, T0 - 100_000), ...runs(1, 50_000, 0, T0 - 40_000), ...runs(2, 1_000, 5_000)], 10_000), 2);
 });
+
+test('guard with restart.maxRestarts 0: the first crash trips it, and the line says "once"', () => {
+  const d = decideRestart(runs(1, 1_000, 2_000), T0, policy({ mode: 'always', maxRestarts: 0 }), true, false);
+  assert.equal(d.restart, false);
+  assert.match(d.reason, /it crashed once within 10m \(restart.maxRestarts is 0\)/);
+});

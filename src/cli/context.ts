@@ -1,7 +1,7 @@
 // What codexguard's own commands start from: the effective config, the settings it implies, and where Codex's files are.
 import { linkTargets } from '../activate/locations.ts';
 import type { CodexCommand } from '../codex/daemon-control.ts';
-import { formatIssue } from '../config/issues.ts';
+import { issueLines } from '../config/issues.ts';
 import { SHIM_CHAIN } from '../env.ts';
 import { resolveRealCodex } from '../resolve/real-codex.ts';
 import { loadConfig, type LoadedConfig } from '../config/load.ts';
@@ -22,7 +22,7 @@ export async function commandContext(quiet = false): Promise<CommandContext> {
   const loaded = await loadConfig({ cwd: process.cwd(), env });
   const home = await resolveSqliteHome(env);
   if (!quiet) {
-    for (const issue of loaded.issues) process.stderr.write(`${formatIssue(issue, env.HOME)}\n`);
+    for (const line of issueLines(loaded.issues, env.HOME)) process.stderr.write(`${line}\n`);
     if (home.warning) process.stderr.write(`codexguard: ${home.warning} [W_SQLITE_HOME]\n`);
   }
   return { loaded, settings: settingsFrom(loaded.config), home, env };

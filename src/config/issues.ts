@@ -26,6 +26,20 @@ export function formatIssue(issue: ConfigIssue, home?: string): string {
   return `codexguard: ${tildify(issue.file, home)}: ${key}${issue.message} [${ISSUE_CODE[issue.severity]}]`;
 }
 
+/** How many config problems a launch or a command prints before it only counts the rest. */
+export const MAX_ISSUE_LINES = 3;
+
+/**
+ * The lines for `issues`: the first MAX_ISSUE_LINES, then one that counts the rest and names the command that
+ * lists them all (a project file of thousands of unknown keys is a few lines at each launch, not thousands).
+ */
+export function issueLines(issues: readonly ConfigIssue[], home?: string, max = MAX_ISSUE_LINES): string[] {
+  const lines = issues.slice(0, max).map((issue) => formatIssue(issue, home));
+  const rest = issues.length - lines.length;
+  if (rest > 0) lines.push(`codexguard: and ${rest} more config problem${rest === 1 ? '' : 's'}: \`codexguard config\` lists them all [${hasErrors(issues.slice(max)) ? ISSUE_CODE.error : ISSUE_CODE.warning}]`);
+  return lines;
+}
+
 /** True when any issue is an error (`codexguard config` then exits 1). */
 export function hasErrors(issues: readonly ConfigIssue[]): boolean {
   return issues.some((issue) => issue.severity === 'error');

@@ -43,7 +43,7 @@ export function decideRestart(history: readonly CrashedRun[], now: number, polic
   if (policy.mode === 'ask' && !isTTY) return stop('no terminal to ask on');
   const restarts = history.slice(0, -1).filter((run) => now - run.endedAt <= policy.windowMs).length;
   if (restarts >= policy.maxRestarts) {
-    return stop(`it crashed ${restarts + 1} times within ${ms(policy.windowMs)} (restart.maxRestarts is ${policy.maxRestarts})`, true);
+    return stop(`it crashed ${restarts + 1 === 1 ? 'once' : `${restarts + 1} times`} within ${ms(policy.windowMs)} (restart.maxRestarts is ${policy.maxRestarts})`, true);
   }
   if (policy.mode === 'ask') return { restart: true, ask: true, delayMs: 0, reason: 'asked', tripped: false };
   const streak = Math.max(1, unstableStreak(history, policy.unstableMs));

@@ -8,7 +8,7 @@ import { runChild, type ChildEnd } from '../launch/run.ts';
 import { childChain, resolveRealCodex, shimChain, type RealCodex } from '../resolve/real-codex.ts';
 import { saveTerminal } from '../terminal/save.ts';
 import { defaults } from '../config/keys.ts';
-import { formatIssue } from '../config/issues.ts';
+import { issueLines } from '../config/issues.ts';
 import { loadConfig } from '../config/load.ts';
 import { codexHomeDir } from '../inventory/sqlite-home.ts';
 import { preflight } from '../preflight/check.ts';
@@ -90,7 +90,7 @@ async function start(ctx: SessionContext, onSpawn?: (pid: number) => void): Prom
 /** The effective config (one line per problem in a config file; defaults for what is broken). */
 async function settings(quiet: boolean): Promise<LaunchSettings> {
   const loaded = await failOpen(() => loadConfig({ cwd: process.cwd(), env }), undefined);
-  if (!quiet) for (const issue of loaded?.issues ?? []) say(formatIssue(issue, env.HOME));
+  if (!quiet) for (const line of issueLines(loaded?.issues ?? [], env.HOME)) say(line);
   return settingsFrom(loaded?.config ?? defaults());
 }
 
