@@ -1,7 +1,8 @@
 // A hostile world: programs planted where relative PATH entries find them, config files that are not files or not yours.
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, chownSync, existsSync, mkdirSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdirSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { acquirePreflightLock, lockPaths } from '../src/lock/preflight-lock.ts';
@@ -187,4 +188,21 @@ test('a project file of 3,000 unknown keys is four lines at launch, not 3,000', 
   assert.equal(lines[3], 'codexguard: and 2997 more config problems: `codexguard config` lists them all [E_CONFIG]');
   const all = runSync(process.execPath, [CLI, 'config', '--json'], { env: w.env(), cwd: w.repo });
   assert.equal((JSON.parse(all.stdout) as { issues: unknown[] }).issues.length, 3_000, '`codexguard config` lists every one');
+});
+
+test('a logs_N.sqlite that is no log DB (no logs table) is said to be one once, not an E_IO at every launch', (t) => {
+  const w = world(t);
+  writeFileSync(join(w.home, '.codexguardrc'), JSON.stringify({ logs: { maxSize: '1MB' } }));
+  const path = join(w.codexHome, 'logs_7.sqlite');
+  const db = new Database(path);
+  db.exec('CREATE TABLE other (x)');
+  const insert = db.prepare('INSERT INTO other VALUES (?)');
+  for (let i = 0; i < 1000; i++) insert.run('x'.repeat(2000));
+  db.close();
+  const first = runSync(w.shim, [], { env: w.env(), cwd: w.home });
+  assert.equal(first.status, 0);
+  assert.equal(first.stderr, 'codexguard: logs_7.sqlite has no logs table: it is not a Codex log DB, so it is left alone [E_NOT_LOG_DB]\n');
+  const second = runSync(w.shim, [], { env: w.env(), cwd: w.home });
+  assert.equal(second.stderr, '', 'said once (a day), not at every launch');
+  assert.equal(statSync(path).size > 1e6, true, 'left alone');
 });

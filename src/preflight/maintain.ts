@@ -74,7 +74,13 @@ export async function maintain(home: SqliteHome, options: PreflightOptions): Pro
     });
     progress?.done();
     const deferred = [...gated.deferred];
+    const notices: Array<{ subject: string; line: string }> = [];
     for (const result of results) {
+      // A file named like a log DB that is none would say so at every launch: once a day is enough.
+      if (result.code === 'E_NOT_LOG_DB') {
+        notices.push({ subject: `not-log-db:${result.db}`, line: resultLine(result) });
+        continue;
+      }
       if (result.code !== 'W_DEFERRED') {
         say(resultLine(result));
         continue;
@@ -93,7 +99,8 @@ export async function maintain(home: SqliteHome, options: PreflightOptions): Pro
       return db ? `${mb(db.size + db.walSize)} (over ${mb(options.limits.logMaxBytes)})` : undefined;
     };
     // At launch once a day per DB; maintain, rotate and the scheduled job always say it.
-    sayNotices(home.codexHome, deferred.map((d) => ({ subject: `deferred:${d.db}`, line: deferralLine(d, sizes(d.db)) })), say, !options.launch);
+    notices.push(...deferred.map((d) => ({ subject: `deferred:${d.db}`, line: deferralLine(d, sizes(d.db)) })));
+    sayNotices(home.codexHome, notices, say, !options.launch);
     if (gated.stopped && !options.launch && options.codex) {
       // On a launch codex brings its daemon back itself; elsewhere the Desktop app, IDEs and remote control expect it as they left it.
       const started = await startDaemon(options.codex);
@@ -104,7 +111,7 @@ export async function maintain(home: SqliteHome, options: PreflightOptions): Pro
       const cli = siblingCli();
       if (cli) spawnDetached([...cli, 'maintain']);
     }
-    return { ok: results.every((r) => r.ok || r.code === 'W_DEFERRED'), deferred: [...new Set(deferred.map((d) => d.db))] };
+    return { ok: results.every((r) => r.ok || r.code === 'W_DEFERRED' || r.code === 'E_NOT_LOG_DB'), deferred: [...new Set(deferred.map((d) => d.db))] };
   });
   if (locked.acquired) return locked.value;
   say(`codexguard: ${locked.message}; starting codex without the pre-flight [E_LOCK_${locked.reason.toUpperCase()}]`);

@@ -3,6 +3,7 @@ import { existsSync, lstatSync, statSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { failure, readOnly, type StepResult } from '../sqlite/errors.ts';
 import type { KeepPolicy } from '../sqlite/kept.ts';
+import { hasTable } from '../sqlite/open.ts';
 import { pruneInPlace, type PruneOptions } from '../sqlite/prune.ts';
 import { pruneArchives } from './archives.ts';
 import { rotateExclusive, type ExclusiveStep } from './exclusive.ts';
@@ -57,6 +58,11 @@ export async function rotateLogDb(dir: string, name: string, options: RotateOpti
   if (existsSync(p.journal)) return done({ ok: false, code: 'E_HOT_JOURNAL', message: `${name} has a rollback journal beside it; left for SQLite to recover` });
   const denied = readOnly(dir, `rotate ${name}`);
   if (denied) return done(denied);
+  try {
+    if (!hasTable(p.main, 'logs')) return done({ ok: false, code: 'E_NOT_LOG_DB', message: `${name} has no logs table: it is not a Codex log DB, so it is left alone` });
+  } catch (error) {
+    return done(failure(`cannot rotate ${name}; left as it was`, error));
+  }
   const attempt = await tryMaintenanceLock(dir, options.lockWaitMs ?? 0);
   if (attempt.state === 'busy') {
     return done({ ok: false, code: 'W_DEFERRED', message: `a running Codex holds ${dir}/.sqlite-maintenance.lock (a Codex process that may prune is alive)` });

@@ -20,3 +20,13 @@ export function createFresh(path: string): Db {
 export function ident(name: string): string {
   return `"${name.replaceAll('"', '""')}"`;
 }
+
+/** Does the DB at `path` have a table `name`? (Read-only; a DB that cannot be read says no by throwing.) */
+export function hasTable(path: string, name: string): boolean {
+  const db = openExisting(path, { readonly: true });
+  try {
+    return db.prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?").get(name) !== undefined;
+  } finally {
+    db.close();
+  }
+}
