@@ -6,7 +6,7 @@ import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { acquirePreflightLock, lockPaths } from '../src/lock/preflight-lock.ts';
-import { codexHomeWithLogs, fillLogs, holder } from './helpers/codex-home.ts';
+import { codexHomeWithLogs, fillLogs, holder, leaveInWal } from './helpers/codex-home.ts';
 import { CLI, cleanEnv, fakeCodex, linkShim, NODE_BIN_DIR, readRecord, runSync, tmp } from './helpers/index.ts';
 
 const PLANTED = ['stty', 'perl', 'flock', 'lsof', 'coredumpctl', 'systemctl', 'crontab', 'launchctl', 'bash', 'zsh', 'fish', 'sh', 'cat'];
@@ -205,4 +205,17 @@ test('a logs_N.sqlite that is no log DB (no logs table) is said to be one once, 
   const second = runSync(w.shim, [], { env: w.env(), cwd: w.home });
   assert.equal(second.stderr, '', 'said once (a day), not at every launch');
   assert.equal(statSync(path).size > 1e6, true, 'left alone');
+});
+
+test('a checkpoint a live reader keeps out is said once a day at launch, not by every shim that comes after', async (t) => {
+  const w = world(t);
+  writeFileSync(join(w.home, '.codexguardrc'), JSON.stringify({ wal: { maxSize: '1MB' } }));
+  const path = join(w.codexHome, 'logs_2.sqlite');
+  leaveInWal(path, 4_000);
+  await holder(t, 'read', path);
+  const lines = [0, 1, 2].map(() => runSync(w.shim, [], { env: w.env(), cwd: w.home }).stderr);
+  assert.match(lines[0]!, /checkpoint blocked by another connection .* \[E_BUSY\]\n$/);
+  assert.deepEqual(lines.slice(1), ['', ''], 'the next launches say nothing more about it today');
+  const m = runSync(process.execPath, [CLI, 'maintain'], { env: w.env(), cwd: w.home });
+  assert.match(m.stdout, /checkpoint blocked by another connection/, 'maintain always says it');
 });

@@ -76,9 +76,10 @@ export async function maintain(home: SqliteHome, options: PreflightOptions): Pro
     const deferred = [...gated.deferred];
     const notices: Array<{ subject: string; line: string }> = [];
     for (const result of results) {
-      // A file named like a log DB that is none would say so at every launch: once a day is enough.
-      if (result.code === 'E_NOT_LOG_DB') {
-        notices.push({ subject: `not-log-db:${result.db}`, line: resultLine(result) });
+      // A file named like a log DB that is none, or a checkpoint a live reader keeps out (each of the shims that
+      // waited on the lock would try and say so), would be news at every launch: once a day is enough.
+      if (result.code === 'E_NOT_LOG_DB' || (result.action === 'checkpoint' && result.code === 'E_BUSY')) {
+        notices.push({ subject: `${result.code}:${result.action}:${result.db}`, line: resultLine(result) });
         continue;
       }
       if (result.code !== 'W_DEFERRED') {
