@@ -25,9 +25,11 @@ export function readRegularFile(path: string, maxBytes: number, options: { noFol
     const stats = fstatSync(fd);
     if (!stats.isFile()) return { ok: false, reason: 'not-regular' };
     // In 8 KiB reads: some /proc files take only aligned reads, and the cap is hit one chunk past it at most.
-    const buffer = Buffer.allocUnsafe(maxBytes + CHUNK);
+    // The buffer starts at the size the file claims (so a usual launch allocates what it reads) and grows to the cap.
+    let buffer = Buffer.allocUnsafe(Math.min(maxBytes, stats.size) + CHUNK);
     let length = 0;
     for (;;) {
+      if (buffer.length - length < CHUNK) buffer = Buffer.concat([buffer.subarray(0, length), Buffer.allocUnsafe(Math.min(buffer.length, maxBytes) + CHUNK)]);
       const n = readSync(fd, buffer, length, CHUNK, null);
       if (n === 0) break;
       length += n;
