@@ -1,4 +1,4 @@
-// The pre-flight lock: one shim at a time checks and rotates; the others wait up to lock.timeout, then launch anyway.
+// The pre-flight lock: one shim at a time checks and rotates; the others wait up to lock.timeout, then launch anyway. The same machinery, named `compress`, keeps gzips of archives apart, off the launch path.
 import { join } from 'node:path';
 import { lock } from 'proper-lockfile';
 import { onShimExit } from '../registry/on-exit.ts';
