@@ -1,10 +1,11 @@
 // The shim is transparent: argv, stdio, cwd, env, exit status and signals pass through untouched.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync, chmodSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync, chmodSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { constants } from 'node:os';
+import { inTmux } from './helpers/tmux.ts';
 import { cleanEnv, fakeCodex, linkShim, NODE_BIN_DIR, readRecord, runSync, SHIM, tmp, waitFor } from './helpers/index.ts';
 
 /** A temp world: a dir with the shim linked as `codex`, a dir with the fake real codex, and a CODEX_HOME. */
@@ -103,12 +104,39 @@ for (const signal of ['SIGTERM', 'SIGHUP', 'SIGQUIT'] as const) {
   });
 }
 
-test('Ctrl-C (SIGINT to the foreground process group) does not kill the shim before codex', async (t) => {
-  const { w, child, ended } = await startTrapping(t, 'SIGINT', '7');
-  process.kill(-child.pid!, 'SIGINT');
-  const end = await ended;
-  assert.deepEqual(end, { code: 7, signal: null }, 'the shim mirrors codex, which handled the SIGINT');
-  assert.deepEqual(readRecord(w.record).signals, ['SIGINT']);
+/** The fake codex in a tmux pane, trapping SIGINT (kept) and SIGUSR2 (ends it, exit 7), with its shim's pid. */
+async function trappingInTmux(t: Parameters<typeof tmp>[0], stty?: string) {
+  const w = world(t);
+  const ready = join(w.root, 'ready');
+  const progress = join(w.root, 'progress.json');
+  const pane = inTmux(t, w.root, [process.execPath, SHIM], w.env({ FAKE_CODEX_TRAP: 'SIGINT,SIGUSR2', FAKE_CODEX_KEEP: 'SIGINT', FAKE_CODEX_READY: ready, FAKE_CODEX_PROGRESS: progress, FAKE_CODEX_SLEEP_MS: '20000', FAKE_CODEX_EXIT: '7', PATH: [w.shimDir, w.realDir, NODE_BIN_DIR, '/usr/bin', '/bin'].join(':'), ...(stty ? { FAKE_CODEX_STTY: stty } : {}) }));
+  const fake = Number(await waitFor(() => (existsSync(ready) ? readFileSync(ready, 'utf8') : undefined), 15_000, 'the fake codex to start'));
+  const shimPid = Number(readFileSync(`/proc/${fake}/stat`, 'utf8').split(') ')[1]!.split(' ')[1]);
+  const sawSigint = () => waitFor(() => (existsSync(progress) && readFileSync(progress, 'utf8').includes('SIGINT') ? true : undefined), 15_000, 'codex to get SIGINT');
+  /** SIGUSR2 to the shim ends codex; the shim handles its signals in order, so a SIGINT it passed on is there first. */
+  const finish = async () => {
+    process.kill(shimPid, 'SIGUSR2');
+    return { done: await pane.done(), signals: readRecord(w.record).signals as string[] };
+  };
+  return { pane, shimPid, sawSigint, finish };
+}
+
+test('Ctrl-C in a terminal reaches codex once (the terminal signals its group; the shim passes none on), and the shim outlives it', async (t) => {
+  const tty = await trappingInTmux(t);
+  tty.pane.keys('C-c');
+  await tty.sawSigint();
+  const { done, signals } = await tty.finish();
+  assert.deepEqual(signals, ['SIGINT', 'SIGUSR2']);
+  assert.equal(done.status, 7, 'the shim mirrors codex, which handled the SIGINT');
+});
+
+test('SIGINT sent to the shim alone while codex holds the terminal in raw mode (as the TUI does) reaches codex once', async (t) => {
+  const tty = await trappingInTmux(t, '-isig');
+  process.kill(tty.shimPid, 'SIGINT');
+  await tty.sawSigint();
+  const { done, signals } = await tty.finish();
+  assert.deepEqual(signals, ['SIGINT', 'SIGUSR2']);
+  assert.equal(done.status, 7);
 });
 
 test('a codex that dies of SIGINT makes the shim die of SIGINT', async (t) => {
@@ -138,7 +166,8 @@ for (const signal of ['SIGUSR1', 'SIGPIPE', 'SIGXFSZ'] as const) {
   });
 }
 
-for (const signal of ['SIGUSR1', 'SIGUSR2', 'SIGALRM'] as const) {
+// Detached: no terminal, as under a supervisor or an IDE, which send SIGINT to the pid.
+for (const signal of ['SIGINT', 'SIGWINCH', 'SIGUSR1', 'SIGUSR2', 'SIGALRM'] as const) {
   test(`${signal} sent to the shim's pid reaches codex once, and the shim ends as codex does`, async (t) => {
     const { w, child, ended } = await startTrapping(t, signal, '5');
     let stderr = '';

@@ -1,6 +1,7 @@
 // Starts the real codex transparently: same argv, inherited stdio, cwd and env; signals forwarded.
 import { spawn } from 'node:child_process';
 import { CodexguardError, EXIT } from '../errors.ts';
+import { mustForward, viewTerminal } from './signal-origin.ts';
 
 /** How the child ended: an exit code, or the signal that killed it. */
 export interface ChildEnd {
@@ -10,8 +11,8 @@ export interface ChildEnd {
 }
 
 /**
- * Signals the shim passes on to the child. SIGUSR1, SIGUSR2 and SIGALRM never come from the terminal, so whoever sent
- * them meant codex. SIGINT and SIGWINCH are not among them: the terminal sends those to codex's process group already.
+ * Signals the shim always passes on to the child: whoever sent them to the shim meant codex. SIGINT and SIGWINCH
+ * are passed on only when they cannot have come from the terminal, which sends them to codex's group already.
  */
 export const FORWARDED: readonly NodeJS.Signals[] = ['SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2', 'SIGALRM'];
 
@@ -26,13 +27,17 @@ export function runChild(file: string, args: readonly string[], env: NodeJS.Proc
         // The child is gone already; its exit event follows.
       }
     };
-    // The shim must outlive a Ctrl-C that the child handles (or ignores) itself.
-    const ignore = () => {};
+    // The shim outlives a Ctrl-C that the child handles (or ignores) itself, and passes on one sent to its pid alone.
+    const fromTerminal = (signal: 'SIGINT' | 'SIGWINCH') => {
+      if (mustForward(signal, viewTerminal(signal === 'SIGINT'))) forward(signal);
+    };
     const detach = () => {
-      process.removeListener('SIGINT', ignore);
+      process.removeListener('SIGINT', fromTerminal);
+      process.removeListener('SIGWINCH', fromTerminal);
       for (const s of FORWARDED) process.removeListener(s, forward);
     };
-    process.on('SIGINT', ignore);
+    process.on('SIGINT', fromTerminal);
+    process.on('SIGWINCH', fromTerminal);
     for (const s of FORWARDED) process.on(s, forward);
     child.once('spawn', () => {
       if (child.pid !== undefined) onSpawn?.(child.pid);

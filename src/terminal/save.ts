@@ -8,7 +8,7 @@ import { fstatSync, statSync } from 'node:fs';
  * costs about 2 ms at every launch. A terminal is a character device other than /dev/null (what
  * scripts and IDEs give as stdin); any other such device only costs a failing `stty`.
  */
-function maybeTerminal(fd: number): boolean {
+export function maybeTerminal(fd: number): boolean {
   try {
     const st = fstatSync(fd);
     return st.isCharacterDevice() && st.rdev !== statSync('/dev/null').rdev;

@@ -39,6 +39,8 @@ export function inTmux(t: TestContext, dir: string, argv: readonly string[], env
   const script = join(dir, 'pane.sh');
   writeFileSync(script, [
     'ulimit -c 0',
+    // A Ctrl-C signals this sh too: a handler (reset at exec, so the command starts with the default) keeps it alive.
+    "trap ':' INT",
     `env -i TERM="$TERM" ${vars.join(' ')} ${argv.map(sq).join(' ')}`,
     'st=$?',
     `stty -a > ${sq(stty)}`,
