@@ -10,7 +10,6 @@ import { judgeArchives, judgeCrashes, judgeLock, judgeSessions, STUCK_MS } from 
 import { judgeDropLevels, judgeSchedule } from '../src/doctor/extras.ts';
 import { buildReport, guarded, type Check, type DoctorReport } from '../src/doctor/report.ts';
 import { applyDropLevels } from '../src/droplevels/apply.ts';
-import { dirId } from '../src/lock/owner.ts';
 import { acquirePreflightLock } from '../src/lock/preflight-lock.ts';
 import { stamp } from '../src/registry/process-stamp.ts';
 import { codexHomeWithLogs, makeCodexDb, PINNED_CODEX_VERSION, REAL_CODEX } from './helpers/codex-home.ts';
@@ -173,7 +172,7 @@ test('a lock left by a dead pre-flight is a warn; one held by a live process is 
   const lockDir = join(guard, 'preflight.lock');
   mkdirSync(lockDir, { recursive: true });
   const dead = runSync(process.execPath, ['-e', '']).pid;
-  writeFileSync(join(guard, 'preflight.owner.json'), JSON.stringify({ ...stamp(dead, Date.now() - 60_000), token: 'feedfacefeedface', ...dirId(statSync(lockDir)) }));
+  writeFileSync(join(lockDir, 'owner.json'), JSON.stringify({ ...stamp(dead, Date.now() - 60_000), token: 'feedfacefeedface' }));
   const stale = doctor(codexHome, ['--json']);
   assert.equal(stale.status, 0, 'a stale lock is a warning, not a failure');
   const lock = byId(stale.report, 'lock');

@@ -1,12 +1,12 @@
 // The pre-flight lock, with real processes and real files: contention, stale takeover, compromise, permissions, read-only homes.
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readFileSync, rmdirSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import { acquirePreflightLock, lockPaths, withPreflightLock } from '../src/lock/preflight-lock.ts';
-import { ownsDir, readOwner } from '../src/lock/owner.ts';
+import { readOwner } from '../src/lock/owner.ts';
 import { startWorker, unwritableHome, type Worker } from './fixtures/lock-registry-client.ts';
-import { tmp } from './helpers/index.ts';
+import { seededRandom, tmp } from './helpers/index.ts';
 
 /** Starts `n` contenders on one home and lets them go at once. */
 async function contenders(t: TestContext, n: number, timeoutMs: number, holdMs: number): Promise<Worker[]> {
@@ -81,17 +81,48 @@ test('a dead holder that cannot be judged by pid (another host) is taken over by
   await got.lock.release();
 });
 
-test('an owner record of an older lock dir never breaks a newer lock at the same path', async (t) => {
-  const { home, p } = await killedHolder(t, 15_000, 2_000);
-  // Another waiter removed the stale dir and made its own, but has not written its record yet (ext4 reuses the inode).
-  rmdirSync(p.lockDir);
-  mkdirSync(p.lockDir);
-  const st = statSync(p.lockDir);
-  assert.equal(ownsDir(readOwner(p.ownerFile)!, { ino: st.ino, birth: st.birthtimeMs }), false);
+test('a lock dir without a record (an older codexguard) is waited for, never broken by pid', async (t) => {
+  const home = join(tmp(t), 'home');
+  mkdirSync(home);
+  const p = lockPaths(home);
+  mkdirSync(p.lockDir, { recursive: true });
   const got = await acquirePreflightLock(home, 300);
-  assert.equal(got.acquired, false);
   assert.equal(got.acquired === false && got.reason, 'timeout');
-  assert.ok(existsSync(p.lockDir), "the other waiter's lock is left alone");
+  assert.ok(existsSync(p.lockDir), 'left alone until its mtime says stale');
+});
+
+test('a shim killed at any moment of taking or dropping the lock never leaves it for the next one to wait on', async (t) => {
+  // The lock dir is born with its record inside and removed in one rename, so no kill leaves a dir without its record.
+  const { random, seed } = seededRandom(t);
+  const home = join(tmp(t), 'home');
+  mkdirSync(home);
+  const p = lockPaths(home);
+  const waits: number[] = [];
+  let seen = 0;
+  for (let i = 0; i < 16; i++) {
+    const churn = startWorker(['churn', home]);
+    await churn.line((l) => l.churning === true);
+    // Until the kill, every look at a lock dir that is there finds its record in it.
+    const until = Date.now() + 1 + Math.floor(random() * 40);
+    while (Date.now() < until) {
+      const names = (() => { try { return readdirSync(p.lockDir); } catch { return undefined; } })();
+      if (names) {
+        seen++;
+        assert.deepEqual(names, ['owner.json'], `a lock dir without its record (seed ${seed})`);
+      }
+      await new Promise((r) => setImmediate(r));
+    }
+    churn.proc.kill('SIGKILL');
+    await churn.ended;
+    const got = await acquirePreflightLock(home, 5_000);
+    assert.ok(got.acquired, `round ${i} (seed ${seed}): ${JSON.stringify(got)}`);
+    waits.push(got.waitedMs);
+    await got.lock.release();
+  }
+  assert.ok(Math.max(...waits) < 1_000, `waits ${waits.join(', ')} ms (seed ${seed}): a kill cost no stale wait`);
+  assert.ok(seen > 0, 'the lock dir was looked at while held');
+  // A kill before the rename leaves a dir never born: harmless, and swept once a minute old.
+  assert.deepEqual(readdirSync(p.dir).filter((n) => n.startsWith('preflight.lock') && !n.startsWith('preflight.lock.new-')), [], 'no lock, nothing on its way out');
 });
 
 test('a live holder is waited for, never broken', async (t) => {
@@ -130,13 +161,12 @@ for (const how of ['touched', 'removed'] as const) {
     const holder = startWorker(['hold', home, '2000', '1000']);
     await holder.line((l) => l.held === true);
     if (how === 'touched') utimesSync(p.lockDir, new Date(Date.now() - 60_000), new Date(Date.now() - 60_000));
-    else rmdirSync(p.lockDir);
+    else rmSync(p.lockDir, { recursive: true });
     const line = await holder.line((l) => 'compromised' in l, 10_000);
     assert.deepEqual([line.compromised, line.code], [true, 'ECOMPROMISED']);
     await holder.line((l) => l.released === true);
     assert.deepEqual(await holder.ended, { code: 0, signal: null }, holder.stderr());
     assert.equal(holder.stderr(), '');
-    assert.equal(existsSync(p.ownerFile), false, 'the holder drops its own record');
   });
 }
 

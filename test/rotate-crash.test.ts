@@ -11,7 +11,7 @@ import { listArchives } from '../src/rotate/archives.ts';
 import { markReady, paths, stageArchive } from '../src/rotate/swap.ts';
 import { copyKept } from '../src/sqlite/copy-kept.ts';
 import { scanInventory } from '../src/inventory/scan.ts';
-import { REPO, tmp } from './helpers/index.ts';
+import { REPO, seededRandom, tmp } from './helpers/index.ts';
 import { expectedKept, fillLogs, inspect, leaveInWal, logRows, makeCodexDb } from './helpers/codex-home.ts';
 
 const NOW = Math.floor(Date.now() / 1000);
@@ -106,10 +106,7 @@ test('kill -9 at random moments of a rotation, 26 times: never missing, never co
   const full = await rotateAndKill(probe, { delayMs: 60_000 });
   assert.match(full, /done OK/);
   const span = Math.max(50, Date.now() - started - 300);
-  // The kill moments come from a seeded generator: CODEXGUARD_TEST_SEED=<seed> replays a failing sweep's moments.
-  const seed = Number(process.env.CODEXGUARD_TEST_SEED ?? Date.now() % 2 ** 31);
-  t.diagnostic(`kill sweep seed ${seed} (replay: CODEXGUARD_TEST_SEED=${seed})`);
-  const random = mulberry32(seed);
+  const { random, seed } = seededRandom(t);
   const states = { old: 0, new: 0 };
   for (let round = 0; round < 26; round++) {
     const dir = freshHome(t);
@@ -146,13 +143,3 @@ test('a leftover ready file is not swapped in while a process has the live DB op
   assert.deepEqual(readdirSync(dir).filter((n) => n.includes('codexguard') || n.includes('archive')), []);
 });
 
-/** A small seeded PRNG (mulberry32): the same seed gives the same sequence in [0, 1). */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}

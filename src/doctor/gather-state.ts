@@ -2,7 +2,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { listBundles } from '../bundle/store.ts';
-import { dirId, ownsDir, readOwner } from '../lock/owner.ts';
+import { readOwner } from '../lock/owner.ts';
 import { LOCK_DEFAULTS, lockPaths } from '../lock/preflight-lock.ts';
 import { isAlive, where } from '../registry/process-stamp.ts';
 import type { QuickCheck } from './judge-home.ts';
@@ -11,14 +11,14 @@ import { historyFile, type SessionEntry } from '../registry/session.ts';
 import type { CrashFacts, LastSession, LockFacts } from './judge-state.ts';
 import { reason } from './report.ts';
 
-/** Looks at the lock dir under `codexHome` and its owner record (only when the record describes that very dir). */
+/** Looks at the lock dir under `codexHome` and the owner record inside it. */
 export function gatherLock(codexHome: string, now = Date.now()): LockFacts {
   const { lockDir, ownerFile } = lockPaths(codexHome);
   const st = statSync(lockDir, { throwIfNoEntry: false });
   if (!st) return { state: 'free', lockDir };
   const record = readOwner(ownerFile);
   const facts: LockFacts = { state: 'held', lockDir, idleMs: now - st.mtimeMs, staleMs: LOCK_DEFAULTS.staleMs };
-  if (record && ownsDir(record, dirId(st))) {
+  if (record) {
     facts.owner = { pid: record.pid, alive: isAlive(record), foreign: record.where !== where(), heldMs: now - record.startedAt };
   }
   return facts;

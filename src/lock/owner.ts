@@ -1,49 +1,28 @@
-// The pre-flight lock's owner record, beside proper-lockfile's lock dir, so a waiter can see that its holder died.
+// The lock's owner record, inside the lock dir itself, so that a waiter can see that its holder died.
 import { randomBytes } from 'node:crypto';
-import { readFileSync, statSync, type Stats } from 'node:fs';
-import { removeQuietly, writePrivateAtomic } from '../private-fs.ts';
+import { readFileSync } from 'node:fs';
 import { stamp, type ProcessStamp } from '../registry/process-stamp.ts';
 
-/** Who holds the lock, and which lock dir (inode and birth time: ext4 reuses an inode at once). */
+/** The record's name inside the lock dir. */
+export const OWNER_FILE = 'owner.json';
+
+/** Who holds the lock. It lives in the lock dir, so it describes that very dir and no other. */
 export interface Owner extends ProcessStamp {
   token: string;
-  ino: number;
-  birth: number;
 }
 
-/** Identity of a lock dir: two dirs made one after the other at the same path differ here. */
-export function dirId(st: Stats): { ino: number; birth: number } {
-  return { ino: st.ino, birth: st.birthtimeMs };
+/** A record for this process, to be born with the lock dir. */
+export function newOwner(): Owner {
+  return { ...stamp(process.pid), token: randomBytes(8).toString('hex') };
 }
 
-/** Records this process as the holder of the lock dir `lockDir`. Returns the record, or undefined if it could not be written. */
-export function writeOwner(ownerFile: string, lockDir: string): Owner | undefined {
-  try {
-    const owner: Owner = { ...stamp(process.pid), token: randomBytes(8).toString('hex'), ...dirId(statSync(lockDir)) };
-    writePrivateAtomic(ownerFile, JSON.stringify(owner));
-    return owner;
-  } catch {
-    return undefined;
-  }
-}
-
-/** The owner record, or undefined when missing or unreadable. */
+/** The owner record, or undefined when missing or unreadable (a lock dir of an older codexguard has none). */
 export function readOwner(ownerFile: string): Owner | undefined {
   try {
     const o = JSON.parse(readFileSync(ownerFile, 'utf8')) as Partial<Owner>;
-    if (typeof o.pid === 'number' && typeof o.token === 'string' && typeof o.ino === 'number' && typeof o.birth === 'number' && typeof o.where === 'string' && typeof o.startedAt === 'number') return o as Owner;
+    if (typeof o.pid === 'number' && typeof o.token === 'string' && typeof o.where === 'string' && typeof o.startedAt === 'number') return o as Owner;
   } catch {
-    // Missing or torn: not evidence of anything.
+    // Missing: not evidence of anything.
   }
   return undefined;
-}
-
-/** Removes the owner record if it is still `token`'s. */
-export function dropOwner(ownerFile: string, token: string): void {
-  if (readOwner(ownerFile)?.token === token) removeQuietly(ownerFile);
-}
-
-/** Pure: does the record describe the lock dir that is there now? */
-export function ownsDir(owner: Owner, now: { ino: number; birth: number }): boolean {
-  return owner.ino === now.ino && owner.birth === now.birth;
 }

@@ -1,10 +1,10 @@
 // The pre-flight lock: one shim at a time checks and rotates; the others wait up to lock.timeout, then launch anyway. The same machinery, named `compress`, keeps gzips of archives apart, off the launch path.
 import { join } from 'node:path';
 import { lock } from 'proper-lockfile';
-import { onShimExit } from '../registry/on-exit.ts';
 import { describe, ensureGuardDir, guardDir } from '../private-fs.ts';
 import { breakDeadHolder } from './break.ts';
-import { dropOwner, writeOwner } from './owner.ts';
+import { ownedDirFs, sweepLeftovers } from './owned-dir.ts';
+import { newOwner, OWNER_FILE } from './owner.ts';
 
 /** Tuning (tests shorten these). */
 export interface LockTuning {
@@ -20,10 +20,11 @@ export interface LockTuning {
  * Defaults. The holder's event loop stops while better-sqlite3 works, so its
  * mtime refresh stops too: `stale` must exceed the longest synchronous step
  * of a pre-flight by far (15 s against a budget of well under a second). A
- * shim killed with -9 does not cost those 15 s: its waiters see from the owner
- * record that its pid is gone and take over at once. The mtime path is left
- * for what a pid cannot tell (a holder in another container or on another
- * host sharing CODEX_HOME). `update` at 2 s reports a compromised lock within 2 s.
+ * shim killed with -9 does not cost those 15 s: the lock dir is born with its
+ * owner record inside, so its waiters always see that its pid is gone and take
+ * over at once. The mtime path is left for what a pid cannot tell (a holder in
+ * another container or on another host sharing CODEX_HOME). `update` at 2 s
+ * reports a compromised lock within 2 s.
  */
 export const LOCK_DEFAULTS = { staleMs: 15_000, updateMs: 2_000, pollMs: 25 } as const;
 
@@ -47,7 +48,8 @@ export type LockName = 'preflight' | 'compress';
 /** Where a lock lives under a CODEX_HOME. */
 export function lockPaths(home: string, name: LockName = 'preflight'): { dir: string; key: string; lockDir: string; ownerFile: string; breakKey: string; breakDir: string } {
   const dir = guardDir(home);
-  return { dir, key: join(dir, name), lockDir: join(dir, `${name}.lock`), ownerFile: join(dir, `${name}.owner.json`), breakKey: join(dir, `${name}-break`), breakDir: join(dir, `${name}.break.lock`) };
+  const lockDir = join(dir, `${name}.lock`);
+  return { dir, key: join(dir, name), lockDir, ownerFile: join(lockDir, OWNER_FILE), breakKey: join(dir, `${name}-break`), breakDir: join(dir, `${name}.break.lock`) };
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -69,11 +71,13 @@ export async function acquirePreflightLock(home: string, timeoutMs: number, tuni
   let release: () => Promise<void>;
   let tookOverFromDead = false;
   let breaks = 0;
+  const fs = ownedDirFs(newOwner());
   try {
     ensureGuardDir(home, p.dir);
+    sweepLeftovers(p.lockDir);
     for (;;) {
       try {
-        release = await lock(p.key, { lockfilePath: p.lockDir, realpath: false, stale: t.staleMs, update: t.updateMs, retries: 0, onCompromised: (err) => controller.abort(err) });
+        release = await lock(p.key, { lockfilePath: p.lockDir, realpath: false, stale: t.staleMs, update: t.updateMs, retries: 0, onCompromised: (err) => controller.abort(err), fs });
         break;
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'ELOCKED') throw error;
@@ -91,8 +95,6 @@ export async function acquirePreflightLock(home: string, timeoutMs: number, tuni
   } catch (error) {
     return failure('error', `cannot take ${what} ${p.lockDir}: ${describe(error)}`);
   }
-  const owner = writeOwner(p.ownerFile, p.lockDir);
-  const dropHook = owner ? onShimExit(() => dropOwner(p.ownerFile, owner.token)) : ignore;
   let released = false;
   const held: HeldLock = {
     signal: controller.signal,
@@ -102,8 +104,6 @@ export async function acquirePreflightLock(home: string, timeoutMs: number, tuni
     async release() {
       if (released) return;
       released = true;
-      dropHook();
-      if (owner) dropOwner(p.ownerFile, owner.token);
       await release().catch(ignore); // ERELEASED after a compromise: nothing left to release.
     },
   };

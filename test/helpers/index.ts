@@ -67,3 +67,21 @@ export async function waitFor<T>(check: () => T | undefined | false, ms = 10_000
 }
 
 export { spawn };
+
+/** A small seeded PRNG (mulberry32): the same seed gives the same sequence in [0, 1). */
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Random moments for a kill sweep, from a seed the test prints: CODEXGUARD_TEST_SEED=<seed> replays them. */
+export function seededRandom(t: { diagnostic(message: string): void }): { random: () => number; seed: number } {
+  const seed = Number(process.env.CODEXGUARD_TEST_SEED ?? Date.now() % 2 ** 31);
+  t.diagnostic(`kill sweep seed ${seed} (replay: CODEXGUARD_TEST_SEED=${seed})`);
+  return { random: mulberry32(seed), seed };
+}
