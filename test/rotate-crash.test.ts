@@ -2,7 +2,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { copyFileSync, cpSync, existsSync, mkdtempSync, readdirSync, rmSync, unlinkSync } from 'node:fs';
+import Database from 'better-sqlite3';
+import { copyFileSync, cpSync, existsSync, mkdtempSync, readdirSync, renameSync, rmSync, unlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { recoverDb } from '../src/rotate/recover.ts';
@@ -134,6 +135,31 @@ test('a kill inside the swap (old -wal gone, new file not yet renamed in) rolls 
   assert.equal((await recoverDb(dir, NAME)).action, 'rolled-forward');
   await checkAfterKill(t, dir, 'killed inside the swap');
 });
+
+for (const after of ['opened', 'written'] as const) {
+  test(`a kill inside the swap, then a codex ${after === 'opened' ? 'opens' : 'writes to'} the DB before the next run: no row exists nowhere`, async (t) => {
+    const { dir, p } = readyToSwap(t);
+    unlinkSync(p.wal); // finishSwap's first syscall, then "kill -9": the old -wal's rows are now only in the ready file and the partial archive
+    let users = async (): Promise<number[]> => [4242]; // a codex has the live DB open at the next run
+    if (after === 'written') {
+      // A codex wrote to the old main file and ended without its last checkpoint: a new -wal in place of the staged one.
+      const db = new Database(p.main);
+      db.prepare("INSERT INTO logs (ts, ts_nanos, level, target, estimated_bytes) VALUES (?, 0, 'INFO', 'late', 1)").run(NOW);
+      copyFileSync(p.wal, `${p.wal}.keep`);
+      db.close();
+      renameSync(`${p.wal}.keep`, p.wal);
+      users = async () => [];
+    }
+    const outcome = await recoverDb(dir, NAME, users);
+    assert.equal(outcome.action, 'rolled-back');
+    const archives = listArchives(dir);
+    const everywhere = new Set([...inspect(p.main).ids, ...archives.flatMap((a) => inspect(join(a.path, NAME)).ids)]);
+    assert.deepEqual(template.all.filter((id) => !everywhere.has(id)), [], 'every row is in the live DB or an archive');
+    assert.equal(archives.length, 1, 'the ready file became the archive of the rows it alone held');
+    assert.deepEqual(scanInventory(dir).leftovers, []);
+    assert.equal(inspect(p.main).integrity, 'ok');
+  });
+}
 
 test('a leftover ready file is not swapped in while a process has the live DB open', async (t) => {
   const { dir, p } = readyToSwap(t);

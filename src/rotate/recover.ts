@@ -1,7 +1,7 @@
 // Finishes or undoes whatever an interrupted rotation, restore or compression left beside a DB (run under the maintenance lock).
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { dropBuild, dropReady, finalizeArchives, finishSwap, paths } from './swap.ts';
+import { dropBuild, dropReady, finalizeArchives, finishSwap, keepReadyAsArchive, paths, stagedWal } from './swap.ts';
 import { parseRotationName } from './names.ts';
 import { openers as osOpeners } from '../codex/holders.ts';
 
@@ -14,9 +14,12 @@ export interface RecoverOutcome {
 
 /**
  * A ready file means the new DB was complete and the old set already archived: finish the swap,
- * unless some process has opened the live DB meanwhile (then keep it and drop the new one: never
- * delete a file in use). Then drop partial builds, finish archives whose swap happened, drop
- * the rest, and clean up restore leftovers. (A compression's leftovers are the compressor's: see compress.ts.)
+ * unless some process has opened the live DB meanwhile, or the live set has a -wal other than the
+ * one staged (a codex wrote to it since). Then the live DB stays, and the new one is dropped, or,
+ * when the old -wal is already gone from the live set (the kill came inside the swap), kept as an
+ * archive: it then holds the only copy of that -wal's rows. Then drop partial builds, finish archives
+ * whose swap happened, drop the rest, and clean up restore leftovers. (A compression's leftovers are
+ * the compressor's: see compress.ts.)
  */
 export async function recoverDb(dir: string, name: string, whoHasOpen: (paths: string[]) => Promise<readonly number[]> = osOpeners): Promise<RecoverOutcome> {
   const p = paths(dir, name);
@@ -28,8 +31,10 @@ export async function recoverDb(dir: string, name: string, whoHasOpen: (paths: s
     } catch {
       users = 'unknown';
     }
-    if (users === 'unknown' || users.length) {
-      dropReady(dir, name);
+    const wal = stagedWal(dir, name);
+    if (users === 'unknown' || users.length || wal === 'replaced') {
+      if (wal === 'live' || wal === 'none') dropReady(dir, name);
+      else keepReadyAsArchive(dir, name, new Date());
       action = 'rolled-back';
     } else {
       finishSwap(dir, name);

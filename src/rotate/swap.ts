@@ -72,6 +72,39 @@ export function finalizeArchives(dir: string, name: string): string[] {
   return finished;
 }
 
+/**
+ * Where the -wal staged with the live DB is now: 'none' (none was staged, or no partial holds the live
+ * DB), 'live' (still the live -wal), 'gone' (unlinked by the swap, no -wal in its place), 'replaced'
+ * (a new -wal in its place: a codex wrote to the live DB since).
+ */
+export function stagedWal(dir: string, name: string): 'none' | 'live' | 'gone' | 'replaced' {
+  const p = paths(dir, name);
+  const live = inodeOf(p.main);
+  for (const entry of readdirSync(dir)) {
+    const parsed = parseRotationName(entry);
+    if (parsed?.db !== name || parsed.kind !== 'partial' || inodeOf(join(dir, entry, name)) !== live) continue;
+    const staged = inodeOf(join(dir, entry, `${name}-wal`));
+    if (staged === undefined) return 'none';
+    const now = inodeOf(p.wal);
+    return now === staged ? 'live' : now === undefined ? 'gone' : 'replaced';
+  }
+  return 'none';
+}
+
+/**
+ * An abandoned swap whose old -wal is no longer live: the ready file holds the only other copy of that
+ * -wal's rows, so it becomes an archive of its own (a partial that finalizeArchives finishes), never deleted.
+ */
+export function keepReadyAsArchive(dir: string, name: string, at: Date): void {
+  const p = paths(dir, name);
+  const partial = join(dir, archiveName(name, at, ARCHIVE_PARTIAL));
+  mkdirSync(partial);
+  renameSync(p.ready, join(partial, name));
+  syncDir(partial);
+  syncDir(dir);
+  for (const suffix of ['-wal', '-shm', '-journal']) unlinkQuiet(p.ready + suffix);
+}
+
 /** Removes a leftover build file and its SQLite sidecars. */
 export function dropBuild(dir: string, name: string): void {
   const p = paths(dir, name);
