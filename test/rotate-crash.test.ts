@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { recoverDb } from '../src/rotate/recover.ts';
 import { rotateLogDb } from '../src/rotate/rotate.ts';
+import { rotateExclusive } from '../src/rotate/exclusive.ts';
 import { listArchives } from '../src/rotate/archives.ts';
 import { markReady, paths, stageArchive } from '../src/rotate/swap.ts';
 import { copyKept } from '../src/sqlite/copy-kept.ts';
@@ -18,7 +19,7 @@ import { expectedKept, fillLogs, inspect, leaveInWal, logRows, makeCodexDb } fro
 const NOW = Math.floor(Date.now() / 1000);
 const NAME = 'logs_2.sqlite';
 const CHILD = join(REPO, 'test', 'fixtures', 'rotate-child.ts');
-const STEPS = ['estimate', 'copy', 'fsync', 'recheck', 'stage', 'ready', 'swap', 'archive'];
+const STEPS = ['estimate', 'copy', 'fsync', 'recheck', 'stage', 'ready', 'swap', 'archive', 'carry'];
 
 /** One template home for the whole file: ~9 MB of rows over 30 days, 300 of them only in the -wal. */
 const template = (() => {
@@ -116,6 +117,33 @@ test('kill -9 at random moments of a rotation, 26 times: never missing, never co
     states[await checkAfterKill(t, dir, `seed ${seed}, round ${round}, killed after ${delayMs} ms of a ${span} ms rotation`)]++;
   }
   t.diagnostic(`after recovery: ${states.old} old DB, ${states.new} new DB`);
+});
+
+test('a writer that opened the DB after the last check, and wrote before and after the swap: its rows end up in the live DB, none only in the archive', async (t) => {
+  const dir = freshHome(t);
+  const p = paths(dir, NAME);
+  let late: InstanceType<typeof Database> | undefined;
+  const write = (body: string) => late!.prepare("INSERT INTO logs (ts, ts_nanos, level, target, feedback_log_body, estimated_bytes) VALUES (?, 0, 'INFO', 'late', ?, 1)").run(NOW, body);
+  const result = await rotateExclusive(dir, NAME, {
+    keepRows: 1000, keepDays: 14, now: NOW, openers: async () => [],
+    onStep: (step) => {
+      if (step === 'ready') {
+        late = new Database(p.main); // opened after the last check, so nobody saw it
+        write('late-before-swap');
+      }
+      if (step === 'carry') {
+        write('late-after-swap'); // still the old file: its connection was opened before the swap
+        late!.close();
+      }
+    },
+  });
+  assert.equal(result.ok, true, result.message);
+  assert.match(result.message, /2 rows written meanwhile carried over/);
+  const bodies = (path: string) => new Set((new Database(path, { readonly: true }).prepare("SELECT feedback_log_body FROM logs WHERE target = 'late'").pluck().all() as string[]));
+  assert.deepEqual([...bodies(p.main)].sort(), ['late-after-swap', 'late-before-swap'], 'both late rows are live');
+  assert.deepEqual(inspect(p.main).ids.slice(0, template.kept.length), template.kept, 'the kept rows are untouched, the late ones come after');
+  assert.equal(inspect(p.main).integrity, 'ok');
+  assert.deepEqual(inspect(join(result.archive!, NAME)).ids.filter((id) => !template.all.includes(id)).length, 2, 'the archive still has them too');
 });
 
 /** A home stopped right after `ready`: new file complete, old set linked into a partial archive. */

@@ -1,5 +1,5 @@
 // Which other processes have a file open: /proc/*/fd on Linux (own-uid processes are enough), `lsof -t` on macOS and others.
-import { existsSync, readdirSync, readlinkSync, realpathSync } from 'node:fs';
+import { existsSync, readdirSync, readlinkSync, realpathSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { CodexguardError } from '../errors.ts';
 import { programOnPath } from '../resolve/path-walk.ts';
@@ -11,7 +11,25 @@ import { programOnPath } from '../resolve/path-walk.ts';
  */
 export async function openers(paths: readonly string[]): Promise<number[]> {
   const targets = new Set(paths.map(canonical));
-  const pids = process.platform === 'linux' ? scanProc(targets) : await viaLsof([...targets]);
+  const pids = process.platform === 'linux' ? scanProc((fd) => targets.has(readlinkSync(fd))) : await viaLsof([...targets]);
+  pids.delete(process.pid);
+  return [...pids].sort((a, b) => a - b);
+}
+
+/**
+ * The pids (other than this process) holding any of these files open under whatever name: by inode, so a
+ * file that was renamed over or unlinked while open (the old DB after a swap, reached by its archive's
+ * link) is still found. Same cost and failure as `openers`.
+ */
+export async function inodeOpeners(files: readonly string[]): Promise<number[]> {
+  const inode = (path: string) => {
+    const st = statSync(path, { bigint: true, throwIfNoEntry: false });
+    return st ? `${st.dev}:${st.ino}` : undefined;
+  };
+  const present = files.filter((file) => inode(file) !== undefined);
+  const targets = new Set(present.map(inode));
+  if (!targets.size) return [];
+  const pids = process.platform === 'linux' ? scanProc((fd) => targets.has(inode(fd))) : await viaLsof(present);
   pids.delete(process.pid);
   return [...pids].sort((a, b) => a - b);
 }
@@ -25,7 +43,10 @@ function canonical(path: string): string {
   }
 }
 
-function scanProc(targets: Set<string>): Set<number> {
+/** Is the open file at `/proc/<pid>/fd/<n>` one we look for? */
+type FdMatch = (fd: string) => boolean;
+
+function scanProc(targets: FdMatch): Set<number> {
   const found = new Set<number>();
   let entries: string[];
   try {
@@ -44,7 +65,7 @@ function scanProc(targets: Set<string>): Set<number> {
 }
 
 /** Does the process (or task) at `base` hold one of `targets` open? Unreadable (another user's, or gone): no. */
-function holds(base: string, targets: Set<string>): boolean | 'no fds' {
+function holds(base: string, targets: FdMatch): boolean | 'no fds' {
   let fds: string[];
   try {
     fds = readdirSync(`${base}/fd`);
@@ -54,7 +75,7 @@ function holds(base: string, targets: Set<string>): boolean | 'no fds' {
   if (fds.length === 0) return 'no fds';
   for (const fd of fds) {
     try {
-      if (targets.has(readlinkSync(`${base}/fd/${fd}`))) return true;
+      if (targets(`${base}/fd/${fd}`)) return true;
     } catch {
       // closed meanwhile
     }
@@ -63,7 +84,7 @@ function holds(base: string, targets: Set<string>): boolean | 'no fds' {
 }
 
 /** Does any thread of `pid` hold one of `targets`? */
-function tasksHold(pid: number, targets: Set<string>): boolean {
+function tasksHold(pid: number, targets: FdMatch): boolean {
   try {
     return readdirSync(`/proc/${pid}/task`).some((tid) => holds(`/proc/${pid}/task/${tid}`, targets) === true);
   } catch {

@@ -6,6 +6,8 @@ import { keptIdsSql, keptParams, type KeepPolicy } from './kept.ts';
 export interface CopyStats {
   keptRows: number;
   totalRows: number;
+  /** The highest `logs.id` the copy saw (0 when empty): any row above it was written after the copy. */
+  lastId: number;
 }
 
 interface SchemaObject {
@@ -72,5 +74,6 @@ function copyAll(db: ReturnType<typeof createFresh>, policy: KeepPolicy): CopySt
   }
   for (const object of objects) if (object.type !== 'table') db.exec(object.sql);
   const totalRows = db.prepare('SELECT count(*) FROM src.logs').pluck().get() as number;
-  return { keptRows, totalRows };
+  const lastId = (db.prepare('SELECT max(id) FROM src.logs').pluck().get() as number | null) ?? 0;
+  return { keptRows, totalRows, lastId };
 }
