@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import Database from 'better-sqlite3';
-import { copyFileSync, cpSync, existsSync, mkdtempSync, readdirSync, renameSync, rmSync, unlinkSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, unlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { recoverDb } from '../src/rotate/recover.ts';
@@ -19,7 +19,7 @@ import { expectedKept, fillLogs, inspect, leaveInWal, logRows, makeCodexDb } fro
 const NOW = Math.floor(Date.now() / 1000);
 const NAME = 'logs_2.sqlite';
 const CHILD = join(REPO, 'test', 'fixtures', 'rotate-child.ts');
-const STEPS = ['estimate', 'copy', 'fsync', 'recheck', 'stage', 'ready', 'swap', 'archive', 'carry'];
+const STEPS = ['estimate', 'copy', 'lock', 'fsync', 'recheck', 'stage', 'ready', 'swap', 'archive', 'release'];
 
 /** One template home for the whole file: ~9 MB of rows over 30 days, 300 of them only in the -wal. */
 const template = (() => {
@@ -119,31 +119,68 @@ test('kill -9 at random moments of a rotation, 26 times: never missing, never co
   t.diagnostic(`after recovery: ${states.old} old DB, ${states.new} new DB`);
 });
 
-test('a writer that opened the DB after the last check, and wrote before and after the swap: its rows end up in the live DB, none only in the archive', async (t) => {
+test('writers around the swap: a row written between the copy and the lock comes along; one that opened the old file too late waits on SQLite, and never writes to it', async (t) => {
   const dir = freshHome(t);
   const p = paths(dir, NAME);
+  const insert = (db: InstanceType<typeof Database>, body: string) => db.prepare("INSERT INTO logs (ts, ts_nanos, level, target, feedback_log_body, estimated_bytes) VALUES (?, 0, 'INFO', 'late', ?, 1)").run(NOW, body);
   let late: InstanceType<typeof Database> | undefined;
-  const write = (body: string) => late!.prepare("INSERT INTO logs (ts, ts_nanos, level, target, feedback_log_body, estimated_bytes) VALUES (?, 0, 'INFO', 'late', ?, 1)").run(NOW, body);
+  let lateError = '';
   const result = await rotateExclusive(dir, NAME, {
     keepRows: 1000, keepDays: 14, now: NOW, openers: async () => [],
     onStep: (step) => {
-      if (step === 'ready') {
-        late = new Database(p.main); // opened after the last check, so nobody saw it
-        write('late-before-swap');
+      if (step === 'lock') {
+        const db = new Database(p.main); // after the copy, before the lock
+        insert(db, 'between-copy-and-lock');
+        db.close();
       }
-      if (step === 'carry') {
-        write('late-after-swap'); // still the old file: its connection was opened before the swap
+      if (step === 'ready') late = new Database(p.main, { timeout: 50 }); // opened after the last check: nobody saw it
+      if (step === 'release') {
+        // Swapped, and this connection still has the old file: without the lock it would read it and then open the new -wal.
+        try {
+          insert(late!, 'too-late');
+        } catch (error) {
+          lateError = (error as { code?: string }).code ?? String(error);
+        }
         late!.close();
       }
     },
   });
   assert.equal(result.ok, true, result.message);
-  assert.match(result.message, /2 rows written meanwhile carried over/);
-  const bodies = (path: string) => new Set((new Database(path, { readonly: true }).prepare("SELECT feedback_log_body FROM logs WHERE target = 'late'").pluck().all() as string[]));
-  assert.deepEqual([...bodies(p.main)].sort(), ['late-after-swap', 'late-before-swap'], 'both late rows are live');
-  assert.deepEqual(inspect(p.main).ids.slice(0, template.kept.length), template.kept, 'the kept rows are untouched, the late ones come after');
-  assert.equal(inspect(p.main).integrity, 'ok');
-  assert.deepEqual(inspect(join(result.archive!, NAME)).ids.filter((id) => !template.all.includes(id)).length, 2, 'the archive still has them too');
+  assert.match(result.message, /1 rows written meanwhile came along/);
+  assert.equal(lateError, 'SQLITE_BUSY', 'the late opener waited on the old DB and gave up, as with any busy DB');
+  const bodies = (path: string) => new Database(path, { readonly: true }).prepare("SELECT feedback_log_body FROM logs WHERE target = 'late'").pluck().all() as string[];
+  assert.deepEqual(bodies(p.main), ['between-copy-and-lock']);
+  assert.deepEqual(bodies(join(result.archive!, NAME)), ['between-copy-and-lock'], 'the archive has nothing the live DB lacks');
+  assert.deepEqual(inspect(p.main).ids.slice(0, template.kept.length), template.kept);
+  const after = new Database(p.main);
+  insert(after, 'after');
+  after.close();
+  assert.equal(inspect(p.main).integrity, 'ok', 'the new DB is whole, and takes writes');
+});
+
+test('a writer opening a connection per row throughout 8 rotations: no row of it is only in an archive', async (t) => {
+  const dir = freshHome(t);
+  const p = paths(dir, NAME);
+  const result = join(dir, '..', 'writer.json');
+  const writer = spawn(process.execPath, [join(REPO, 'test', 'fixtures', 'row-writer.mjs')], { cwd: REPO, env: { ...process.env, ROW_DB: p.main, ROW_RESULT: result, ROW_PAUSE_MS: '6' }, stdio: 'ignore' });
+  const ended = new Promise((resolve) => writer.once('exit', resolve));
+  t.after(() => writer.kill('SIGKILL'));
+  const strategies: string[] = [];
+  for (let i = 0; i < 8; i++) {
+    const r = await rotateLogDb(dir, NAME, { keepRows: 1000, keepDays: 14, now: NOW, archives: 20, lockWaitMs: 3000 });
+    assert.ok(r.ok, r.message);
+    strategies.push(r.strategy ?? '?');
+  }
+  writer.kill('SIGTERM');
+  await ended;
+  const written = JSON.parse(readFileSync(result, 'utf8')) as string[];
+  const bodies = (path: string) => new Database(path, { readonly: true }).prepare("SELECT feedback_log_body FROM logs WHERE target = 'row-writer'").pluck().all() as string[];
+  const live = new Set(bodies(p.main));
+  const archived = listArchives(dir).flatMap((a) => bodies(join(a.path, NAME)));
+  t.diagnostic(`strategies ${strategies.join(' ')}; ${written.length} rows written, ${archived.length} also in archives`);
+  assert.ok(written.length > 0);
+  assert.deepEqual(archived.filter((b) => !live.has(b)), [], 'rows found only in an archive');
+  assert.deepEqual(written.filter((b) => !live.has(b)), [], 'every row written is live');
 });
 
 /** A home stopped right after `ready`: new file complete, old set linked into a partial archive. */
