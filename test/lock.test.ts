@@ -101,12 +101,18 @@ test('a shim killed at any moment of taking or dropping the lock never leaves it
   let seen = 0;
   for (let i = 0; i < 16; i++) {
     const churn = startWorker(['churn', home]);
+    t.after(() => churn.proc.kill('SIGKILL'));
     await churn.line((l) => l.churning === true);
-    // Until the kill, every look at a lock dir that is there finds its record in it.
+    // Until the kill, every look at a lock dir that stayed in place while it was listed finds its record in it.
     const until = Date.now() + 1 + Math.floor(random() * 40);
     while (Date.now() < until) {
+      const id = () => {
+        const st = statSync(p.lockDir, { throwIfNoEntry: false });
+        return st && `${st.ino}/${st.birthtimeMs}`;
+      };
+      const before = id();
       const names = (() => { try { return readdirSync(p.lockDir); } catch { return undefined; } })();
-      if (names) {
+      if (names && before && before === id()) {
         seen++;
         assert.deepEqual(names, ['owner.json'], `a lock dir without its record (seed ${seed})`);
       }

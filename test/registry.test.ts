@@ -28,7 +28,7 @@ const alive = (pid: number) => {
 async function shimWithChild(t: TestContext, preflight = '') {
   const home = join(tmp(t), 'home');
   mkdirSync(home); // the Codex home: codexguard never makes it
-  const w = startWorker(['shim', home, preflight]);
+  const w = startWorker(['shim', home, preflight], process.env, { detached: true });
   const line = await w.line((l) => typeof l.child === 'number');
   await waitFor(() => existsSync(join(home, 'child.ready')));
   return { home, w, file: String(line.file), child: Number(line.child) };
@@ -117,10 +117,11 @@ for (const [signal, preflight] of [['SIGTERM', ''], ['SIGHUP', ''], ['SIGQUIT', 
   });
 }
 
-test('a shim sent SIGINT ignores it and ends with its child, entry gone', async (t) => {
-  const { w, file } = await shimWithChild(t);
+test('a shim sent SIGINT (to its pid alone, no terminal) passes it on, outlives it, and ends as its child did, entry gone', async (t) => {
+  const { w, file, child } = await shimWithChild(t);
   w.proc.kill('SIGINT');
-  assert.deepEqual(await w.ended, { code: 0, signal: null }, w.stderr());
+  assert.deepEqual((await w.line((l) => 'childEnded' in l)).childEnded, { code: null, signal: 'SIGINT', pid: child }, 'the child got it');
+  assert.deepEqual(await w.ended, { code: null, signal: 'SIGINT' }, w.stderr());
   assert.equal(existsSync(file), false);
 });
 

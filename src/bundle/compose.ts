@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { DbReport } from './databases.ts';
 import type { BaseManifest, Manifest } from './manifest.ts';
 import type { OsReportsIndex } from './os-reports.ts';
+import { redactText } from './redact.ts';
 import { renderReport } from './report.ts';
 import { matchSignatures, type Evidence, type Verdict } from './signatures.ts';
 import type { SystemInfo } from './system.ts';
@@ -41,7 +42,8 @@ export function evidenceOf(s: BundleState): Evidence {
 export function compose(s: BundleState, files: readonly string[]): { manifest: Manifest; report: string; verdicts: Verdict[] } {
   const verdicts = matchSignatures(evidenceOf(s));
   const top = verdicts[0]!;
-  const manifest: Manifest = { ...s.base, likelyCause: { id: top.id, title: top.title, confidence: top.confidence }, osReports: s.os.status, files: [...files].sort() };
+  // Warnings quote error messages, which can quote paths and values.
+  const manifest: Manifest = { ...s.base, warnings: s.base.warnings.map(redactText), likelyCause: { id: top.id, title: top.title, confidence: top.confidence }, osReports: s.os.status, files: [...files].sort() };
   const severe = s.rows.filter((r) => SEVERE.test(String(r.level)));
   const report = renderReport({ manifest, dbs: s.dbs, levels: s.base.logs.levels, severe, system: s.system, os: s.os, verdicts });
   return { manifest, report, verdicts };

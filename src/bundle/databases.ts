@@ -1,5 +1,6 @@
 // databases.json: every Codex DB's size, WAL size and (log DBs) row counts at launch and at the crash, and the growth.
 import { scanInventory } from '../inventory/scan.ts';
+import { redactText } from './redact.ts';
 import type { DbSnapshot } from './types.ts';
 
 /** One DB at the crash. Row counts are null when not counted (state DBs, no time left, or the DB could not be read). */
@@ -44,7 +45,7 @@ export async function databasesAtCrash(dir: string, sessionStart: number, timeLe
         conn.close();
       }
     } catch (error) {
-      entry.error = (error instanceof Error ? error.message : String(error)).split('\n')[0];
+      entry.error = redactText((error instanceof Error ? error.message : String(error)).split('\n')[0]!);
     }
   }
   return out;

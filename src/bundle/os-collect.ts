@@ -68,14 +68,15 @@ export async function collectOnce(platform: string, target: ReportTarget, dirs: 
 
 /** Copies the found reports (redacted) under os-reports/ and returns the index and the copies' texts. */
 export function storeReports(bundle: string, c: Collected, previous?: OsReportsIndex): { index: OsReportsIndex; texts: string[] } {
-  const index: OsReportsIndex = { status: c.status, searched: c.searched, reports: [...(previous?.reports ?? [])], coreDumps: [...(previous?.coreDumps ?? []), ...c.coreDumps], notes: c.notes };
+  const index: OsReportsIndex = { status: c.status, searched: c.searched, reports: [...(previous?.reports ?? [])], coreDumps: [...(previous?.coreDumps ?? []), ...c.coreDumps], notes: c.notes.map(redactText) };
   const texts: string[] = [];
   if (c.found.length) mkdirPrivate(join(bundle, FILES.osDir));
   for (const r of c.found) {
     const name = r.source === 'coredumpctl' ? 'coredumpctl-info.txt' : basename(r.file);
     let rel = `${FILES.osDir}/${name}`;
     for (let n = 2; existsSync(join(bundle, rel)); n++) rel = `${FILES.osDir}/${n}-${name}`;
-    const text = redactText(r.text);
+    // coredumpctl's "Command Line:" is codex's argv joined by spaces, the prompt with it; the manifest has the argv, redacted.
+    const text = redactText(r.source === 'coredumpctl' ? r.text.replace(/^(\s*Command Line: ).*$/m, '$1[REDACTED: see argv in manifest.json]') : r.text);
     writeExclusive(join(bundle, rel), text);
     index.reports.push({ source: r.source, file: r.file, copiedAs: rel, bytes: Buffer.byteLength(text), pidMatch: r.pidMatch });
     texts.push(text);
