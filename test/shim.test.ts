@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { constants } from 'node:os';
 import { inTmux } from './helpers/tmux.ts';
+import { codexEnv, REAL_CODEX } from './helpers/codex-home.ts';
 import { cleanEnv, fakeCodex, linkShim, NODE_BIN_DIR, readRecord, runSync, SHIM, tmp, waitFor } from './helpers/index.ts';
 
 /** A temp world: a dir with the shim linked as `codex`, a dir with the fake real codex, and a CODEX_HOME. */
@@ -179,6 +180,26 @@ for (const signal of ['SIGINT', 'SIGWINCH', 'SIGUSR1', 'SIGUSR2', 'SIGALRM'] as 
     assert.doesNotMatch(stderr, /Debugger listening/);
   });
 }
+
+test('the real `codex exec`: SIGINT sent to the shim\'s pid alone ends its turn ("turn interrupted"), and the shim ends as codex does', { timeout: 90_000 }, async (t) => {
+  const root = tmp(t);
+  const home = join(root, 'codex-home');
+  mkdirSync(home);
+  const shim = linkShim(join(root, 'shim-bin'));
+  // Offline, codex exec starts its turn and keeps reconnecting to the API: a turn in progress, to interrupt.
+  const env = { ...codexEnv(home), HOME: root, PATH: [join(root, 'shim-bin'), NODE_BIN_DIR, '/usr/bin', '/bin'].join(':'), CODEXGUARD_REAL_CODEX: REAL_CODEX };
+  const child = spawn(shim, ['exec', '--skip-git-repo-check', 'hi'], { cwd: root, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  t.after(() => child.kill('SIGKILL'));
+  let out = '';
+  child.stdout.on('data', (d) => (out += d));
+  child.stderr.on('data', (d) => (out += d));
+  const ended = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('close', (code, signal) => resolve({ code, signal })));
+  await waitFor(() => /Reconnecting/.test(out), 30_000, 'codex to be inside its turn');
+  process.kill(child.pid!, 'SIGINT');
+  const end = await ended;
+  assert.match(out, /turn interrupted/, out);
+  assert.deepEqual(end, { code: 1, signal: null }, 'codex ends the turn and exits 1; the shim mirrors it');
+});
 
 test('SIGUSR1 to the shim opens no inspector: codex gets it, and the shim goes on until codex ends', async (t) => {
   const w = world(t);
