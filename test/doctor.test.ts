@@ -1,6 +1,6 @@
 // `codexguard doctor`: the built CLI on healthy, over-limit and broken homes (real bash, real SQLite, the real pinned codex), and its pure judgments.
 import assert from 'node:assert/strict';
-import { closeSync, mkdirSync, mkdtempSync, openSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test, type TestContext } from 'node:test';
@@ -14,6 +14,7 @@ import { acquirePreflightLock } from '../src/lock/preflight-lock.ts';
 import { stamp } from '../src/registry/process-stamp.ts';
 import { codexHomeWithLogs, makeCodexDb, PINNED_CODEX_VERSION, REAL_CODEX } from './helpers/codex-home.ts';
 import { CLI, cleanEnv, NODE_BIN_DIR, runSync, tmp } from './helpers/index.ts';
+import { inTmux, sq } from './helpers/tmux.ts';
 
 // One HOME where `codexguard install --shell bash` ran, shared by the CLI tests; each test brings its own CODEX_HOME.
 let root: string;
@@ -358,4 +359,29 @@ test('judgeDbs: a rotation deferred because Codex is in use is a warn whose fix 
   const [, idle] = judgeDbs(facts([{ action: 'rotate', db: 'logs_2.sqlite', reason: '150.0 MB is over 100.0 MB', plan: 'stop-daemon' }]));
   assert.deepEqual([idle!.level, idle!.fix], ['fail', 'codexguard rotate']);
   assert.match(idle!.summary, /Codex's daemon is idle, so a rotation stops it and starts it again/);
+});
+
+test('doctor in an interactive bash on a real terminal, 10 times in a row: never stopped by the terminal (its shell probes have none)', { timeout: 240_000 }, async (t) => {
+  const codexHome = smallHome(t);
+  const dir = tmp(t);
+  const results = join(dir, 'results');
+  // A HOME where the shim is installed for every shell, so each doctor probes bash -i, bash -l, zsh -i and fish -i at once.
+  const user = join(dir, 'home');
+  mkdirSync(user);
+  writeFileSync(join(user, '.profile'), '# ~/.profile\nexport PATH="${CG_REAL_DIR:+$CG_REAL_DIR:}$PATH"\n');
+  const installed = runSync(process.execPath, [CLI, 'install', '--shell', 'bash', 'zsh', 'fish', '--no-verify', '--no-schedule'], { env: cleanEnv({ HOME: user, SHELL: '/bin/bash', PATH: basePath() }), cwd: user });
+  assert.equal(installed.status, 0, installed.stdout + installed.stderr);
+  // An interactive bash with job control, as a user types in it.
+  const env = cleanEnv({ HOME: user, SHELL: '/bin/bash', CODEX_HOME: codexHome, PATH: `${join(user, '.local', 'share', 'codexguard', 'bin')}:${basePath()}`, CG_REAL_DIR: realDir, PS1: '$ ' });
+  const pane = inTmux(t, dir, ['bash', '--norc', '-i'], env);
+  await pane.waitScreen(/\$ $/m);
+  // Its report goes to the terminal, as when a user types it.
+  pane.keys(`for i in 1 2 3 4 5 6 7 8 9 10; do ${sq(process.execPath)} ${sq(CLI)} doctor; echo "$?" >> ${sq(results)}.tmp; done; mv ${sq(results)}.tmp ${sq(results)}; exit`, 'Enter');
+  const done = await pane.done(220_000);
+  const statuses = readFileSync(results, 'utf8').trim().split('\n').map(Number);
+  t.diagnostic(`statuses ${statuses.join(" ")}`);
+  assert.equal(statuses.length, 10);
+  assert.ok(statuses.every((s) => s === statuses[0] && s < 128), `statuses ${statuses.join(' ')} (149: stopped by SIGTTIN)`);
+  assert.doesNotMatch(pane.screen(), /Stopped/);
+  assert.equal(done.status, 0);
 });

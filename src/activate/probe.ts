@@ -39,7 +39,9 @@ export function behindShim(env: Env, pathValue: string, shimRealpath: string): P
 export async function runProbe(probe: Probe, env: Env, shimRealpath: string, files: readonly string[]): Promise<ProbeResult> {
   const binary = walkPath(probe.shell, env.PATH, new Set()).found?.path;
   if (binary === undefined) return { probe, verdict: { level: 'warn', text: `${probe.shell} is not on PATH, so it was not checked` } };
-  const result = await execa(binary, probe.args, { env: { ...env }, extendEnv: false, stdin: 'ignore', timeout: TIMEOUT_MS, reject: false, stripFinalNewline: false });
+  // A session of its own (setsid), stdin from /dev/null: an interactive shell then has no terminal to take, so it
+  // can never leave doctor or install in the background of the user's terminal (stopped by SIGTTIN/SIGTTOU).
+  const result = await execa(binary, probe.args, { env: { ...env }, extendEnv: false, stdin: 'ignore', detached: true, timeout: TIMEOUT_MS, reject: false, stripFinalNewline: false });
   const output = parseProbe(String(result.stdout ?? ''));
   if (output === undefined) {
     // Interactive shells without a terminal complain about job control: show the last line, which is the likelier cause.
