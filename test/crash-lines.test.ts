@@ -26,9 +26,9 @@ test('paths under home are shown with ~, others as they are', () => {
   assert.equal(tildePath('/tmp/x', ''), '/tmp/x');
 });
 
-test('the question names the signal, the choices and the bundle', () => {
-  assert.equal(askLine('SIGTRAP', true, '/home/u/b', '/home/u'), 'Codex crashed (SIGTRAP). [r]esume  [q]uit  (bundle: ~/b) ');
-  assert.equal(askLine('SIGABRT', false, undefined, '/home/u'), 'Codex crashed (SIGABRT). [r]estart  [q]uit ');
+test('the question is the crash line with the choices after it: one line, not two that say the same', () => {
+  assert.equal(askLine('SIGTRAP', 8_900, true, '/home/u/b', '/home/u'), 'codexguard: codex crashed (SIGTRAP, trace trap) after 8s; bundle: ~/b  [r]esume  [q]uit ');
+  assert.equal(askLine('SIGABRT', 2_000, false, undefined, '/home/u'), 'codexguard: codex crashed (SIGABRT, abort) after 2s; no crash bundle was written  [r]estart  [q]uit ');
 });
 
 test('the stop and restart lines', () => {

@@ -113,3 +113,12 @@ test('a pending OS report is finished by the detached `crashes finish`, or by th
   assert.doesNotMatch(listed.stdout, /pending/);
   assert.match(listed.stdout, new RegExp(`${fg.id}.*V8 Isolate::New`));
 });
+
+test('a usage error is one line with a pointer to the help, and exit 2', () => {
+  for (const args of [['bogus'], ['rotate', '--bogus'], ['crashes', 'show']]) {
+    const r = runSync(process.execPath, [CLI, ...args], { env: cleanEnv() });
+    assert.equal(r.status, 2, args.join(' '));
+    assert.equal(r.stdout, '');
+    assert.match(r.stderr, /^codexguard: .+; see codexguard --help\n$/, r.stderr);
+  }
+});

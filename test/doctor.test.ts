@@ -106,7 +106,7 @@ test('an over-limit log DB fails with the rotate fix (exit 1); --deep adds quick
   assert.deepEqual(notOkIds(report), ['db:logs_2.sqlite:fail']);
   const log = byId(report, 'db:logs_2.sqlite');
   assert.equal(log.fix, 'codexguard rotate');
-  assert.match(log.summary, /MB is over 0\.2 MB \(logs\.maxSize\)/);
+  assert.match(log.summary, /MB is over 200\.0 kB \(logs\.maxSize\)/);
   assert.deepEqual(log.details?.quickCheck, { result: 'ok' });
   assert.match(byId(report, 'db:state_5.sqlite').summary, /quick_check ok$/);
 
@@ -202,7 +202,7 @@ test('a recent crash bundle is a warn pointing at its report, with count and siz
   const crashes = byId(report, 'crashes');
   assert.equal(crashes.level, 'warn');
   assert.equal(crashes.fix, 'codexguard crashes report latest');
-  assert.match(crashes.summary, new RegExp(`^codex crashed recently: 1 crash bundle, 0\\.0 MB; newest ${id} \\(SIGTRAP, SQLite WAL growth, 60 min ago\\)`));
+  assert.match(crashes.summary, new RegExp(`^codex crashed recently: 1 crash bundle, [0-9.]+ kB; newest ${id} \\(SIGTRAP, SQLite WAL growth, 60 min ago\\)`));
   assert.ok((crashes.details?.bytes as number) > 10_000);
 });
 

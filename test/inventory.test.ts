@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { resolveSqliteHome } from '../src/inventory/sqlite-home.ts';
+import { resolveSqliteHome, sourceLabel } from '../src/inventory/sqlite-home.ts';
 import { scanInventory, type DbFiles, type Inventory } from '../src/inventory/scan.ts';
 import { decide } from '../src/inventory/decide.ts';
 import { DEFAULT_LIMITS } from '../src/inventory/limits.ts';
@@ -25,6 +25,10 @@ test('sqlite home: config.toml sqlite_home wins over $CODEX_SQLITE_HOME, which w
   assert.equal((await resolveSqliteHome(env)).dir, join(homedir(), 'dbs'));
   writeFileSync(join(home, 'config.toml'), 'model = "o3"\n# no sqlite home here\n');
   assert.equal((await resolveSqliteHome(env)).source, 'env');
+  // CODEX_HOME unset: ~/.codex, said as the default it is ("default ~/.codex", not "from CODEX_HOME").
+  const unset = await resolveSqliteHome({});
+  assert.deepEqual([unset.dir, unset.source, sourceLabel(unset.source)], [join(homedir(), '.codex'), 'default', 'default ~/.codex']);
+  assert.equal(sourceLabel('codex-home'), 'from CODEX_HOME');
 });
 
 test('sqlite home: a broken config.toml falls back with one warning line', async (t) => {

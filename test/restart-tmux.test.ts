@@ -10,9 +10,9 @@ import { inTmux, sttyFlags, type Pane } from './helpers/tmux.ts';
 const TUI = join(REPO, 'test', 'fixtures', 'fake-codex-tui.mjs');
 const TRAP = 128 + constants.signals.SIGTRAP;
 /** The question, unanswered, with the bundle's path. */
-const QUESTION = /Codex crashed \(SIGTRAP\)\. \[r\]esume  \[q\]uit  \(bundle: ~\/codex-home\/codexguard\/crashes\/[^)]+-SIGTRAP-\d+\) *$/m;
+const QUESTION = /^codexguard: codex crashed \(SIGTRAP, trace trap\) after \d+m?s; bundle: ~\/codex-home\/codexguard\/crashes\/\S+-SIGTRAP-\d+  \[r\]esume  \[q\]uit *$/m;
 /** The question, with the answer echoed after it. */
-const answered = (echo: string) => new RegExp(`\\[q\\]uit  \\(bundle: [^)]+\\) ${echo}`);
+const answered = (echo: string) => new RegExp(`-SIGTRAP-\\d+  \\[r\\]esume  \\[q\\]uit ${echo}`);
 
 /** The shim in tmux over the TUI fake, with its runs logged. */
 function session(t: TestContext, argv: string[], extra: Record<string, string> = {}) {
@@ -47,7 +47,7 @@ describe('restart under "ask" on a terminal', { concurrency: true }, () => {
     assert.deepEqual(runs[0]!.argv, argv);
     assert.deepEqual(runs[1]!.argv, ['resume', '--last', '-m', 'o3', '-c', 'model_reasoning_effort="high"', '--profile', 'work', '-s', 'workspace-write', '--search']);
     assert.equal(runs[1]!.tty, true, 'the resumed codex has the terminal');
-    assert.match(s.pane.screen(), /\) r\s*\n.*codexguard: resuming codex \(codex resume --last\)/);
+    assert.match(s.pane.screen(), /\[q\]uit r\s*\n.*codexguard: resuming codex \(codex resume --last\)/);
     assert.ok(sttyFlags(end.stty).has('icanon'));
   });
 

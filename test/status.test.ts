@@ -45,7 +45,9 @@ test('status shows each DB against its limit, what is due, a live session and th
 
   const human = runSync(process.execPath, [CLI, 'status'], { env, cwd: home });
   assert.equal(human.status, 0);
-  assert.match(human.stdout, /logs_2\.sqlite\s+log\s+\S+\s+\S+\s+1MB \(WAL 32MB\)\s+due: rotate/);
+  // Sizes in one human form (bytes only in --json): "4.5 MB", "294.9 kB", "0 B", never "4521984B".
+  assert.match(human.stdout, /logs_2\.sqlite\s+log\s+[\d.]+ MB\s+0 B\s+1\.0 MB \(WAL 32\.0 MB\)\s+due: rotate/);
+  assert.doesNotMatch(human.stdout, /\d{4,}B\b/);
   assert.match(human.stdout, new RegExp(`live sessions: pid ${running.pid} \\(codex \\d+\\)`));
   assert.match(human.stdout, /config: ~\/\.codexguardrc \(user\)/);
 });

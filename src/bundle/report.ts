@@ -4,6 +4,7 @@ import type { Manifest } from './manifest.ts';
 import type { OsReportsIndex } from './os-reports.ts';
 import type { Verdict } from './signatures.ts';
 import type { SystemInfo } from './system.ts';
+import { humanDuration, humanSize } from '../human.ts';
 
 /** Everything REPORT.md is made from. `severe` are redacted session rows, newest last. */
 export interface ReportData {
@@ -18,22 +19,9 @@ export interface ReportData {
 
 const SHELL_NAMES: Record<string, string> = { SIGTRAP: 'trace trap', SIGABRT: 'abort', SIGSEGV: 'segmentation fault', SIGBUS: 'bus error', SIGILL: 'illegal instruction' };
 
-/** "229.4 MB" (10^6). */
-export function mb(n: number): string {
-  return `${(n / 1e6).toFixed(1)} MB`;
-}
-
 /** "+12.3 MB" / "-1.0 MB". */
 function signedMb(n: number): string {
-  return `${n >= 0 ? '+' : '-'}${mb(Math.abs(n))}`;
-}
-
-/** "1h 2m 3s" / "41m 3s" / "850ms". */
-export function duration(ms: number): string {
-  if (ms < 1000) return `${Math.max(0, Math.round(ms))}ms`;
-  const s = Math.floor(ms / 1000);
-  const parts = [[Math.floor(s / 3600), 'h'], [Math.floor((s % 3600) / 60), 'm'], [s % 60, 's']] as const;
-  return parts.filter(([n], i) => n > 0 || (i === 2 && s < 60)).map(([n, u]) => `${n}${u}`).join(' ');
+  return `${n >= 0 ? '+' : '-'}${humanSize(Math.abs(n))}`;
 }
 
 const time = (isoTime: string | null) => (isoTime ? isoTime.replace('T', ' ').replace(/\.\d+Z$/, ' UTC') : 'unknown');
@@ -45,10 +33,10 @@ const shq = (a: string) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g,
 function databasesTable(dbs: readonly DbReport[]): string[] {
   if (dbs.length === 0) return ['No Codex database was found in the SQLite home.'];
   const rows = dbs.map((d) => {
-    const launch = d.launch ? mb(d.launch.size) : 'n/a';
+    const launch = d.launch ? humanSize(d.launch.size) : 'n/a';
     const rows = d.rows === null ? '' : `${d.rows.toLocaleString('en-US')}${d.sessionRows === null ? '' : ` (${d.sessionRows.toLocaleString('en-US')} this session)`}`;
-    const state = d.exists ? mb(d.size) : 'missing';
-    return `| ${d.name} | ${launch} | ${state} | ${d.growth ? signedMb(d.growth.size) : 'n/a'} | ${d.launch ? mb(d.launch.walSize) : 'n/a'} | ${mb(d.walSize)} | ${rows}${d.error ? ` (${cell(d.error)})` : ''} |`;
+    const state = d.exists ? humanSize(d.size) : 'missing';
+    return `| ${d.name} | ${launch} | ${state} | ${d.growth ? signedMb(d.growth.size) : 'n/a'} | ${d.launch ? humanSize(d.launch.walSize) : 'n/a'} | ${humanSize(d.walSize)} | ${rows}${d.error ? ` (${cell(d.error)})` : ''} |`;
   });
   return ['| File | Size at launch | Size at crash | Growth | WAL at launch | WAL at crash | Rows |', '|---|---|---|---|---|---|---|', ...rows];
 }
@@ -70,13 +58,13 @@ export function renderReport(d: ReportData): string {
   const m = d.manifest;
   const top = d.verdicts[0];
   const shellName = SHELL_NAMES[m.signal] ? ` (${SHELL_NAMES[m.signal]})` : '';
-  const after = m.times.uptimeMs === null ? '' : ` after ${duration(m.times.uptimeMs)}`;
+  const after = m.times.uptimeMs === null ? '' : ` after ${humanDuration(m.times.uptimeMs)}`;
   const version = m.codex.version ?? 'unknown';
   const logs = d.dbs.filter((x) => x.kind === 'log');
   const written = Object.values(d.levels).reduce((a, b) => a + b, 0);
   const severeCount = Object.entries(d.levels).filter(([l]) => /^(ERROR|WARN|WARNING|FATAL|CRITICAL|PANIC)$/.test(l)).reduce((a, [, n]) => a + n, 0);
   const cause = !top || top.id === 'unknown' ? 'no known crash signature matches the evidence' : `${top.title} (${top.confidence} confidence)`;
-  const growth = logs.filter((x) => x.growth).map((x) => `${x.name} went from ${mb(x.launch!.size + x.launch!.walSize)} to ${mb(x.size + x.walSize)} (with WAL)`);
+  const growth = logs.filter((x) => x.growth).map((x) => `${x.name} went from ${humanSize(x.launch!.size + x.launch!.walSize)} to ${humanSize(x.size + x.walSize)} (with WAL)`);
   const lines = [
     `# codex crashed with ${m.signal}${shellName}${after}`,
     '',
@@ -93,7 +81,7 @@ export function renderReport(d: ReportData): string {
     '## Summary',
     '',
     `The codex CLI${m.codex.path ? ` (\`${m.codex.path}\`)` : ''}, version ${version}, died of ${m.signal}${shellName}${after}${m.pid === null ? '' : `, PID ${m.pid}`}. Likely cause: ${cause}.`,
-    `${growth.length ? `During the session ${growth.join('; ')}. ` : ''}${m.codexWroteBytes === null || m.codexWroteBytes === undefined ? '' : `codex wrote ${(m.codexWroteBytes / 1e6).toFixed(1)} MB to disk. `}${written} log rows were written during the session (${severeCount} WARN or above).`,
+    `${growth.length ? `During the session ${growth.join('; ')}. ` : ''}${m.codexWroteBytes === null || m.codexWroteBytes === undefined ? '' : `codex wrote ${humanSize(m.codexWroteBytes)} to disk. `}${written} log rows were written during the session (${severeCount} WARN or above).`,
     '',
     '## Environment',
     '',
@@ -104,11 +92,11 @@ export function renderReport(d: ReportData): string {
     ...(d.system
       ? [
           `- CPU: ${d.system.cpus.model ?? 'unknown'} (${d.system.cpus.count} CPUs); load ${d.system.load.map((l) => l.toFixed(2)).join(' ')}`,
-          `- Memory: ${mb(d.system.memory.freeBytes)} free of ${mb(d.system.memory.totalBytes)}`,
-          `- Free disk on CODEX_HOME: ${d.system.disk ? `${mb(d.system.disk.freeBytes)} of ${mb(d.system.disk.totalBytes)}` : 'unknown'}`,
+          `- Memory: ${humanSize(d.system.memory.freeBytes)} free of ${humanSize(d.system.memory.totalBytes)}`,
+          `- Free disk on CODEX_HOME: ${d.system.disk ? `${humanSize(d.system.disk.freeBytes)} of ${humanSize(d.system.disk.totalBytes)}` : 'unknown'}`,
         ]
       : []),
-    `- Command: \`codex ${m.argv.map(shq).join(' ')}\` in \`${m.cwd}\``,
+    `- Command: \`${['codex', ...m.argv.map(shq)].join(' ')}\` in \`${m.cwd}\``,
     '',
     '## Timeline',
     '',

@@ -21,7 +21,8 @@ export function buildProgram(): Command {
   const program = new Command('codexguard')
     .description('Keeps the OpenAI Codex CLI alive: a transparent `codex` shim with SQLite pre-flight checks and crash capture.')
     .version(VERSION, '-v, --version')
-    .showHelpAfterError()
+    // A usage error is one line and a pointer to the help (exit 2), not 30 lines of help; subcommands inherit it.
+    .configureOutput({ outputError: (text, write) => write(`codexguard: ${text.replace(/^error: /, '').trim()}; see codexguard --help\n`) })
     .exitOverride();
 
   program

@@ -1,5 +1,6 @@
 // The lines a person sees after a crash: what happened, the question, why there is no restart. Pure.
 import ms from 'ms';
+import { humanDuration } from '../human.ts';
 import { homedir } from 'node:os';
 
 /** What a shell says for each crash signal (as zsh prints `trace trap`). */
@@ -28,14 +29,12 @@ export function tildePath(path: string, home = homedir()): string {
 /** The one line after the terminal is back: `codexguard: codex crashed (SIGTRAP, trace trap) after 41m; bundle: ~/…`. */
 export function crashLine(signal: string, uptimeMs: number, bundle: string | undefined, home?: string): string {
   const where = bundle === undefined ? 'no crash bundle was written' : `bundle: ${tildePath(bundle, home)}`;
-  return `codexguard: codex crashed (${describeSignal(signal)}) after ${ms(Math.max(0, uptimeMs))}; ${where}`;
+  return `codexguard: codex crashed (${describeSignal(signal)}) after ${humanDuration(Math.max(0, uptimeMs))}; ${where}`;
 }
 
-/** The question under "ask": `Codex crashed (SIGTRAP). [r]esume  [q]uit  (bundle: …) `. */
-export function askLine(signal: string, resume: boolean, bundle: string | undefined, home?: string): string {
-  const action = resume ? '[r]esume' : '[r]estart';
-  const where = bundle === undefined ? '' : `  (bundle: ${tildePath(bundle, home)})`;
-  return `Codex crashed (${signal}). ${action}  [q]uit${where} `;
+/** The crash line and the question under "ask", as one line: `codexguard: codex crashed (SIGTRAP, trace trap) after 41m; bundle: ~/…  [r]esume  [q]uit `. */
+export function askLine(signal: string, uptimeMs: number, resume: boolean, bundle: string | undefined, home?: string): string {
+  return `${crashLine(signal, uptimeMs, bundle, home)}  ${resume ? '[r]esume' : '[r]estart'}  [q]uit `;
 }
 
 /** The line when the crash-loop guard stops the restarts. */

@@ -58,17 +58,18 @@ export async function onCrash(ctx: SessionContext, end: ChildEnd, signal: NodeJS
     const startedAt = ctx.childStartedAt ?? ctx.shimStartedAt;
     (ctx.crashes ??= []).push({ startedAt, endedAt });
     const bundle = await guard(ctx, () => writeCrashBundle(ctx, end, signal, endedAt), undefined);
-    put(2, `${term?.fd === 2 ? '\r\n' : ''}${crashLine(signal, endedAt - startedAt, bundle)}\n`);
-
     const policy = crashPolicy(ctx.crashPolicy);
     const plan = restartArgs(ctx.args, policy.resume);
     const decision = decideRestart(ctx.crashes, endedAt, policy, term !== undefined && isatty(0), plan.isExec);
+    const asking = decision.restart && decision.ask && term !== undefined;
+    // One line about the crash: with the question on it when there is one (stderr gets it too when it is not that terminal).
+    if (!asking || term.fd !== 2) put(2, `${term?.fd === 2 ? '\r\n' : ''}${crashLine(signal, endedAt - startedAt, bundle)}\n`);
     if (!decision.restart) {
       if (decision.tripped) put(2, `${stopLine(decision.reason)}\n`);
       return { restart: false };
     }
-    if (decision.ask && term !== undefined) {
-      put(term.fd, askLine(signal, plan.args[0] === 'resume', bundle));
+    if (asking) {
+      put(term.fd, `${term.fd === 2 ? '\r\n' : ''}${askLine(signal, endedAt - startedAt, plan.args[0] === 'resume', bundle)}`);
       const answer = await askKey(policy.askTimeoutMs);
       put(term.fd, `${answer === 'resume' ? 'r' : answer === 'quit' ? 'q' : '(no answer)'}\r\n`);
       if (answer !== 'resume') return { restart: false };

@@ -1,9 +1,10 @@
 // doctor's judgments on the config files and on each Codex DB against its limits (pure).
 import { join } from 'node:path';
 import { formatIssue, tildify, type ConfigIssue } from '../config/issues.ts';
-import { mb } from '../inventory/decide.ts';
+import { humanSize } from '../human.ts';
 import type { StatusJson } from '../cli/commands/status.ts';
 import { notOk, ok, type Check, type Level } from './report.ts';
+import { sourceLabel } from '../inventory/sqlite-home.ts';
 
 /** The config files found, their problems, and a broken `sqlite_home` in Codex's config.toml. */
 export interface ConfigFacts {
@@ -40,7 +41,6 @@ export interface DbFacts {
   deep?: Record<string, QuickCheck>;
 }
 
-const SOURCES: Record<string, string> = { cli: '-c sqlite_home', config: 'sqlite_home in config.toml', env: '$CODEX_SQLITE_HOME', 'codex-home': 'CODEX_HOME' };
 
 /** One finding on a DB. */
 type Finding = { level: Exclude<Level, 'ok'>; text: string; fix: string };
@@ -48,7 +48,7 @@ type Finding = { level: Exclude<Level, 'ok'>; text: string; fix: string };
 /** The `dbs` check (where the DBs are) and one `db:<name>` check per DB: over a limit is a fail. */
 export function judgeDbs(f: DbFacts): Check[] {
   const { dbs, due, limits, sqliteHome } = f.status;
-  const where = `${sqliteHome.dir} (from ${SOURCES[sqliteHome.source] ?? sqliteHome.source})`;
+  const where = `${sqliteHome.dir} (${sourceLabel(sqliteHome.source)})`;
   const checks = [ok('dbs', dbs.length ? `${dbs.length} Codex database${dbs.length > 1 ? 's' : ''} in ${where}` : `no Codex databases yet in ${where}`, { dir: sqliteHome.dir, source: sqliteHome.source })];
   const names = [...new Set([...dbs.map((d) => d.name), ...due.map((d) => d.db)])].sort();
   for (const name of names) {
@@ -64,8 +64,8 @@ export function judgeDbs(f: DbFacts): Check[] {
       checks.push(notOk(`db:${name}`, worst.level, findings.map((x) => x.text).join('; '), worst.fix, details));
       continue;
     }
-    const limit = db?.kind === 'log' ? `under ${mb(limits.logMaxBytes)}, WAL limit ${mb(limits.walMaxBytes)}` : `WAL limit ${mb(limits.walMaxBytes)}`;
-    const size = db?.exists ? `${db.kind} DB, ${mb(db.size)} + WAL ${mb(db.walSize)}` : 'only its -wal/-shm (no main file)';
+    const limit = db?.kind === 'log' ? `under ${humanSize(limits.logMaxBytes)}, WAL limit ${humanSize(limits.walMaxBytes)}` : `WAL limit ${humanSize(limits.walMaxBytes)}`;
+    const size = db?.exists ? `${db.kind} DB, ${humanSize(db.size)} + WAL ${humanSize(db.walSize)}` : 'only its -wal/-shm (no main file)';
     checks.push(ok(`db:${name}`, `${size}, ${limit}${quick ? '; quick_check ok' : ''}`, details));
   }
   return checks;

@@ -1,5 +1,5 @@
 // doctor's judgments on codexguard's own state (pure): the pre-flight lock, live sessions, archives, crash bundles.
-import { mb } from '../inventory/decide.ts';
+import { humanSize } from '../human.ts';
 import { notOk, ok, type Check } from './report.ts';
 
 /** A pre-flight that holds the lock longer than this is taken for stuck. */
@@ -51,8 +51,8 @@ export interface LastSession {
 
 /** "last session (pid 4250, 3 min ago): codex wrote 45.2 MB; logs_2.sqlite 12.0 MB → 12.5 MB". */
 export function describeLast(l: LastSession, now: number): string {
-  const grew = l.growth.filter((g) => g.after !== g.before).map((g) => `${g.name} ${mb(g.before)} → ${mb(g.after)}`);
-  const wrote = l.codexWroteBytes === undefined ? [] : [`codex wrote ${mb(l.codexWroteBytes)}`];
+  const grew = l.growth.filter((g) => g.after !== g.before).map((g) => `${g.name} ${humanSize(g.before)} → ${humanSize(g.after)}`);
+  const wrote = l.codexWroteBytes === undefined ? [] : [`codex wrote ${humanSize(l.codexWroteBytes)}`];
   const parts = [...wrote, ...grew];
   return `last session (pid ${l.pid}, ended ${ago(now - l.endedAt)} ago)${parts.length ? `: ${parts.join('; ')}` : ''}`;
 }
@@ -84,7 +84,7 @@ export function judgeArchives(f: ArchiveFacts): Check {
   const n = f.archives.length;
   const bytes = f.archives.reduce((sum, a) => sum + a.bytes, 0);
   const details = { count: n, bytes, archives: f.archives };
-  return ok('archives', n ? `${n} archive${n > 1 ? 's' : ''}, ${mb(bytes)}; newest ${f.archives[0]!.name}` : 'none', details);
+  return ok('archives', n ? `${n} archive${n > 1 ? 's' : ''}, ${humanSize(bytes)}; newest ${f.archives[0]!.name}` : 'none', details);
 }
 
 /** The crash bundles in crash.dir, newest first. */
@@ -101,7 +101,7 @@ export function judgeCrashes(f: CrashFacts): Check {
   const details = { dir: f.dir, count: n, bytes, bundles: f.bundles };
   if (n === 0) return ok('crashes', `no crash bundles in ${f.dir}`, details);
   const newest = f.bundles[0]!;
-  const what = `${n} crash bundle${n > 1 ? 's' : ''}, ${mb(bytes)}; newest ${newest.id} (${newest.signal}${newest.cause ? `, ${newest.cause}` : ''}, ${ago(f.now - newest.at)} ago)`;
+  const what = `${n} crash bundle${n > 1 ? 's' : ''}, ${humanSize(bytes)}; newest ${newest.id} (${newest.signal}${newest.cause ? `, ${newest.cause}` : ''}, ${ago(f.now - newest.at)} ago)`;
   if (f.now - newest.at < RECENT_CRASH_MS) return notOk('crashes', 'warn', `codex crashed recently: ${what}`, 'codexguard crashes report latest', details);
   return ok('crashes', what, details);
 }

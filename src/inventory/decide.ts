@@ -1,6 +1,7 @@
 // Decides, from names and sizes alone, what the pre-flight must do: finish an interrupted rotation, rotate, checkpoint.
 import type { Limits } from './limits.ts';
 import type { DbFiles, Inventory } from './scan.ts';
+import { humanSize } from '../human.ts';
 
 /** One thing to do to one DB. Recoveries come first, then rotations, then checkpoints. */
 export type Action =
@@ -34,15 +35,15 @@ export function decide(inventory: Inventory, limits: Limits, options: DecideOpti
   for (const db of inventory.dbs) {
     if (recovering.has(db.name)) continue;
     if (!db.exists) {
-      if (db.walSize > limits.walMaxBytes) checkpoints.push({ kind: 'orphan-wal', db, reason: `${db.name}-wal is ${mb(db.walSize)} but ${db.name} is missing` });
+      if (db.walSize > limits.walMaxBytes) checkpoints.push({ kind: 'orphan-wal', db, reason: `${db.name}-wal is ${humanSize(db.walSize)} but ${db.name} is missing` });
       continue;
     }
     const total = db.size + db.walSize;
     if (db.kind === 'log' && (options.force || total > limits.logMaxBytes)) {
-      const reason = options.force ? 'forced' : `${mb(total)} is over ${mb(limits.logMaxBytes)}`;
+      const reason = options.force ? 'forced' : `${humanSize(total)} is over ${humanSize(limits.logMaxBytes)}`;
       actions.push({ kind: 'rotate', db, reason });
     } else if (db.walSize > limits.walMaxBytes) {
-      checkpoints.push({ kind: 'checkpoint', db, reason: `-wal ${mb(db.walSize)} is over ${mb(limits.walMaxBytes)}` });
+      checkpoints.push({ kind: 'checkpoint', db, reason: `-wal ${humanSize(db.walSize)} is over ${humanSize(limits.walMaxBytes)}` });
     }
   }
   return actions.concat(checkpoints);
@@ -50,7 +51,7 @@ export function decide(inventory: Inventory, limits: Limits, options: DecideOpti
 
 /** A rotation that cannot happen now still folds its WAL back when that is over the limit (Codex's lock guards its vacuum, not checkpoints). */
 export function checkpointInstead(db: DbFiles, walMaxBytes: number): Action[] {
-  return db.walSize > walMaxBytes ? [{ kind: 'checkpoint', db, reason: `-wal ${mb(db.walSize)} is over ${mb(walMaxBytes)}` }] : [];
+  return db.walSize > walMaxBytes ? [{ kind: 'checkpoint', db, reason: `-wal ${humanSize(db.walSize)} is over ${humanSize(walMaxBytes)}` }] : [];
 }
 
 /** While codex runs: checkpoint every WAL over its limit, the log DB's included; never rotate, never recover. */
@@ -58,7 +59,3 @@ export function watchActions(inventory: Inventory, limits: Limits): Action[] {
   return decide(inventory, limits).flatMap((a) => (a.kind === 'checkpoint' ? [a] : a.kind === 'rotate' ? checkpointInstead(a.db, limits.walMaxBytes) : []));
 }
 
-/** Bytes as "12.3 MB" (10^6, as the limits are written). */
-export function mb(bytes: number): string {
-  return `${(bytes / 1e6).toFixed(1)} MB`;
-}

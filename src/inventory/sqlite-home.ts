@@ -6,8 +6,15 @@ import { readRegularFile } from '../safe-read.ts';
 /** Codex's config.toml is read only up to this (a bigger one is left to Codex to judge). */
 const MAX_CODEX_CONFIG_BYTES = 1024 * 1024;
 
-/** Which setting decided the SQLite home. */
-export type SqliteHomeSource = 'config' | 'env' | 'codex-home';
+/** Which setting decided the SQLite home: `default` is ~/.codex, with CODEX_HOME unset. */
+export type SqliteHomeSource = 'config' | 'env' | 'codex-home' | 'default';
+
+const SOURCE_LABELS: Record<SqliteHomeSource, string> = { config: 'from sqlite_home in config.toml', env: 'from $CODEX_SQLITE_HOME', 'codex-home': 'from CODEX_HOME', default: 'default ~/.codex' };
+
+/** Where the SQLite home came from, for people: "from CODEX_HOME", "default ~/.codex", … (status and doctor say it alike). */
+export function sourceLabel(source: string): string {
+  return SOURCE_LABELS[source as SqliteHomeSource] ?? `from ${source}`;
+}
 
 /** The folder Codex's DBs live in, where that came from, and at most one warning line (a broken config.toml). */
 export interface SqliteHome {
@@ -49,7 +56,7 @@ export async function resolveSqliteHome(env: NodeJS.ProcessEnv = process.env): P
   }
   const fromEnv = env.CODEX_SQLITE_HOME?.trim();
   if (fromEnv) return { dir: resolve(expandHome(fromEnv)), codexHome, source: 'env', warning };
-  return { dir: codexHome, codexHome, source: 'codex-home', warning };
+  return { dir: codexHome, codexHome, source: env.CODEX_HOME?.trim() ? 'codex-home' : 'default', warning };
 }
 
 

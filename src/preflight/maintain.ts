@@ -1,6 +1,7 @@
 // The pre-flight's cold half: under the lock, look again, then rotate, checkpoint or recover what is still over a limit.
 import { startDaemon } from '../codex/daemon-control.ts';
-import { checkpointInstead, decide, mb } from '../inventory/decide.ts';
+import { checkpointInstead, decide } from '../inventory/decide.ts';
+import { humanSize } from '../human.ts';
 import { scanInventory } from '../inventory/scan.ts';
 import type { SqliteHome } from '../inventory/sqlite-home.ts';
 import { withPreflightLock } from '../lock/preflight-lock.ts';
@@ -97,7 +98,7 @@ export async function maintain(home: SqliteHome, options: PreflightOptions): Pro
     }
     const sizes = (name: string) => {
       const db = inventory.dbs.find((d) => d.name === name);
-      return db ? `${mb(db.size + db.walSize)} (over ${mb(options.limits.logMaxBytes)})` : undefined;
+      return db ? `${humanSize(db.size + db.walSize)} (over ${humanSize(options.limits.logMaxBytes)})` : undefined;
     };
     // At launch once a day per DB; maintain, rotate and the scheduled job always say it.
     notices.push(...deferred.map((d) => ({ subject: `deferred:${d.db}`, line: deferralLine(d, sizes(d.db)) })));

@@ -6,6 +6,7 @@ import { failure, type StepResult } from '../sqlite/errors.ts';
 import { fsyncFile } from './fsync.ts';
 import { dropBuild, finalizeArchives, finishSwap, markReady, paths, stageArchive } from './swap.ts';
 import { estimateBytes, freeBytes } from './space.ts';
+import { humanSize } from '../human.ts';
 import { carryRows, lockOld, releaseWhenFree } from './old-lock.ts';
 import { inodeOpeners } from '../codex/holders.ts';
 import { join } from 'node:path';
@@ -60,7 +61,7 @@ export async function rotateExclusive(dir: string, name: string, options: Exclus
     const need = estimateBytes(p.main, options);
     const free = freeBytes(dir);
     if (free !== undefined && free < need) {
-      return { ok: false, code: 'E_DISK_FULL', message: `${name}: ${(free / 1e6).toFixed(1)} MB free, the new file needs about ${(need / 1e6).toFixed(1)} MB; not rotated` };
+      return { ok: false, code: 'E_DISK_FULL', message: `${name}: ${humanSize(free)} free, the new file needs about ${humanSize(need)}; not rotated` };
     }
     dropBuild(dir, name);
     step('copy');

@@ -1,6 +1,7 @@
 // `codexguard archives [--json]`: lists the archives rotations left beside Codex's DBs, newest first.
 import { resolveSqliteHome } from '../../inventory/sqlite-home.ts';
 import { listArchives } from '../../rotate/archives.ts';
+import { humanSize } from '../../human.ts';
 
 /** Prints a table (or JSON) of every archive in the SQLite home. */
 export async function run(options: { json?: boolean } = {}): Promise<number> {
@@ -17,7 +18,7 @@ export async function run(options: { json?: boolean } = {}): Promise<number> {
     return 0;
   }
   for (const a of archives) {
-    process.stdout.write(`${a.name}  ${a.date.toISOString()}  ${(a.bytes / 1e6).toFixed(1)} MB${a.compressed ? '  (compressed)' : ''}\n`);
+    process.stdout.write(`${a.name}  ${a.date.toISOString()}  ${humanSize(a.bytes)}${a.compressed ? '  (compressed)' : ''}\n`);
   }
   process.stdout.write(`restore one with: codexguard restore <name>\n`);
   return 0;

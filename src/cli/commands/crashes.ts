@@ -3,7 +3,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { finishAllPending, finishPending } from '../../bundle/pending.ts';
-import { duration } from '../../bundle/report.ts';
+import { humanDuration } from '../../human.ts';
 import { findBundle, listBundles, type BundleEntry } from '../../bundle/store.ts';
 import { FILES } from '../../bundle/types.ts';
 import { defaultCrashDir } from '../../bundle/write.ts';
@@ -66,7 +66,7 @@ export async function show(ref: string, options: { json?: boolean } = {}): Promi
   if (m) {
     lines.push(
       `  signal      ${m.signal}${m.exitCode === null ? '' : ` (exit status ${m.exitCode})`}${m.pid === null ? '' : `, pid ${m.pid}`}`,
-      `  when        ${m.times.endedAt}${m.times.uptimeMs === null ? '' : `, after ${duration(m.times.uptimeMs)}`}`,
+      `  when        ${m.times.endedAt}${m.times.uptimeMs === null ? '' : `, after ${humanDuration(m.times.uptimeMs)}`}`,
       `  codex       ${m.codex.version ?? 'version unknown'}  ${m.codex.path ?? ''}`,
       `  command     codex ${m.argv.join(' ')}`,
       `  cwd         ${m.cwd}`,

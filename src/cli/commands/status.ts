@@ -1,7 +1,7 @@
 // `codexguard status [--json]`: Codex's databases against the limits, live sessions, archives and config sources.
 import { codexActivity, type CodexActivity } from '../../codex/activity.ts';
 import { describeDaemon, otherPids as otherPidsOf, planRotation } from '../../codex/idle.ts';
-import { formatSize } from '../../config/format.ts';
+import { humanSize } from '../../human.ts';
 import { tildify } from '../../config/issues.ts';
 import { actionDb, decide } from '../../inventory/decide.ts';
 import { scanInventory } from '../../inventory/scan.ts';
@@ -9,6 +9,7 @@ import { liveSessions } from '../../registry/live.ts';
 import { listArchives } from '../../rotate/archives.ts';
 import { VERSION } from '../../version.ts';
 import { commandContext } from '../context.ts';
+import { sourceLabel } from '../../inventory/sqlite-home.ts';
 
 /** The stable shape of `status --json` (version 1). */
 export interface StatusJson {
@@ -76,11 +77,11 @@ function table(rows: string[][]): string {
 /** The human view of a status. */
 export function formatStatus(s: StatusJson, home = process.env.HOME): string {
   const t = (p: string) => tildify(p, home);
-  const out = [`codexguard ${s.codexguard}: Codex's databases in ${t(s.sqliteHome.dir)} (from ${s.sqliteHome.source})`, ''];
+  const out = [`codexguard ${s.codexguard}: Codex's databases in ${t(s.sqliteHome.dir)} (${sourceLabel(s.sqliteHome.source)})`, ''];
   const rows = [['DB', 'KIND', 'SIZE', 'WAL', 'LIMIT', 'STATE']];
   for (const db of s.dbs) {
-    const limit = db.kind === 'log' ? `${formatSize(s.limits.logMaxBytes)} (WAL ${formatSize(s.limits.walMaxBytes)})` : `WAL ${formatSize(s.limits.walMaxBytes)}`;
-    rows.push([db.name, db.kind, db.exists ? formatSize(db.size) : 'missing', formatSize(db.walSize), limit, db.due ? `due: ${db.due}` : 'ok']);
+    const limit = db.kind === 'log' ? `${humanSize(s.limits.logMaxBytes)} (WAL ${humanSize(s.limits.walMaxBytes)})` : `WAL ${humanSize(s.limits.walMaxBytes)}`;
+    rows.push([db.name, db.kind, db.exists ? humanSize(db.size) : 'missing', humanSize(db.walSize), limit, db.due ? `due: ${db.due}` : 'ok']);
   }
   out.push(s.dbs.length ? table(rows) : '(no Codex databases yet)', '');
   for (const d of s.due) out.push(`due: ${d.action} ${d.db}: ${d.reason}${d.plan === 'defer' ? `; deferred, since ${d.why}` : d.plan === 'stop-daemon' ? "; Codex's daemon is idle: it is stopped for the rotation and started again" : ''}`);
@@ -88,7 +89,7 @@ export function formatStatus(s: StatusJson, home = process.env.HOME): string {
   const sessions = s.sessions === null ? 'unknown (registry unreadable)' : s.sessions.length === 0 ? 'none' : s.sessions.map((x) => `pid ${x.pid}${x.codexPid ? ` (codex ${x.codexPid})` : ''}`).join(', ');
   out.push(`live sessions: ${sessions}`);
   const archived = s.archives.reduce((n, a) => n + a.bytes, 0);
-  out.push(`archives: ${s.archives.length}${s.archives.length ? ` (${formatSize(archived)}; newest ${s.archives[0]!.name})` : ''}`);
+  out.push(`archives: ${s.archives.length}${s.archives.length ? ` (${humanSize(archived)}; newest ${s.archives[0]!.name})` : ''}`);
   out.push(`config: ${s.config.files.length ? s.config.files.map((f) => `${t(f.path)} (${f.level})`).join(', ') : 'defaults (no config file)'}`);
   return out.join('\n');
 }
