@@ -69,8 +69,8 @@ export async function onCrash(ctx: SessionContext, end: ChildEnd, signal: NodeJS
       return { restart: false };
     }
     if (asking) {
-      put(term.fd, `${term.fd === 2 ? '\r\n' : ''}${askLine(signal, endedAt - startedAt, plan.args[0] === 'resume', bundle)}`);
-      const answer = await askKey(policy.askTimeoutMs);
+      const question = `${term.fd === 2 ? '\r\n' : ''}${askLine(signal, endedAt - startedAt, plan.args[0] === 'resume', bundle)}`;
+      const answer = await askKey(policy.askTimeoutMs, () => put(term.fd, question));
       put(term.fd, `${answer === 'resume' ? 'r' : answer === 'quit' ? 'q' : '(no answer)'}\r\n`);
       if (answer !== 'resume') return { restart: false };
     }

@@ -1,5 +1,5 @@
 // Asks for one key on the terminal, in raw mode, with a timeout: the `[r]esume [q]uit` question after a crash.
-import { openSync } from 'node:fs';
+import { closeSync, constants, openSync, readSync } from 'node:fs';
 import { ReadStream } from 'node:tty';
 
 /** What the person answered, or that nobody did in time. */
@@ -12,20 +12,37 @@ export function keyChoice(chunk: string): 'resume' | 'quit' | undefined {
   return undefined;
 }
 
+/** Drops what the terminal holds already (keys typed at codex before it died), through a second, non-blocking descriptor. */
+function dropQueuedInput(): void {
+  let fd: number | undefined;
+  try {
+    fd = openSync('/dev/tty', constants.O_RDONLY | constants.O_NONBLOCK);
+    const buffer = Buffer.alloc(4096);
+    for (let i = 0; i < 256 && readSync(fd, buffer) > 0; i++);
+  } catch {
+    // EAGAIN: nothing (more) queued; or no terminal, which the caller finds out itself.
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
 /**
  * Reads keys from /dev/tty (a fresh descriptor, so stdin, which codex inherits, is left untouched) until one
- * answers, or `timeoutMs` passes. Input already queued before `settleMs` (typed at codex before it died) is dropped.
+ * answers, or `timeoutMs` passes. The terminal goes raw and what it held is dropped (typed at codex before it
+ * died) before `show` puts the question up, so every key typed once the question is visible counts.
  * Resolves 'quit' when there is no terminal to read, or on SIGTERM/SIGHUP meanwhile. Never rejects.
  */
-export function askKey(timeoutMs: number, settleMs = 150): Promise<KeyAnswer> {
+export function askKey(timeoutMs: number, show: () => void = () => {}): Promise<KeyAnswer> {
   let input: ReadStream;
   try {
     input = new ReadStream(openSync('/dev/tty', 'r'));
-    input.setRawMode(true);
+    input.setRawMode(true); // before the drop: a line typed but not ended is readable only once the terminal is raw
   } catch {
+    show();
     return Promise.resolve('quit');
   }
-  const opened = Date.now();
+  dropQueuedInput();
+  show();
   return new Promise((resolve) => {
     let answered = false;
     const done = (answer: KeyAnswer) => {
@@ -46,7 +63,6 @@ export function askKey(timeoutMs: number, settleMs = 150): Promise<KeyAnswer> {
     for (const s of ['SIGTERM', 'SIGHUP'] as const) process.once(s, onSignal);
     input.on('error', () => done('quit'));
     input.on('data', (chunk: Buffer) => {
-      if (Date.now() - opened < settleMs) return;
       const answer = keyChoice(chunk.toString('latin1'));
       if (answer !== undefined) done(answer);
     });
