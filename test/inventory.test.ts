@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { resolveSqliteHome, sourceLabel } from '../src/inventory/sqlite-home.ts';
+import { resolveSqliteHome, sourceLabel, sqliteHomeOverride } from '../src/inventory/sqlite-home.ts';
 import { scanInventory, type DbFiles, type Inventory } from '../src/inventory/scan.ts';
 import { decide } from '../src/inventory/decide.ts';
 import { DEFAULT_LIMITS } from '../src/inventory/limits.ts';
@@ -129,4 +129,23 @@ test('the no-action pre-flight opens no SQLite: better-sqlite3 is never loaded',
   const result = runSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: REPO, env: { ...process.env, CODEX_HOME: home } });
   assert.equal(result.status, 0, result.stderr);
   assert.deepEqual(JSON.parse(result.stdout), { actions: 0, sqlite: false });
+});
+
+test('sqlite home: `-c sqlite_home=…` among codex\'s arguments wins, the last one of them, in every spelling; nothing after `--`', async (t) => {
+  const home = tmp(t);
+  writeFileSync(join(home, 'config.toml'), 'sqlite_home = "/from/config"\n');
+  const cases: Array<[string[], string | undefined]> = [
+    [['-c', 'sqlite_home=/a'], '/a'],
+    [['--config', 'sqlite_home="/b c"'], '/b c'],
+    [['--config=sqlite_home=\'/c\''], '/c'],
+    [['-csqlite_home=/d'], '/d'],
+    [['exec', '-c', 'sqlite_home=/e', '-m', 'o3', '-c', 'sqlite_home = "/f"', 'a prompt'], '/f'],
+    [['-c', 'model="o3"', 'run -c sqlite_home=/g'], undefined], // a prompt that mentions it is not an override
+    [['--', '-c', 'sqlite_home=/h'], undefined],
+    [['-c', 'sqlite_home='], undefined],
+  ];
+  for (const [args, want] of cases) assert.equal(sqliteHomeOverride(args), want, args.join(' '));
+  assert.deepEqual(await resolveSqliteHome({ CODEX_HOME: home }, ['-c', 'sqlite_home=/x/dbs']), { dir: '/x/dbs', codexHome: home, source: 'cli' });
+  assert.equal((await resolveSqliteHome({ CODEX_HOME: home }, ['-c', 'sqlite_home=rel'])).dir, join(process.cwd(), 'rel'), 'relative to the cwd');
+  assert.equal((await resolveSqliteHome({ CODEX_HOME: home }, ['exec'])).source, 'config');
 });

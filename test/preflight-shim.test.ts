@@ -139,3 +139,18 @@ test('fail open: a garbage log DB over the limit and an unusable codexguard fold
   for (const line of r.stderr.trim().split('\n')) assert.match(line, /^codexguard: .*\[[EW]_[A-Z_]+\]$/);
   assert.doesNotMatch(r.stderr, /E_UNEXPECTED|at .*\.js:\d+/);
 });
+
+test('`codex -c sqlite_home=DIR`: the pre-flight checks DIR, where codex keeps its DBs then, and leaves CODEX_HOME\'s alone', async (t) => {
+  const w = world(t);
+  const other = codexHomeWithLogs(t, { rows: 3000, bodyBytes: 1500 });
+  const args = ['-c', 'model="o3"', '-c', `sqlite_home=${JSON.stringify(other)}`, 'hi'];
+  const r = runSync(w.shim, args, { env: w.env(), cwd: w.cwd });
+  assert.equal(r.status, 0, r.stderr);
+  assert.deepEqual(readRecord(w.record).argv, args, 'codex got its arguments untouched');
+  assert.match(r.stderr, /logs_2\.sqlite: kept 300 of 3000 rows/);
+  assert.equal(new Set(archivesOf(other).map((n) => n.replace(/\.tgz(\.partial)?$/, ''))).size, 1, 'DIR was rotated');
+  assert.deepEqual(archivesOf(w.codexHome), [], "CODEX_HOME's log DB was not touched");
+  assert.equal(logCount(w.log).rows, 3000);
+  // The background gzip is told where DIR is: it compresses that archive, not looking in CODEX_HOME.
+  await waitFor(() => archivesOf(other).some((n) => n.endsWith('.archive.tgz')), 20_000, 'the archive in DIR to be compressed');
+});

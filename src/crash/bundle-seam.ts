@@ -9,7 +9,7 @@ export async function writeCrashBundle(ctx: SessionContext, end: ChildEnd, signa
   try {
     const { crashInputFromSession, writeBundle } = await import('../bundle/index.ts');
     const { resolveSqliteHome } = await import('../inventory/sqlite-home.ts');
-    const sqliteHome = await resolveSqliteHome(ctx.env).then((home) => home.dir, () => undefined);
+    const sqliteHome = await resolveSqliteHome(ctx.env, ctx.args).then((home) => home.dir, () => undefined);
     const policy = crashPolicy(ctx.crashPolicy);
     const input = crashInputFromSession(ctx, end, signal, endedAt, sqliteHome === undefined ? {} : { sqliteHome });
     const result = await writeBundle(input, { dir: policy.dir, keep: policy.keep, logRows: policy.logRows, deadlineMs: 2_000 });

@@ -14,9 +14,9 @@ export function siblingCli(argv1 = process.argv[1]): string[] | undefined {
 }
 
 /** Starts `command` detached with no stdio, so the shim can end (or start codex) without waiting. False if it could not start. */
-export function spawnDetached(command: readonly string[]): boolean {
+export function spawnDetached(command: readonly string[], env: NodeJS.ProcessEnv = process.env): boolean {
   try {
-    const child = spawn(command[0]!, command.slice(1), { detached: true, stdio: 'ignore' });
+    const child = spawn(command[0]!, command.slice(1), { detached: true, stdio: 'ignore', env });
     child.on('error', () => {});
     child.unref();
     return true;

@@ -13,6 +13,8 @@ export interface PreflightOptions {
   limits: Limits;
   lockTimeoutMs: number;
   say: (line: string) => void;
+  /** Codex's arguments on a launch: a `-c sqlite_home=…` among them moves the DBs, and is the one key read. */
+  args?: readonly string[];
   /** Rotate every log DB whatever its size (`codexguard rotate --force`). */
   force?: boolean;
   /** Show progress on stderr for a rotation that takes over about a second (TTY only). */
@@ -47,7 +49,7 @@ export interface PreflightReport {
  * The `logs.dropLevels` trigger is (re)applied only when the levels or a log DB's inode changed.
  */
 export async function preflight(options: PreflightOptions): Promise<PreflightReport> {
-  const home = await resolveSqliteHome(options.env);
+  const home = await resolveSqliteHome(options.env, options.args);
   if (home.warning) options.say(`codexguard: ${home.warning} [W_SQLITE_HOME]`);
   let inventory = scanInventory(home.dir);
   const actions = decide(inventory, options.limits, { force: options.force });

@@ -111,7 +111,8 @@ export async function maintain(home: SqliteHome, options: PreflightOptions): Pro
     if (options.launch && options.compress && results.some((r) => r.action === 'rotate' && r.ok)) {
       // Seconds of gzip for a big archive: a detached `codexguard maintain` does it, under the compress lock.
       const cli = siblingCli();
-      if (cli) spawnDetached([...cli, 'maintain']);
+      // A `-c sqlite_home=DIR` launch: the gzip must look in DIR too, which Codex also reads from $CODEX_SQLITE_HOME.
+      if (cli) spawnDetached([...cli, 'maintain'], home.source === 'cli' ? { ...process.env, CODEX_SQLITE_HOME: home.dir } : process.env);
     }
     return { ok: results.every((r) => r.ok || r.code === 'W_DEFERRED' || r.code === 'E_NOT_LOG_DB'), deferred: [...new Set(deferred.map((d) => d.db))] };
   });

@@ -108,7 +108,7 @@ async function guarded(ctx: SessionContext, s: LaunchSettings, self: string): Pr
   let dir: string | undefined;
   ctx.preflight = async () => {
     const codex = { file: ctx.real.file, env: ctx.env };
-    const report = await preflight({ env, limits: s.limits, lockTimeoutMs: s.lockTimeoutMs, say, progress: true, compress: s.compress, launch: true, dropLevels: s.dropLevels, daemonRestart: s.daemonRestart, codex });
+    const report = await preflight({ env, args: ctx.args, limits: s.limits, lockTimeoutMs: s.lockTimeoutMs, say, progress: true, compress: s.compress, launch: true, dropLevels: s.dropLevels, daemonRestart: s.daemonRestart, codex });
     dir = report.dir;
     ctx.dbSnapshot = snapshot(report.inventory);
   };
