@@ -1,7 +1,9 @@
-// The argv a crashed codex comes back with: `resume --last` and the global options, never the first prompt. Pure.
+// The argv a crashed codex comes back with: `resume --last` and the global options, never the first prompt (pure), and its subcommand list against the pinned codex.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { test } from 'node:test';
-import { restartArgs, resumeArgs } from '../src/crash/argv.ts';
+import { LISTED_SUBCOMMANDS, restartArgs, resumeArgs, UNLISTED_SUBCOMMANDS } from '../src/crash/argv.ts';
+import { REAL_CODEX } from './helpers/codex-home.ts';
 
 test('a bare interactive session resumes the last session', () => {
   assert.deepEqual(resumeArgs([]), ['resume', '--last']);
@@ -79,4 +81,18 @@ test('restartArgs: resume on gives resume args; resume off gives the argv; exec 
   assert.deepEqual(restartArgs(['-m', 'o3', 'hi'], false), { args: ['-m', 'o3', 'hi'], isExec: false });
   assert.deepEqual(restartArgs(['exec', '--json', 'hi'], true), { args: ['exec', '--json', 'hi'], isExec: true });
   assert.deepEqual(restartArgs(['--unknown'], true), { args: ['--unknown'], isExec: true });
+});
+
+test("the subcommand list is the pinned codex's own: `codex --help` lists exactly LISTED_SUBCOMMANDS (a new or a dropped one fails here)", () => {
+  const help = spawnSync(REAL_CODEX, ['--help'], { encoding: 'utf8', env: { PATH: '/usr/bin:/bin', HOME: process.env.HOME, LANG: 'C' } });
+  assert.equal(help.status, 0, help.stderr);
+  const section = help.stdout.slice(help.stdout.indexOf('Commands:'), help.stdout.indexOf('\n\n', help.stdout.indexOf('Commands:')));
+  const listed = [...section.matchAll(/^ {2}([a-z][\w-]*) /gm)].map((m) => m[1]!);
+  const aliases = [...section.matchAll(/\[aliases: ([^\]]+)\]/g)].flatMap((m) => m[1]!.split(/,\s*/));
+  assert.deepEqual([...LISTED_SUBCOMMANDS].sort(), [...listed, ...aliases].sort());
+  assert.deepEqual(UNLISTED_SUBCOMMANDS.filter((c) => listed.includes(c)), [], 'an unlisted one that is listed now belongs to the other list');
+});
+
+test('a crashed `codex mcp-server` (0.141) is not resumed as a TUI session', () => {
+  assert.equal(resumeArgs(['mcp-server']), undefined);
 });

@@ -1,6 +1,6 @@
 // The argv a crashed codex comes back with: `resume --last` plus the user's global options. Pure.
-// The only place codexguard looks at codex's arguments. Option table from `codex --help` and
-// `codex resume --help` of codex-cli 0.169.0.
+// With `-c sqlite_home=…` (inventory/sqlite-home.ts), the only place codexguard looks at codex's arguments.
+// Option table from `codex --help` and `codex resume --help` of codex-cli 0.169.0.
 
 /** Global options that take a value, by long name, with their short letter. */
 const VALUE_OPTIONS: Record<string, string | undefined> = {
@@ -13,8 +13,12 @@ const FLAGS = new Set(['strict-config', 'oss', 'approve-for-me', 'dangerously-by
 /** Flags of `resume` and `fork` themselves. */
 const SESSION_FLAGS = new Set(['last', 'all', 'include-non-interactive']);
 const SHORT: Record<string, string> = { c: 'config', i: 'image', m: 'model', p: 'profile', s: 'sandbox', C: 'cd', a: 'ask-for-approval', h: 'help', V: 'version' };
-/** Subcommands of codex 0.169, aliases and hidden ones: a first positional that is one of these is not a prompt. */
-const SUBCOMMANDS = new Set(['agents', 'exec', 'e', 'review', 'login', 'logout', 'mcp', 'plugin', 'app-server', 'remote-control', 'completion', 'update', 'doctor', 'sandbox', 'debug', 'apply', 'a', 'resume', 'queue', 'archive', 'delete', 'migrate-rollouts', 'migrate-nfs-db', 'unarchive', 'fork', 'cloud', 'exec-server', 'features', 'help', 'responses-api-proxy', 'stdio-to-uds', 'execpolicy']);
+/** The subcommands and aliases that the pinned codex's `codex --help` lists (a test checks them against it). */
+export const LISTED_SUBCOMMANDS: readonly string[] = ['agents', 'exec', 'e', 'review', 'login', 'logout', 'mcp', 'plugin', 'app-server', 'remote-control', 'completion', 'update', 'doctor', 'sandbox', 'debug', 'apply', 'a', 'resume', 'queue', 'archive', 'delete', 'migrate-rollouts', 'migrate-nfs-db', 'unarchive', 'fork', 'cloud', 'exec-server', 'features', 'help'];
+/** Subcommands it does not list: hidden ones, and older versions' (`mcp-server`: 0.141, the seed's). */
+export const UNLISTED_SUBCOMMANDS: readonly string[] = ['responses-api-proxy', 'stdio-to-uds', 'execpolicy', 'mcp-server'];
+/** A first positional that is one of these is a subcommand, not a prompt: a crashed `codex mcp-server` is not resumed as a TUI. */
+const SUBCOMMANDS = new Set([...LISTED_SUBCOMMANDS, ...UNLISTED_SUBCOMMANDS]);
 /** Options not carried into the resumed run: the first prompt's images, a second new worktree, help, version. */
 const DROPPED = new Set(['image', 'worktree', 'help', 'version']);
 
