@@ -9,6 +9,8 @@ import { join } from 'node:path';
 import { recoverDb } from '../src/rotate/recover.ts';
 import { rotateLogDb } from '../src/rotate/rotate.ts';
 import { rotateExclusive } from '../src/rotate/exclusive.ts';
+import { lockOld, releaseWhenFree } from '../src/rotate/old-lock.ts';
+import { holdsSettled } from '../src/rotate/holds.ts';
 import { listArchives } from '../src/rotate/archives.ts';
 import { markReady, paths, stageArchive } from '../src/rotate/swap.ts';
 import { copyKept } from '../src/sqlite/copy-kept.ts';
@@ -235,3 +237,19 @@ test('a leftover ready file is not swapped in while a process has the live DB op
   assert.deepEqual(readdirSync(dir).filter((n) => n.includes('codexguard') || n.includes('archive')), []);
 });
 
+
+test('a hold on the old DB ends once nobody else has it open, and a codexguard command waits for that before it exits', async (t) => {
+  const dir = freshHome(t);
+  const p = paths(dir, NAME);
+  const old = lockOld(p.main, 250);
+  const started = Date.now();
+  const late = await releaseWhenFree(old, async () => (Date.now() - started < 400 ? [4242] : []), 6_000);
+  assert.deepEqual(late, [4242], 'a late opener is named');
+  assert.equal(old.open, true, 'still held while it has the file open');
+  await holdsSettled();
+  assert.equal(old.open, false, 'let go once it is gone');
+  assert.ok(Date.now() - started >= 400);
+  const free = lockOld(p.main, 250);
+  assert.deepEqual(await releaseWhenFree(free, async () => [], 6_000), [], 'nobody: let go at once');
+  assert.equal(free.open, false);
+});

@@ -4,6 +4,7 @@ import { DEBUG, flag } from '../env.ts';
 import { EXIT, formatError } from '../errors.ts';
 import { VERSION } from '../version.ts';
 import { keepInspectorClosed } from '../boot/no-inspector.ts';
+import { holdsSettled } from '../rotate/holds.ts';
 
 /** A command module's entry: takes commander's parsed options (and positional args), returns an exit status. */
 export type CommandRun = (...args: any[]) => Promise<number>;
@@ -119,6 +120,8 @@ async function main(): Promise<void> {
   const debug = flag(process.env[DEBUG]);
   try {
     await buildProgram().parseAsync(process.argv);
+    // A rotation may still hold an old DB away from a late opener (at most 6 s): let it end before exiting.
+    await holdsSettled();
   } catch (error) {
     if (error instanceof CommanderError) {
       // commander already printed help, the version or the usage error.

@@ -1,6 +1,7 @@
 // The old DB's lock through a swap: nobody writes to the old file after the copy, and a process that opened it too late waits on SQLite instead of mixing the old file with the new one's -wal.
 import Database from 'better-sqlite3';
 import { ident } from '../sqlite/open.ts';
+import { trackHold } from './holds.ts';
 
 type Db = InstanceType<typeof Database>;
 
@@ -42,7 +43,7 @@ export function carryRows(old: Db, build: string, afterId: number): number {
 /**
  * Lets go of the old DB once no other process has it open (`holders`, by inode). Resolves after the first look,
  * with the pids that have it open: none (the usual case) and it is closed already. Otherwise it looks again every
- * 100 ms for at most `maxMs`, without holding up the caller or keeping the process alive. A late opener's
+ * 100 ms for at most `maxMs`, without holding up the caller or keeping the process alive (see holds.ts). A late opener's
  * statements meanwhile fail with SQLITE_BUSY after its own busy timeout (Codex's is 5 s), hence `maxMs` above it.
  */
 export async function releaseWhenFree(old: Db, holders: () => Promise<readonly number[]>, maxMs: number): Promise<number[]> {
@@ -66,10 +67,16 @@ export async function releaseWhenFree(old: Db, holders: () => Promise<readonly n
     close();
     return late;
   }
-  const again = async () => {
-    if (!(await look()).length || Date.now() - started >= maxMs) return close();
+  // Unref'd: the shim outlives codex's session anyway; a `codexguard` command awaits holdsSettled() before it exits.
+  trackHold(new Promise<void>((resolve) => {
+    const again = async () => {
+      if (!(await look()).length || Date.now() - started >= maxMs) {
+        close();
+        return resolve();
+      }
+      setTimeout(again, 100).unref();
+    };
     setTimeout(again, 100).unref();
-  };
-  setTimeout(again, 100).unref();
+  }));
   return late;
 }
