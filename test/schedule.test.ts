@@ -242,12 +242,14 @@ test('CLI --cron on a user without a crontab: installs one, removal leaves none;
   assert.ok(calls(home).includes('crontab -r'));
 });
 
-test('CLI without crontab, launchctl or a systemd user manager: units written and linked, status says why they do not run', (t) => {
+test('CLI without crontab, launchctl or a systemd user manager: units written and linked, but exit 1 with a fix; status says why they do not run', (t) => {
   const home = tmp(t);
   const bin = fakeTools(t, ['systemctl']);
   const r = cli(home, bin, ['schedule', 'install']);
-  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.status, 1, 'nothing can run the job: not a success');
   assert.match(r.stdout, /no systemd user manager .* and no crontab: wrote the units/);
+  assert.match(r.stdout, /nothing runs the job now; fix: install cron and run `codexguard schedule install --cron`/);
+  assert.doesNotMatch(r.stdout, /runs `codexguard maintain` every/);
   const dir = join(home, '.config', 'systemd', 'user');
   assert.equal(readlinkSync(join(dir, 'timers.target.wants', 'codexguard-maintain.timer')), join(dir, 'codexguard-maintain.timer'));
   const s = JSON.parse(cli(home, bin, ['schedule', 'status', '--json']).stdout);

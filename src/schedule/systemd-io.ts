@@ -52,8 +52,16 @@ export async function installSystemd(job: JobSpec, ctx: ScheduleContext, filesOn
   const changed = [writeIfChanged(p.service, units.service), writeIfChanged(p.timer, units.timer)].some(Boolean);
   const wrote = changed ? `wrote ${p.service} and ${TIMER}` : `${p.service} and ${TIMER} already up to date`;
   if (filesOnly) {
+    // Written for the next session that has a user manager; until then nothing runs the job, so it is not a success.
     const linked = linkWants(p.wants, p.timer);
-    return { ok: true, changed: changed || linked, lines: [`${wrote}; enabled by link, not started (no user manager)`] };
+    return {
+      ok: false,
+      changed: changed || linked,
+      lines: [
+        `${wrote}; enabled by link, not started (no user manager)`,
+        'nothing runs the job now; fix: install cron and run `codexguard schedule install --cron`, or let systemd keep a user manager for you (`loginctl enable-linger $USER`) and run `codexguard schedule install` again',
+      ],
+    };
   }
   const before = await systemctl(ctx, 'is-active', TIMER);
   if (!changed && before.ok) return { ok: true, changed: false, lines: [`systemd timer ${TIMER} already installed and active`] };
