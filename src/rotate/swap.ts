@@ -102,7 +102,7 @@ export function keepReadyAsArchive(dir: string, name: string, at: Date): void {
   renameSync(p.ready, join(partial, name));
   syncDir(partial);
   syncDir(dir);
-  for (const suffix of ['-wal', '-shm', '-journal']) unlinkQuiet(p.ready + suffix);
+  dropReady(dir, name); // its sidecars (the ready file itself is the archive's now)
 }
 
 /** Removes a leftover build file and its SQLite sidecars. */
