@@ -14,6 +14,7 @@ if (missing.length > 0) {
   }
 }
 for (const [what, args] of [
+  ['the codex under test', ['scripts/test-codex.mjs']],
   ['build', ['scripts/build.mjs']],
   ['typecheck', ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.json']],
 ]) {

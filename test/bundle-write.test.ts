@@ -7,7 +7,7 @@ import Database from 'better-sqlite3';
 import { finishPending } from '../src/bundle/pending.ts';
 import type { CrashInput } from '../src/bundle/types.ts';
 import { writeBundle } from '../src/bundle/write.ts';
-import { REPO, tmp } from './helpers/index.ts';
+import { REAL_LAUNCHER, REPO, tmp } from './helpers/index.ts';
 import { fillLogs, makeCodexDb, PINNED_CODEX_VERSION } from './helpers/codex-home.ts';
 
 const SECRETS = ['sk-proj-PLANTEDenv0123456789', 'ghp_PLANTEDghp0123456789abcdefghijklmn', 'sk-PLANTEDargv0123456789', 'plantedArgvConfigValue', 'github_pat_PLANTEDpat_0123456789abcdefghij',
@@ -207,7 +207,7 @@ test('macOS: a report ReportCrash writes late leaves the bundle pending within t
 
 test('the codex version is found lazily: from the npm package, else from `--version`', async (t) => {
   const dir = home(t);
-  const launcher = join(REPO, 'node_modules', '@openai', 'codex', 'bin', 'codex.js');
+  const launcher = REAL_LAUNCHER;
   const fromPkg = await writeBundle(input(dir, { codexVersion: undefined, codexPath: launcher }), { finisher: false, platform: 'linux' });
   assert.deepEqual(JSON.parse(readFileSync(join(fromPkg.path!, 'manifest.json'), 'utf8')).codex, { path: launcher, version: PINNED_CODEX_VERSION, versionSource: 'package' });
   const seed = join(REPO, 'test', 'fixtures', 'seed-repro-codex.mjs');

@@ -12,7 +12,7 @@ import { controlClients } from '../src/codex/clients.ts';
 import { daemonPaths, readDaemon } from '../src/codex/daemon.ts';
 import { openers } from '../src/codex/holders.ts';
 import { pidRunning } from '../src/registry/process-stamp.ts';
-import { appServer, codexEnv, expectedKept, fillLogs, inspect, logCount, PINNED_CODEX_VERSION, REAL_CODEX } from './helpers/codex-home.ts';
+import { appServer, codexEnv, expectedKept, fillLogs, inspect, logCount, DAEMON_CODEX, DAEMON_CODEX_VERSION } from './helpers/codex-home.ts';
 import { CLI, linkShim, NODE_BIN_DIR, runSync, waitFor } from './helpers/index.ts';
 import { inTmux } from './helpers/tmux.ts';
 
@@ -24,7 +24,7 @@ mkdirSync(home);
 mkdirSync(user);
 linkShim(shimDir);
 const LOG = join(home, 'logs_2.sqlite');
-const PATH = [shimDir, dirname(REAL_CODEX), NODE_BIN_DIR, '/usr/bin', '/bin'].join(':');
+const PATH = [shimDir, dirname(DAEMON_CODEX), NODE_BIN_DIR, '/usr/bin', '/bin'].join(':');
 const KEEP_ROWS = 1_000;
 
 /** The environment of a user who has the shim first on PATH. */
@@ -33,7 +33,7 @@ function env(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
 }
 
 function codex(args: string[]) {
-  return spawnSync(REAL_CODEX, args, { env: codexEnv(home), encoding: 'utf8', timeout: 60_000 });
+  return spawnSync(DAEMON_CODEX, args, { env: codexEnv(home), encoding: 'utf8', timeout: 60_000 });
 }
 
 function daemonPid(): number | undefined {
@@ -129,10 +129,10 @@ test('a TUI connected to the daemon: never stopped; the WALs are checkpointed, t
   const before = await daemonWithBigLog(t);
   const walBefore = statSync(`${LOG}-wal`).size;
   assert.ok(walBefore > 2e6, `the log WAL is ${walBefore} bytes`);
-  const tui = inTmux(t, root, [REAL_CODEX], codexEnv(home));
+  const tui = inTmux(t, root, [DAEMON_CODEX], codexEnv(home));
   const socket = daemonPaths(home).controlSocket;
   await waitFor(() => { const c = controlClients(socket); return 'count' in c && c.count === 1; }, 30_000, 'the TUI to connect to the daemon');
-  const tuiPid = Number(spawnSync('pgrep', ['-f', '-x', REAL_CODEX], { encoding: 'utf8' }).stdout.trim().split('\n')[0]);
+  const tuiPid = Number(spawnSync('pgrep', ['-f', '-x', DAEMON_CODEX], { encoding: 'utf8' }).stdout.trim().split('\n')[0]);
   assert.ok(tuiPid > 0, 'the TUI runs');
   assert.equal(daemonPid(), before.pid, 'the TUI uses the daemon the test started');
   await until(async () => (await openers([join(home, 'state_5.sqlite')])).includes(tuiPid), 20_000, 'the TUI to open its state DB');
@@ -140,7 +140,7 @@ test('a TUI connected to the daemon: never stopped; the WALs are checkpointed, t
   // The first launch says it (one line, naming who), the second does not; maintain always does.
   const first = runSync(join(shimDir, 'codex'), ['--version'], { env: env(), cwd: user });
   assert.equal(first.status, 0, first.stderr);
-  assert.equal(first.stdout.trim(), `codex-cli ${PINNED_CODEX_VERSION}`);
+  assert.equal(first.stdout.trim(), `codex-cli ${DAEMON_CODEX_VERSION}`);
   const deferred = first.stderr.split('\n').filter((l) => l.includes('[W_DEFERRED]'));
   assert.equal(deferred.length, 1, first.stderr);
   assert.match(deferred[0]!, new RegExp(`logs_2\\.sqlite is [\\d.]+ MB \\(over 10\\.0 MB\\): not rotated now, since Codex's app-server daemon \\(pid ${before.pid}\\) is in use: .*\\bpid [\\d, ]*\\b${tuiPid}\\b`));
@@ -170,11 +170,11 @@ test('a TUI connected to the daemon: never stopped; the WALs are checkpointed, t
   const status = JSON.parse(runSync(process.execPath, [CLI, 'status', '--json'], { env: env(), cwd: user }).stdout);
   assert.equal(status.codex.daemon.state, 'running');
   assert.equal(status.codex.daemon.pid, before.pid);
-  assert.equal(status.codex.daemon.version, PINNED_CODEX_VERSION);
+  assert.equal(status.codex.daemon.version, DAEMON_CODEX_VERSION);
   assert.ok(status.codex.others.includes(tuiPid), JSON.stringify(status.codex));
   assert.deepEqual(status.due.map((d: { plan?: string }) => d.plan), ['defer']);
   const human = runSync(process.execPath, [CLI, 'status'], { env: env(), cwd: user }).stdout;
-  assert.match(human, new RegExp(`Codex app-server daemon: pid ${before.pid} \\(${PINNED_CODEX_VERSION.replaceAll('.', '\\.')}\\): .*\\bpid [\\d, ]*\\b${tuiPid}\\b`));
+  assert.match(human, new RegExp(`Codex app-server daemon: pid ${before.pid} \\(${DAEMON_CODEX_VERSION.replaceAll('.', '\\.')}\\): .*\\bpid [\\d, ]*\\b${tuiPid}\\b`));
   const doctor = JSON.parse(runSync(process.execPath, [CLI, 'doctor', '--json'], { env: env(), cwd: user, timeout: 60_000 }).stdout);
   const check = (id: string) => doctor.checks.find((c: { id: string }) => c.id === id);
   assert.match(check('codex').summary, new RegExp(`\\b${tuiPid}\\b`));
@@ -199,7 +199,7 @@ test('daemon.restart never: the idle daemon is untouched and the rotation deferr
 test('status and doctor with an idle daemon: its pid and version, "idle", and `codexguard rotate` as the fix', async (t) => {
   const before = await daemonWithBigLog(t);
   const status = JSON.parse(runSync(process.execPath, [CLI, 'status', '--json'], { env: env(), cwd: user }).stdout);
-  assert.equal(status.codex.summary, `pid ${before.pid} (${PINNED_CODEX_VERSION}): idle`);
+  assert.equal(status.codex.summary, `pid ${before.pid} (${DAEMON_CODEX_VERSION}): idle`);
   assert.equal(status.codex.updater.state, 'running');
   assert.deepEqual(status.due.map((d: { plan?: string }) => d.plan), ['stop-daemon']);
   const doctor = JSON.parse(runSync(process.execPath, [CLI, 'doctor', '--json'], { env: env(), cwd: user, timeout: 60_000 }).stdout);

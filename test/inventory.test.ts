@@ -9,7 +9,7 @@ import { scanInventory, type DbFiles, type Inventory } from '../src/inventory/sc
 import { decide } from '../src/inventory/decide.ts';
 import { DEFAULT_LIMITS } from '../src/inventory/limits.ts';
 import { REPO, runSync, tmp } from './helpers/index.ts';
-import { goldenHome, makeCodexDb } from './helpers/codex-home.ts';
+import { CODEX_DBS, goldenHome, makeCodexDb } from './helpers/codex-home.ts';
 
 test('sqlite home: config.toml sqlite_home wins over $CODEX_SQLITE_HOME, which wins over CODEX_HOME', async (t) => {
   const home = tmp(t);
@@ -45,7 +45,7 @@ test('scan: a home made by the real codex lists every DB with its -wal and -shm'
   const home = await goldenHome(t);
   const inventory = scanInventory(home);
   const names = inventory.dbs.map((db) => db.name);
-  for (const name of ['goals_1.sqlite', 'logs_2.sqlite', 'memories_1.sqlite', 'queue_1.sqlite', 'state_5.sqlite']) assert.ok(names.includes(name), name);
+  for (const name of CODEX_DBS) assert.ok(names.includes(name), name);
   const logs = inventory.dbs.find((db) => db.name === 'logs_2.sqlite')!;
   assert.equal(logs.kind, 'log');
   assert.ok(logs.exists && logs.size >= 4096);

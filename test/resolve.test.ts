@@ -4,10 +4,10 @@ import { chmodSync, mkdirSync, realpathSync, symlinkSync, writeFileSync, existsS
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { PINNED_CODEX_VERSION } from './helpers/codex-home.ts';
-import { bunGlobal, npmGlobal, pnpmGlobal } from './helpers/launcher-tree.ts';
-import { cleanEnv, fakeCodex, linkShim, NODE_BIN_DIR, readRecord, REAL_LAUNCHER, REPO, runSync, SHIM, tmp } from './helpers/index.ts';
+import { bunGlobal, LAUNCHER_VERSIONS, LAUNCHERS_DIR, npmGlobal, pnpmGlobal } from './helpers/launcher-tree.ts';
+import { CODEX_BIN_DIR, cleanEnv, fakeCodex, linkShim, NODE_BIN_DIR, readRecord, REAL_LAUNCHER, REPO, runSync, SHIM, tmp } from './helpers/index.ts';
 import { pathEntries, walkPath } from '../src/resolve/path-walk.ts';
-import { managedEnv } from '../src/resolve/npm-launcher.ts';
+import { launcherRules, managedEnv } from '../src/resolve/npm-launcher.ts';
 
 test('pathEntries keeps absolute entries in order, once, and drops empty and relative ones', () => {
   assert.deepEqual(pathEntries('/a::.:/b:bin:/a:/c/:'), ['/a', '/b', '/c/']);
@@ -26,6 +26,15 @@ test('walkPath skips the shim (by realpath), non-executables and directories', (
   const walk = walkPath('codex', PATH, new Set([realpathSync(shimLink)]));
   assert.equal(walk.found?.path, real);
   assert.equal(walk.searched.length, 5);
+});
+
+test('launcherRules: the launcher generations at their published boundaries (0.144 adds pnpm, 0.153 vite-plus); unknown is newest', () => {
+  const detects = (v: string | undefined) => launcherRules(v).detects.join(' ');
+  assert.deepEqual(['0.141.0', '0.143.0', '0.144.0', '0.152.1', '0.153.0', '0.171.0', '1.0.0-alpha.2', undefined, 'garbage'].map(detects), [
+    'bun npm', 'bun npm', 'pnpm bun npm', 'pnpm bun npm', 'vite-plus pnpm bun npm', 'vite-plus pnpm bun npm', 'vite-plus pnpm bun npm', 'vite-plus pnpm bun npm', 'vite-plus pnpm bun npm',
+  ]);
+  assert.deepEqual(launcherRules('0.141.0').clears, []);
+  assert.deepEqual(managedEnv({ CODEX_MANAGED_BY_PNPM: '1' }, '/pkg', 'npm', launcherRules('0.141.0')), { CODEX_MANAGED_BY_PNPM: '1', CODEX_MANAGED_BY_NPM: '1', CODEX_MANAGED_PACKAGE_ROOT: '/pkg' });
 });
 
 test('managedEnv sets the package root and exactly one CODEX_MANAGED_BY_* flag', () => {
@@ -138,6 +147,41 @@ for (const [name, build, manager] of [
   });
 }
 
+for (const version of LAUNCHER_VERSIONS) {
+  test(`the native binary gets exactly the env that the real ${version} launcher gives it, in every layout, with flags inherited or not`, (t) => {
+    const { root, record, env } = shimIn(t);
+    const shimDir = join(root, 'shim');
+    const shim = linkShim(shimDir);
+    const launcher = join(LAUNCHERS_DIR, version, 'codex.js');
+    const layouts = { npm: npmGlobal(join(root, 'npm'), true, { version, launcher }), bun: bunGlobal(join(root, 'bun'), { version, launcher }), pnpm: pnpmGlobal(join(root, 'pnpm'), { version, launcher }) };
+    const managed = (e: Record<string, string>) => Object.fromEntries(Object.entries(e).filter(([k]) => k.startsWith('CODEX_MANAGED_')).sort());
+    const seen: Record<string, Record<string, string>> = {};
+    for (const [layout, tree] of Object.entries(layouts)) {
+      for (const inherited of [{}, { CODEX_MANAGED_BY_PNPM: '1', CODEX_MANAGED_BY_VITE_PLUS: '1', CODEX_MANAGED_BY_NPM: '1' }]) {
+        // PWD as the user's shell sets it (pnpm's sh wrapper would set it otherwise).
+        const e = env([shimDir, tree.binDir, NODE_BIN_DIR].join(':'), { PWD: process.cwd(), ...inherited });
+        const direct = runSync(join(tree.binDir, 'codex'), ['x'], { env: e });
+        assert.equal(direct.status, 0, direct.stderr);
+        const byLauncher = readRecord(record);
+        assert.equal(byLauncher.self, realpathSync(tree.native!), 'the real launcher ran the fake native binary');
+        const viaShim = runSync(shim, ['x'], { env: e });
+        assert.equal(viaShim.status, 0, viaShim.stderr);
+        const byShim = readRecord(record);
+        assert.equal(byShim.self, byLauncher.self);
+        const { CODEXGUARD_SHIM: marker, ...shimEnv } = byShim.env;
+        assert.ok(marker, 'the shim adds only its recursion marker');
+        assert.deepEqual(shimEnv, byLauncher.env, `${layout}, inherited ${JSON.stringify(inherited)}`);
+        seen[`${layout} ${Object.keys(inherited).length ? 'inherited' : 'clean'}`] = managed(byShim.env);
+      }
+    }
+    // What the launchers themselves do differ by version (a change in a new launcher shows here first).
+    const flags = (k: string) => Object.keys(seen[k]!).filter((n) => n.startsWith('CODEX_MANAGED_BY_')).sort().join(' ');
+    const old = version < '0.144.0';
+    assert.equal(flags('pnpm clean'), old ? 'CODEX_MANAGED_BY_NPM' : 'CODEX_MANAGED_BY_PNPM');
+    assert.equal(flags('bun inherited'), old ? 'CODEX_MANAGED_BY_BUN CODEX_MANAGED_BY_NPM CODEX_MANAGED_BY_PNPM CODEX_MANAGED_BY_VITE_PLUS' : version < '0.153.0' ? 'CODEX_MANAGED_BY_BUN CODEX_MANAGED_BY_VITE_PLUS' : 'CODEX_MANAGED_BY_BUN');
+  });
+}
+
 test('a launcher whose platform package is missing is run as it is', (t) => {
   const { root, record, env } = shimIn(t);
   const shimDir = join(root, 'shim');
@@ -152,7 +196,7 @@ test('the real pinned codex answers --version and --help through the shim exactl
   const { root, env } = shimIn(t);
   const shimDir = join(root, 'shim');
   const shim = linkShim(shimDir);
-  const npmBin = join(REPO, 'node_modules', '.bin');
+  const npmBin = CODEX_BIN_DIR;
   assert.ok(existsSync(REAL_LAUNCHER));
   const PATH = [shimDir, npmBin, NODE_BIN_DIR].join(':');
   for (const args of [['--version'], ['--help']]) {

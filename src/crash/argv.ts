@@ -13,12 +13,15 @@ const FLAGS = new Set(['strict-config', 'oss', 'approve-for-me', 'dangerously-by
 /** Flags of `resume` and `fork` themselves. */
 const SESSION_FLAGS = new Set(['last', 'all', 'include-non-interactive']);
 const SHORT: Record<string, string> = { c: 'config', i: 'image', m: 'model', p: 'profile', s: 'sandbox', C: 'cd', a: 'ask-for-approval', h: 'help', V: 'version' };
-/** The subcommands and aliases that the pinned codex's `codex --help` lists (a test checks them against it). */
-export const LISTED_SUBCOMMANDS: readonly string[] = ['agents', 'exec', 'e', 'review', 'login', 'logout', 'mcp', 'plugin', 'app-server', 'remote-control', 'completion', 'update', 'doctor', 'sandbox', 'debug', 'apply', 'a', 'resume', 'queue', 'archive', 'delete', 'migrate-rollouts', 'migrate-nfs-db', 'unarchive', 'fork', 'cloud', 'exec-server', 'features', 'help'];
-/** Subcommands it does not list: hidden ones, and older versions' (`mcp-server`: 0.141, the seed's). */
-export const UNLISTED_SUBCOMMANDS: readonly string[] = ['responses-api-proxy', 'stdio-to-uds', 'execpolicy', 'mcp-server'];
+/** The subcommands and aliases each version's `codex --help` lists (a test checks the version under test against its own). */
+export const LISTED_SUBCOMMANDS: Readonly<Record<string, readonly string[]>> = {
+  '0.141.0': ['exec', 'e', 'review', 'login', 'logout', 'mcp', 'plugin', 'mcp-server', 'app-server', 'remote-control', 'completion', 'update', 'doctor', 'sandbox', 'debug', 'apply', 'a', 'resume', 'archive', 'delete', 'unarchive', 'fork', 'cloud', 'exec-server', 'features', 'help'],
+  '0.171.0': ['agents', 'exec', 'e', 'review', 'login', 'logout', 'mcp', 'plugin', 'app-server', 'remote-control', 'completion', 'update', 'doctor', 'sandbox', 'debug', 'apply', 'a', 'resume', 'queue', 'archive', 'delete', 'migrate-rollouts', 'migrate-nfs-db', 'unarchive', 'fork', 'cloud', 'exec-server', 'features', 'help'],
+};
+/** Subcommands no version lists: hidden ones. */
+export const UNLISTED_SUBCOMMANDS: readonly string[] = ['responses-api-proxy', 'stdio-to-uds', 'execpolicy'];
 /** A first positional that is one of these is a subcommand, not a prompt: a crashed `codex mcp-server` is not resumed as a TUI. */
-const SUBCOMMANDS = new Set([...LISTED_SUBCOMMANDS, ...UNLISTED_SUBCOMMANDS]);
+const SUBCOMMANDS = new Set([...Object.values(LISTED_SUBCOMMANDS).flat(), ...UNLISTED_SUBCOMMANDS]);
 /** Options not carried into the resumed run: the first prompt's images, a second new worktree, help, version. */
 const DROPPED = new Set(['image', 'worktree', 'help', 'version']);
 

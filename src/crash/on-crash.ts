@@ -8,6 +8,7 @@ import { askKey } from '../terminal/ask-key.ts';
 import { restoreTerminal } from '../terminal/restore.ts';
 import { restartArgs } from './argv.ts';
 import { writeCrashBundle } from './bundle-seam.ts';
+import { type CrashedSession, pickThread, readThreadEvidence, resumeWith } from './crashed-thread.ts';
 import { decideRestart } from './decide.ts';
 import { askLine, crashLine, restartLine, stopLine } from './describe.ts';
 import { crashPolicy } from './policy.ts';
@@ -49,6 +50,13 @@ async function guard<T>(ctx: SessionContext, step: () => Promise<T>, fallback: T
   }
 }
 
+/** The resume argv on the crashed conversation (read from Codex's DBs), or `--last` with a line saying why. */
+async function resumeCrashed(ctx: SessionContext, args: string[], session: CrashedSession): Promise<{ args: string[]; line?: string }> {
+  const { resolveSqliteHome } = await import('../inventory/sqlite-home.ts');
+  const home = await resolveSqliteHome(ctx.env, ctx.args);
+  return resumeWith(args, pickThread(await readThreadEvidence(home.dir, session)));
+}
+
 /** Restores the terminal, writes the crash bundle, says what happened, and decides whether to restart. Never throws. */
 export async function onCrash(ctx: SessionContext, end: ChildEnd, signal: NodeJS.Signals): Promise<CrashOutcome> {
   const endedAt = Date.now();
@@ -74,11 +82,13 @@ export async function onCrash(ctx: SessionContext, end: ChildEnd, signal: NodeJS
       put(term.fd, `${answer === 'resume' ? 'r' : answer === 'quit' ? 'q' : '(no answer)'}\r\n`);
       if (answer !== 'resume') return { restart: false };
     }
-    put(2, `${restartLine(plan.args, decision.delayMs)}\n`);
+    const resumed = plan.args[0] === 'resume' ? await guard(ctx, () => resumeCrashed(ctx, plan.args, { pid: ctx.childPid, cwd: ctx.cwd, startedAt, endedAt }), { args: plan.args }) : { args: plan.args };
+    if (resumed.line !== undefined) put(2, `${resumed.line}\n`);
+    put(2, `${restartLine(resumed.args, decision.delayMs)}\n`);
     if (!(await backoff(decision.delayMs))) return { restart: false };
     // The pre-flight usually removes the cause; it fails open like the first one.
     if (ctx.preflight) await guard(ctx, ctx.preflight, undefined);
-    return { restart: true, args: plan.args };
+    return { restart: true, args: resumed.args };
   } finally {
     term?.close();
   }

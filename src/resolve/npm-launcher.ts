@@ -29,10 +29,41 @@ export function platformTarget(platform: string, arch: string): { triple: string
   return { triple, pkg: `@openai/codex-${os}-${arch}` };
 }
 
-/** The environment the launcher would give the native binary: the package root and one CODEX_MANAGED_BY_* flag. */
-export function managedEnv(env: NodeJS.ProcessEnv, packageRoot: string, manager: Manager): NodeJS.ProcessEnv {
+/** What one generation of bin/codex.js can tell Codex: the managers it detects, and the inherited flags it clears. */
+export interface LauncherRules {
+  detects: readonly Manager[];
+  clears: readonly Manager[];
+}
+
+/**
+ * The launcher's rules by version, newest first, read from the published launchers
+ * (`npm pack @openai/codex@V`, bin/codex.js): up to 0.143 it knows only bun and npm and passes
+ * inherited CODEX_MANAGED_BY_* on; 0.144 adds pnpm and clears npm, bun and pnpm; 0.153 adds
+ * vite-plus and clears all four. Copies of 0.141, 0.144, 0.169 and 0.171 are in test/fixtures/launchers.
+ */
+const GENERATIONS: readonly { from: readonly [number, number, number]; rules: LauncherRules }[] = [
+  { from: [0, 153, 0], rules: { detects: ['vite-plus', 'pnpm', 'bun', 'npm'], clears: ['npm', 'bun', 'pnpm', 'vite-plus'] } },
+  { from: [0, 144, 0], rules: { detects: ['pnpm', 'bun', 'npm'], clears: ['npm', 'bun', 'pnpm'] } },
+  { from: [0, 0, 0], rules: { detects: ['bun', 'npm'], clears: [] } },
+];
+
+/** The rules of the launcher with this package version; the newest rules when the version is unknown. */
+export function launcherRules(version: string | undefined): LauncherRules {
+  const m = /^(\d+)\.(\d+)\.(\d+)/.exec(version ?? '');
+  const newest = GENERATIONS[0]!.rules;
+  if (!m) return newest;
+  const v = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const atLeast = (from: readonly number[]): boolean => {
+    for (let i = 0; i < 3; i++) if (v[i] !== from[i]) return v[i]! > from[i]!;
+    return true;
+  };
+  return GENERATIONS.find((g) => atLeast(g.from))?.rules ?? newest;
+}
+
+/** The environment the launcher would give the native binary: the package root and its CODEX_MANAGED_BY_* flag. */
+export function managedEnv(env: NodeJS.ProcessEnv, packageRoot: string, manager: Manager, rules = launcherRules(undefined)): NodeJS.ProcessEnv {
   const out: NodeJS.ProcessEnv = { ...env, CODEX_MANAGED_PACKAGE_ROOT: packageRoot };
-  for (const name of Object.values(MANAGER_ENV)) delete out[name];
+  for (const name of rules.clears) delete out[MANAGER_ENV[name]];
   out[MANAGER_ENV[manager]] = '1';
   return out;
 }
@@ -58,6 +89,7 @@ export interface NativeTarget {
   binary: string;
   packageRoot: string;
   manager: Manager;
+  rules: LauncherRules;
 }
 
 /**
@@ -66,14 +98,16 @@ export interface NativeTarget {
  */
 export function nativeFromLauncher(script: string, lexical: string, env: NodeJS.ProcessEnv): NativeTarget | undefined {
   const packageRoot = dirname(dirname(script));
-  if (!isCodexPackage(packageRoot)) return undefined;
+  const pkg = codexPackage(packageRoot);
+  if (pkg === undefined) return undefined;
   const target = platformTarget(process.platform, process.arch);
   if (target === undefined) return undefined;
   const pkgJson = findPackageJson(script, target.pkg);
   const vendorRoot = pkgJson ? join(dirname(pkgJson), 'vendor') : join(packageRoot, 'vendor');
   const binary = join(vendorRoot, target.triple, 'bin', 'codex');
   if (executableRealpath(binary) === undefined) return undefined;
-  return { binary, packageRoot, manager: detectManager(packageRoot, dirname(lexical), env) };
+  const rules = launcherRules(pkg.version);
+  return { binary, packageRoot, rules, manager: detectManager(packageRoot, dirname(lexical), env, rules) };
 }
 
 /**
@@ -97,11 +131,14 @@ function findPackageJson(script: string, pkg: string): string | undefined {
   }
 }
 
-function isCodexPackage(root: string): boolean {
+/** The package.json at `root` if it is @openai/codex's, with its version when it has one. */
+function codexPackage(root: string): { version: string | undefined } | undefined {
   try {
-    return (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { name?: unknown }).name === '@openai/codex';
+    const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { name?: unknown; version?: unknown };
+    if (pkg.name !== '@openai/codex') return undefined;
+    return { version: typeof pkg.version === 'string' ? pkg.version : undefined };
   } catch {
-    return false;
+    return undefined;
   }
 }
 
@@ -118,15 +155,18 @@ function readHead(file: string, bytes: number): string {
   }
 }
 
-/** The launcher's own package-manager heuristics (bin/codex.js detectPackageManager), defaulting to npm. */
-export function detectManager(packageRoot: string, entrypointDir: string, env: NodeJS.ProcessEnv): Manager {
-  for (const start of new Set([packageRoot, entrypointDir])) {
-    const root = parse(start).root;
-    for (let dir = start; dir !== root; dir = dirname(dir)) {
-      if (isVitePlusOwned(dir, packageRoot)) return 'vite-plus';
-      if (isPnpmOwned(join(dir, 'node_modules'), packageRoot)) return 'pnpm';
+/** The launcher's own package-manager heuristics (bin/codex.js detectPackageManager) for its rules, defaulting to npm. */
+export function detectManager(packageRoot: string, entrypointDir: string, env: NodeJS.ProcessEnv, rules = launcherRules(undefined)): Manager {
+  const vitePlus = rules.detects.includes('vite-plus');
+  if (rules.detects.includes('pnpm')) {
+    for (const start of new Set([packageRoot, entrypointDir])) {
+      const root = parse(start).root;
+      for (let dir = start; dir !== root; dir = dirname(dir)) {
+        if (vitePlus && isVitePlusOwned(dir, packageRoot)) return 'vite-plus';
+        if (isPnpmOwned(join(dir, 'node_modules'), packageRoot)) return 'pnpm';
+      }
+      if (isPnpmOwned(join(root, 'node_modules'), packageRoot)) return 'pnpm';
     }
-    if (isPnpmOwned(join(root, 'node_modules'), packageRoot)) return 'pnpm';
   }
   if (/\bbun\//.test(env.npm_config_user_agent ?? '') || (env.npm_execpath ?? '').includes('bun')) return 'bun';
   if (packageRoot.includes('.bun/install/global')) return 'bun';

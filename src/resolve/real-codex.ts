@@ -69,5 +69,5 @@ export function seeThrough(candidate: Candidate, env: NodeJS.ProcessEnv): RealCo
   if (launcher === undefined) return { file: candidate.path, found: candidate.path, kind: 'native', env };
   const native = nativeFromLauncher(launcher.script, launcher.lexical, env);
   if (native === undefined) return { file: candidate.path, found: candidate.path, kind: 'launcher', env };
-  return { file: native.binary, found: candidate.path, kind: 'npm-native', env: managedEnv(env, native.packageRoot, native.manager) };
+  return { file: native.binary, found: candidate.path, kind: 'npm-native', env: managedEnv(env, native.packageRoot, native.manager, native.rules) };
 }

@@ -5,15 +5,27 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
 import Database from 'better-sqlite3';
-import { REPO } from './index.ts';
+import { codexRoot, nativeBinary } from '../../scripts/test-codex.mjs';
+import { CODEX_MODULES, REPO } from './index.ts';
 
-/** The pinned real codex binary (linux-x64 musl build from @openai/codex-linux-x64). */
-export const REAL_CODEX = join(REPO, 'node_modules', '@openai', 'codex-linux-x64', 'vendor', 'x86_64-unknown-linux-musl', 'bin', 'codex');
+/** The real codex binary under test, from the platform package for this machine. */
+export const REAL_CODEX = nativeBinary(CODEX_MODULES);
 
-/** The version of the pinned @openai/codex, from its package (tests never write it out). */
-export const PINNED_CODEX_VERSION: string = JSON.parse(readFileSync(join(REPO, 'node_modules', '@openai', 'codex', 'package.json'), 'utf8')).version;
+/** The version of the @openai/codex under test, from its package (tests never write it out). */
+export const PINNED_CODEX_VERSION: string = JSON.parse(readFileSync(join(CODEX_MODULES, '@openai', 'codex', 'package.json'), 'utf8')).version;
 
-const SCHEMA_FILE = join(REPO, 'test', 'fixtures', `codex-${PINNED_CODEX_VERSION}-sqlite-schemas.sql`);
+/**
+ * The codex that daemon tests run: the one under test when it has `app-server daemon` (0.141, the seed's, has
+ * none), else the pinned devDependency.
+ */
+export const DAEMON_CODEX: string =
+  spawnSync(REAL_CODEX, ['app-server', 'daemon', '--help'], { stdio: 'ignore', timeout: 10_000 }).status === 0 ? REAL_CODEX : nativeBinary(join(REPO, 'node_modules'));
+/** Its version. */
+export const DAEMON_CODEX_VERSION: string =
+  DAEMON_CODEX === REAL_CODEX ? PINNED_CODEX_VERSION : JSON.parse(readFileSync(join(REPO, 'node_modules', '@openai', 'codex', 'package.json'), 'utf8')).version;
+
+/** The schemas of that version: the fixture when there is one, else the dump scripts/test-codex.mjs made from a home it created. */
+const SCHEMA_FILE = [join(REPO, 'test', 'fixtures', `codex-${PINNED_CODEX_VERSION}-sqlite-schemas.sql`), join(codexRoot(), 'sqlite-schemas.sql')].find((f) => existsSync(f))!;
 
 /** The real schema (of the pinned codex) of each DB file, by file name (`logs_2.sqlite`, `state_5.sqlite`, ...). */
 export function schemas(): Map<string, string> {
@@ -136,7 +148,34 @@ export async function goldenHome(t: TestContext): Promise<string> {
   return copy;
 }
 
-const CODEX_DBS = ['logs_2.sqlite', 'state_5.sqlite', 'goals_1.sqlite', 'memories_1.sqlite', 'queue_1.sqlite'];
+let goldenThread: string | undefined;
+
+/** Like goldenHome, but run until the real codex has also written its conversation's row in state_5.sqlite `threads`. */
+export async function goldenHomeWithThread(t: TestContext): Promise<string> {
+  if (!goldenThread) {
+    goldenThread = mkdtempSync(join(tmpdir(), 'cg-golden-'));
+    process.once('exit', () => rmSync(goldenThread!, { recursive: true, force: true }));
+    await runCodexUntil(goldenThread, () => migrated(goldenThread!) && hasThread(goldenThread!), 45_000);
+  }
+  const copy = mkdtempSync(join(tmpdir(), 'cg-home-'));
+  t.after(() => rmSync(copy, { recursive: true, force: true }));
+  cpSync(goldenThread, copy, { recursive: true });
+  return copy;
+}
+
+function hasThread(home: string): boolean {
+  try {
+    const db = new Database(join(home, 'state_5.sqlite'), { readonly: true, fileMustExist: true, timeout: 100 });
+    const n = db.prepare('SELECT count(*) FROM threads').pluck().get() as number;
+    db.close();
+    return n > 0;
+  } catch {
+    return false;
+  }
+}
+
+/** The DB files `codex exec` creates, of those the codex under test knows (its schema file: 0.141 has no queue_1). */
+export const CODEX_DBS = ['logs_2.sqlite', 'state_5.sqlite', 'goals_1.sqlite', 'memories_1.sqlite', 'queue_1.sqlite'].filter((name) => schemas().has(name));
 
 /** Every DB migrated, and the state DB's backfill finished: a copy stopped mid-backfill makes the next codex wait 30 s. */
 function migrated(home: string): boolean {

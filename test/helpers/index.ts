@@ -5,13 +5,18 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TestContext } from 'node:test';
+import { codexRoot } from '../../scripts/test-codex.mjs';
 
 export const REPO = fileURLToPath(new URL('../..', import.meta.url));
 export const SHIM = join(REPO, 'bin', 'codex.js');
 export const CLI = join(REPO, 'bin', 'codexguard.js');
 export const FAKE = join(REPO, 'test', 'fixtures', 'fake-codex.mjs');
-/** The pinned real @openai/codex launcher (node_modules/.bin/codex links to it). */
-export const REAL_LAUNCHER = join(REPO, 'node_modules', '@openai', 'codex', 'bin', 'codex.js');
+/** The node_modules holding the real @openai/codex under test: the pinned one, or CODEXGUARD_TEST_CODEX's (scripts/test-codex.mjs). */
+export const CODEX_MODULES = join(codexRoot(), 'node_modules');
+/** The real @openai/codex launcher under test (CODEX_MODULES/.bin/codex links to it). */
+export const REAL_LAUNCHER = join(CODEX_MODULES, '@openai', 'codex', 'bin', 'codex.js');
+/** The folder of the real `codex` link, for PATH. */
+export const CODEX_BIN_DIR = join(CODEX_MODULES, '.bin');
 export const NODE_BIN_DIR = dirname(process.execPath);
 
 /** A fresh temp dir removed when the test ends. */

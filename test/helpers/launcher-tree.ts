@@ -1,8 +1,18 @@
 // Builds fake installs of the official npm launcher (npm, pnpm, bun, unrecognised) around the fake codex.
-import { chmodSync, copyFileSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { platformTarget } from '../../src/resolve/npm-launcher.ts';
-import { FAKE } from './index.ts';
+import { FAKE, REPO } from './index.ts';
+
+/** Copies of the official launchers (bin/codex.js) of these versions, from `npm pack @openai/codex@V` (Apache-2.0). */
+export const LAUNCHERS_DIR = join(REPO, 'test', 'fixtures', 'launchers');
+export const LAUNCHER_VERSIONS = readdirSync(LAUNCHERS_DIR).filter((v) => /^\d+\.\d+\.\d+$/.test(v)).sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
+
+/** What a fake install is made of: the package version it claims, and the launcher script (the fake codex by default, or a real one). */
+export interface TreeOptions {
+  version?: string;
+  launcher?: string;
+}
 
 function put(file: string, text: string, mode = 0o644): void {
   mkdirSync(dirname(file), { recursive: true });
@@ -10,9 +20,9 @@ function put(file: string, text: string, mode = 0o644): void {
   chmodSync(file, mode);
 }
 
-function exe(file: string): void {
+function exe(file: string, from = FAKE): void {
   mkdirSync(dirname(file), { recursive: true });
-  copyFileSync(FAKE, file);
+  copyFileSync(from, file);
   chmodSync(file, 0o755);
 }
 
@@ -25,11 +35,12 @@ export interface LauncherTree {
 }
 
 /** Lays out @openai/codex and its platform package under `nodeModules`, as npm or bun would (hoisted siblings). */
-function codexPackages(nodeModules: string, withNative: boolean): { launcher: string; native: string | undefined; packageRoot: string } {
+function codexPackages(nodeModules: string, withNative: boolean, opts: TreeOptions = {}): { launcher: string; native: string | undefined; packageRoot: string } {
   const packageRoot = join(nodeModules, '@openai', 'codex');
-  put(join(packageRoot, 'package.json'), JSON.stringify({ name: '@openai/codex', version: '0.0.0-test', type: 'module', bin: { codex: 'bin/codex.js' } }));
+  const version = opts.version ?? LAUNCHER_VERSIONS.at(-1)!;
+  put(join(packageRoot, 'package.json'), JSON.stringify({ name: '@openai/codex', version, type: 'module', bin: { codex: 'bin/codex.js' } }));
   const launcher = join(packageRoot, 'bin', 'codex.js');
-  exe(launcher);
+  exe(launcher, opts.launcher);
   const target = platformTarget(process.platform, process.arch)!;
   let native: string | undefined;
   if (withNative) {
@@ -42,8 +53,8 @@ function codexPackages(nodeModules: string, withNative: boolean): { launcher: st
 }
 
 /** An npm global prefix: prefix/lib/node_modules/@openai/codex, and prefix/bin/codex linking to its launcher. */
-export function npmGlobal(prefix: string, withNative = true): LauncherTree {
-  const pk = codexPackages(join(prefix, 'lib', 'node_modules'), withNative);
+export function npmGlobal(prefix: string, withNative = true, opts: TreeOptions = {}): LauncherTree {
+  const pk = codexPackages(join(prefix, 'lib', 'node_modules'), withNative, opts);
   const binDir = join(prefix, 'bin');
   mkdirSync(binDir, { recursive: true });
   symlinkSync(relative(binDir, pk.launcher), join(binDir, 'codex'));
@@ -51,8 +62,8 @@ export function npmGlobal(prefix: string, withNative = true): LauncherTree {
 }
 
 /** bun's global layout: ~/.bun/install/global/node_modules, with ~/.bun/bin/codex linking to the launcher. */
-export function bunGlobal(home: string): LauncherTree {
-  const pk = codexPackages(join(home, '.bun', 'install', 'global', 'node_modules'), true);
+export function bunGlobal(home: string, opts: TreeOptions = {}): LauncherTree {
+  const pk = codexPackages(join(home, '.bun', 'install', 'global', 'node_modules'), true, opts);
   const binDir = join(home, '.bun', 'bin');
   mkdirSync(binDir, { recursive: true });
   symlinkSync(pk.launcher, join(binDir, 'codex'));
@@ -60,9 +71,9 @@ export function bunGlobal(home: string): LauncherTree {
 }
 
 /** pnpm's global layout: a virtual store under node_modules/.pnpm, .modules.yaml, and an sh wrapper as the bin. */
-export function pnpmGlobal(root: string): LauncherTree {
+export function pnpmGlobal(root: string, opts: TreeOptions = {}): LauncherTree {
   const store = join(root, 'global', '5', 'node_modules');
-  const pk = codexPackages(join(store, '.pnpm', '@openai+codex@0.0.0', 'node_modules'), true);
+  const pk = codexPackages(join(store, '.pnpm', '@openai+codex@0.0.0', 'node_modules'), true, opts);
   put(join(store, '.modules.yaml'), 'layoutVersion: 5\n');
   mkdirSync(join(store, '@openai'), { recursive: true });
   symlinkSync(pk.packageRoot, join(store, '@openai', 'codex'));
