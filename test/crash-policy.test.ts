@@ -21,9 +21,10 @@ test('"always": an interactive session comes back as resume --last, after the pr
   assert.equal(r.preflights, 1, 'the pre-flight ran again');
   assert.ok(r.waitedMs >= 500, `backoff: waited ${r.waitedMs} ms`);
   const lines = r.stderr.trim().split('\n');
-  assert.equal(lines.length, 2, r.stderr);
+  assert.equal(lines.length, 3, r.stderr);
   assert.match(lines[0]!, /^codexguard: codex crashed \(SIGTRAP, trace trap\) after 30s; /);
-  assert.equal(lines[1], 'codexguard: resuming codex (codex resume --last) in 500ms');
+  assert.match(lines[1]!, /^codexguard: could not tell which conversation crashed \(there is no state_5\.sqlite in \S+\); resuming the newest one here \(--last\)$/);
+  assert.equal(lines[2], 'codexguard: resuming codex (codex resume --last) in 500ms');
   assert.doesNotMatch(r.stderr, /\x1b/, 'no escape sequences without a terminal');
 });
 

@@ -46,7 +46,8 @@ describe('restart under "ask" on a terminal', { concurrency: true }, () => {
     assert.deepEqual(runs[0]!.argv, argv);
     assert.deepEqual(runs[1]!.argv, ['resume', '--last', '-m', 'o3', '-c', 'model_reasoning_effort="high"', '--profile', 'work', '-s', 'workspace-write', '--search']);
     assert.equal(runs[1]!.tty, true, 'the resumed codex has the terminal');
-    assert.match(s.pane.screen(), /\[q\]uit r\s*\n.*codexguard: resuming codex \(codex resume --last\)/);
+    // Codex never ran in this home, so no conversation can be told apart: the line says so, then --last.
+    assert.match(s.pane.screen(), /\[q\]uit r\s*\ncodexguard: could not tell which conversation crashed \(there is no state_5\.sqlite in [^)]*\); resuming the newest one here \(--last\)\s*\ncodexguard: resuming codex \(codex resume --last\)/);
     assert.ok(sttyFlags(end.stty).has('icanon'));
   });
 

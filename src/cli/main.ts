@@ -36,7 +36,8 @@ export function buildProgram(): Command {
 
   program
     .command('uninstall')
-    .description('remove exactly what `codexguard install` added, the scheduled maintain included')
+    .description('remove exactly what `codexguard install` added, the scheduled maintain included; say what stays')
+    .option('--purge', "also remove codexguard's own data (its state, crash bundles, DB archives) and a copy installed by install.sh; never Codex's DBs")
     .action(lazy(() => import('./commands/uninstall.ts')));
 
   program

@@ -1,6 +1,7 @@
 // Lists a DB's archives (newest first), finds one by name, and deletes all but the newest N.
-import { readdirSync, rmSync, statSync } from 'node:fs';
+import { readdirSync, rmSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
+import { treeBytes } from '../disk-usage.ts';
 import { parseRotationName } from './names.ts';
 
 /** One finished archive: a folder with the old db (+ -wal), or the same packed as .tgz. */
@@ -31,7 +32,7 @@ export function listArchives(dir: string, db?: string): ArchiveInfo[] {
     // An archive being compressed shows up once, as its folder, until the .tgz is complete.
     if (compressed && names.includes(name.slice(0, -'.tgz'.length))) continue;
     const path = join(dir, name);
-    archives.push({ db: parsed.db, name, path, date: dateOf(parsed.stamp!), compressed, bytes: sizeOf(path) });
+    archives.push({ db: parsed.db, name, path, date: dateOf(parsed.stamp!), compressed, bytes: treeBytes(path) });
   }
   return archives.sort((a, b) => b.date.getTime() - a.date.getTime() || (a.name < b.name ? 1 : -1));
 }
@@ -53,11 +54,4 @@ export function findArchive(dir: string, ref: string): ArchiveInfo | undefined {
 function dateOf(stamp: string): Date {
   const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})\.(\d{3})Z$/.exec(stamp)!;
   return new Date(Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!, +m[7]!));
-}
-
-function sizeOf(path: string): number {
-  const stats = statSync(path, { throwIfNoEntry: false });
-  if (!stats) return 0;
-  if (!stats.isDirectory()) return stats.size;
-  return readdirSync(path).reduce((sum, name) => sum + sizeOf(join(path, name)), 0);
 }

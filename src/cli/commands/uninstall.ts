@@ -13,8 +13,37 @@ const HOW = {
   none: 'no codexguard block left in it',
 } as const;
 
-/** Uninstalls and reports each change; always exit 0 unless a file cannot be written. */
-export async function run(): Promise<number> {
+/** Says what stays (with sizes), or with `--purge` removes it. */
+async function leftovers(env: NodeJS.ProcessEnv, purge: boolean): Promise<number> {
+  const [{ findLeftovers, purgeLeftovers }, { findPackageRoot }, { codexHomeDir, resolveSqliteHome }, { humanSize }] = await Promise.all([
+    import('../../activate/leftovers.ts'),
+    import('../../activate/locations.ts'),
+    import('../../inventory/sqlite-home.ts'),
+    import('../../human.ts'),
+  ]);
+  const { dirname } = await import('node:path');
+  const { fileURLToPath } = await import('node:url');
+  const codexHome = codexHomeDir(env);
+  const sqliteHome = (await resolveSqliteHome(env)).dir;
+  const found = findLeftovers({ packageRoot: findPackageRoot(dirname(fileURLToPath(import.meta.url))), codexHome, sqliteHome });
+  const where = (paths: string[]) => (paths.length === 1 ? `at ${tildify(paths[0]!, env.HOME)}` : `in ${[...new Set(paths.map((p) => tildify(dirname(p), env.HOME)))].join(', ')}`);
+  const purgeable = found.filter((l) => l.purge);
+  if (purge) {
+    const failed = purgeLeftovers(found);
+    for (const l of purgeable) say(`codexguard: removed ${l.what} ${where(l.paths)} (${humanSize(l.bytes)})`);
+    for (const l of found.filter((x) => !x.purge)) say(`codexguard: left ${l.what} ${where(l.paths)} (${humanSize(l.bytes)}): ${l.hint}`);
+    for (const path of failed) process.stderr.write(`codexguard: could not remove ${tildify(path, env.HOME)} [E_PURGE]\n`);
+    return failed.length > 0 ? 1 : 0;
+  }
+  for (const l of found) say(`codexguard: left ${l.what} ${where(l.paths)} (${humanSize(l.bytes)})${l.purge ? '' : `: ${l.hint}`}`);
+  if (purgeable.length > 0) {
+    say(`codexguard: \`codexguard uninstall --purge\` removes ${purgeable.length === 1 ? 'it' : `those ${purgeable.length}`} (${humanSize(purgeable.reduce((n, l) => n + l.bytes, 0))}); Codex's own DBs stay either way`);
+  }
+  return 0;
+}
+
+/** Uninstalls and reports each change, then what stays; exit 0 unless something could not be removed. */
+export async function run(opts: { purge?: boolean } = {}): Promise<number> {
   const env = process.env;
   // The scheduled job first: folders it shares with the rc files (~/.config) can then go with them.
   const { removeSchedule } = await import('../../schedule/install.ts');
@@ -26,10 +55,8 @@ export async function run(): Promise<number> {
   for (const link of result.links) say(`codexguard: removed the link ${tildify(link, env.HOME)}`);
   if (result.manifest) say(`codexguard: removed the install record ${tildify(result.manifest, env.HOME)}`);
   const changed = schedule.changed || result.files.some((f) => f.how !== 'none' && f.how !== 'missing') || result.links.length > 0 || result.manifest !== undefined;
-  if (!changed) {
-    say('codexguard: nothing to remove (not installed)');
-    return 0;
-  }
-  say(reloadHint(env.PATH, '', 'uninstall'));
-  return 0;
+  if (!changed) say('codexguard: nothing to remove (not installed)');
+  const status = await leftovers(env, opts.purge === true);
+  if (changed) say(reloadHint(env.PATH, '', 'uninstall'));
+  return status;
 }
