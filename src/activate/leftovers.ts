@@ -1,6 +1,6 @@
 // What `codexguard uninstall` leaves behind (codexguard itself, its state, DB archives), with sizes; `--purge` removes it.
 // Codex's live DBs are never among it: archives are only the files a rotation named as archives.
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, rmdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { treeBytes } from '../disk-usage.ts';
 import { guardDir } from '../private-fs.ts';
@@ -42,8 +42,8 @@ export function findLeftovers(at: LeftoverPlaces): Leftover[] {
   return out;
 }
 
-/** Removes every purgeable leftover; returns the paths it could not remove. */
-export function purgeLeftovers(leftovers: readonly Leftover[]): string[] {
+/** Removes every purgeable leftover, then each of `thenIfEmpty` that is left empty; returns the paths it could not remove. */
+export function purgeLeftovers(leftovers: readonly Leftover[], thenIfEmpty: readonly string[] = []): string[] {
   const failed: string[] = [];
   for (const leftover of leftovers.filter((l) => l.purge)) {
     for (const path of leftover.paths) {
@@ -52,6 +52,13 @@ export function purgeLeftovers(leftovers: readonly Leftover[]): string[] {
       } catch {
         failed.push(path);
       }
+    }
+  }
+  for (const dir of thenIfEmpty) {
+    try {
+      rmdirSync(dir);
+    } catch {
+      // Not empty, or gone: either is fine.
     }
   }
   return failed;

@@ -15,7 +15,7 @@ const HOW = {
 
 /** Says what stays (with sizes), or with `--purge` removes it. */
 async function leftovers(env: NodeJS.ProcessEnv, purge: boolean): Promise<number> {
-  const [{ findLeftovers, purgeLeftovers }, { findPackageRoot }, { codexHomeDir, resolveSqliteHome }, { humanSize }] = await Promise.all([
+  const [{ findLeftovers, purgeLeftovers }, { dataDir, findPackageRoot }, { codexHomeDir, resolveSqliteHome }, { humanSize }] = await Promise.all([
     import('../../activate/leftovers.ts'),
     import('../../activate/locations.ts'),
     import('../../inventory/sqlite-home.ts'),
@@ -29,7 +29,7 @@ async function leftovers(env: NodeJS.ProcessEnv, purge: boolean): Promise<number
   const where = (paths: string[]) => (paths.length === 1 ? `at ${tildify(paths[0]!, env.HOME)}` : `in ${[...new Set(paths.map((p) => tildify(dirname(p), env.HOME)))].join(', ')}`);
   const purgeable = found.filter((l) => l.purge);
   if (purge) {
-    const failed = purgeLeftovers(found);
+    const failed = purgeLeftovers(found, [dataDir(env)]);
     for (const l of purgeable) say(`codexguard: removed ${l.what} ${where(l.paths)} (${humanSize(l.bytes)})`);
     for (const l of found.filter((x) => !x.purge)) say(`codexguard: left ${l.what} ${where(l.paths)} (${humanSize(l.bytes)}): ${l.hint}`);
     for (const path of failed) process.stderr.write(`codexguard: could not remove ${tildify(path, env.HOME)} [E_PURGE]\n`);
