@@ -49,7 +49,7 @@ export const KEYS = {
   'crash.logRows': { type: 'int', default: 500, tighten: 'lower', min: 0, doc: 'Log rows copied into a crash bundle.' },
   'crash.keep': { type: 'int', default: 20, tighten: 'lower', min: 1, doc: 'Crash bundles kept; older ones are deleted.' },
   'restart.mode': { type: 'enum', default: 'ask', values: ['always', 'ask', 'never'], tighten: ['always', 'ask', 'never'], doc: 'After a crash: restart without asking, ask on the terminal, or never.' },
-  'restart.resume': { type: 'bool', default: true, doc: 'Restart an interactive session as `codex resume --last`.' },
+  'restart.resume': { type: 'bool', default: true, doc: 'Restart an interactive session as `codex resume <id>` of the conversation that crashed (else `--last`).' },
   'restart.maxRestarts': { type: 'int', default: 3, tighten: 'lower', min: 0, doc: 'At most this many restarts within restart.window.' },
   'restart.window': { type: 'duration', default: 600_000, tighten: 'higher', min: 1_000, doc: 'The crash-loop guard\'s window.' },
   'schedule.every': { type: 'duration', default: 900_000, min: 60_000, doc: 'How often the scheduled `codexguard maintain` runs.' },

@@ -11,7 +11,7 @@ export interface CrashPolicy {
   logRows: number;
   /** `restart.mode`: never restart, ask on the terminal, or restart without asking. */
   mode: 'never' | 'ask' | 'always';
-  /** `restart.resume`: an interactive session comes back as `codex resume --last`. */
+  /** `restart.resume`: an interactive session comes back as `codex resume` (on the crashed conversation, see crashed-thread.ts). */
   resume: boolean;
   /** `restart.maxRestarts`: at most this many restarts within `windowMs`. */
   maxRestarts: number;
