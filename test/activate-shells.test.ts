@@ -109,6 +109,26 @@ test('without the checks, install then uninstall leaves the home exactly as it w
   assert.deepEqual(snapshot(h.home), before);
 });
 
+test('uninstall names what stays, with sizes; --purge removes codexguard\'s state and the archives, never a live DB or the clone', (t) => {
+  const h = home(t);
+  const codexHome = join(h.root, 'codex-home');
+  mkdirSync(join(codexHome, 'codexguard', 'crashes', 'b1'), { recursive: true });
+  writeFileSync(join(codexHome, 'codexguard', 'crashes', 'b1', 'REPORT.md'), 'x'.repeat(2_000));
+  writeFileSync(join(codexHome, 'logs_2.sqlite'), 'live');
+  writeFileSync(join(codexHome, 'logs_2.sqlite.20260103T000000.000Z.archive.tgz'), 'y'.repeat(5_000));
+  assert.equal(h.cli(['install', '--no-verify', '--no-schedule', '--shell', 'bash']).status, 0);
+  const u = h.cli(['uninstall']);
+  assert.equal(u.status, 0, u.stderr);
+  assert.match(u.stdout, /^codexguard: left codexguard state \(crash bundles, sessions, notices\) at \S+codex-home\/codexguard \(2\.0 kB\)$/m);
+  assert.match(u.stdout, /^codexguard: left 1 archive of rotated DBs at \S+\.archive\.tgz \(5\.0 kB\)$/m);
+  assert.match(u.stdout, /^codexguard: left codexguard's clone at \S+: delete it yourself$/m);
+  assert.match(u.stdout, /^codexguard: `codexguard uninstall --purge` removes those 2 \(7\.0 kB\); Codex's own DBs stay either way$/m);
+  const p = h.cli(['uninstall', '--purge']);
+  assert.equal(p.status, 0, p.stderr);
+  assert.deepEqual(readdirSync(codexHome), ['logs_2.sqlite']);
+  assert.ok(existsSync(join(REPO, 'package.json')), 'the clone is never purged');
+});
+
 test('default shells are $SHELL plus those with start-up files', (t) => {
   const h = home(t);
   const r = h.cli(['install', '--no-verify'], { SHELL: '/usr/bin/fish' });

@@ -13,7 +13,8 @@ export const PREFIX_MARK = '.codexguard-prefix';
 export interface Leftover {
   what: string;
   paths: string[];
-  bytes: number;
+  /** Undefined for a clone, which is not walked (its node_modules alone is hundreds of MB). */
+  bytes?: number;
   purge: boolean;
   hint?: string;
 }
@@ -36,8 +37,10 @@ export function findLeftovers(at: LeftoverPlaces): Leftover[] {
   }
   if (existsSync(join(at.packageRoot, PREFIX_MARK))) {
     out.push({ what: 'codexguard itself (installed by install.sh)', paths: [at.packageRoot], bytes: treeBytes(at.packageRoot), purge: true });
+  } else if (existsSync(join(at.packageRoot, '.git'))) {
+    out.push({ what: "codexguard's clone", paths: [at.packageRoot], purge: false, hint: 'delete it yourself' });
   } else {
-    out.push({ what: "codexguard's package", paths: [at.packageRoot], bytes: treeBytes(at.packageRoot), purge: false, hint: existsSync(join(at.packageRoot, '.git')) ? 'a clone: delete it yourself' : '`npm uninstall -g codexguard`' });
+    out.push({ what: "codexguard's package", paths: [at.packageRoot], bytes: treeBytes(at.packageRoot), purge: false, hint: 'remove it with `npm uninstall -g codexguard`' });
   }
   return out;
 }

@@ -28,16 +28,17 @@ async function leftovers(env: NodeJS.ProcessEnv, purge: boolean): Promise<number
   const found = findLeftovers({ packageRoot: findPackageRoot(dirname(fileURLToPath(import.meta.url))), codexHome, sqliteHome });
   const where = (paths: string[]) => (paths.length === 1 ? `at ${tildify(paths[0]!, env.HOME)}` : `in ${[...new Set(paths.map((p) => tildify(dirname(p), env.HOME)))].join(', ')}`);
   const purgeable = found.filter((l) => l.purge);
+  const size = (l: { bytes?: number }) => (l.bytes === undefined ? '' : ` (${humanSize(l.bytes)})`);
   if (purge) {
     const failed = purgeLeftovers(found, [dataDir(env)]);
-    for (const l of purgeable) say(`codexguard: removed ${l.what} ${where(l.paths)} (${humanSize(l.bytes)})`);
-    for (const l of found.filter((x) => !x.purge)) say(`codexguard: left ${l.what} ${where(l.paths)} (${humanSize(l.bytes)}): ${l.hint}`);
+    for (const l of purgeable) say(`codexguard: removed ${l.what} ${where(l.paths)}${size(l)}`);
+    for (const l of found.filter((x) => !x.purge)) say(`codexguard: left ${l.what} ${where(l.paths)}${size(l)}: ${l.hint}`);
     for (const path of failed) process.stderr.write(`codexguard: could not remove ${tildify(path, env.HOME)} [E_PURGE]\n`);
     return failed.length > 0 ? 1 : 0;
   }
-  for (const l of found) say(`codexguard: left ${l.what} ${where(l.paths)} (${humanSize(l.bytes)})${l.purge ? '' : `: ${l.hint}`}`);
+  for (const l of found) say(`codexguard: left ${l.what} ${where(l.paths)}${size(l)}${l.purge ? '' : `: ${l.hint}`}`);
   if (purgeable.length > 0) {
-    say(`codexguard: \`codexguard uninstall --purge\` removes ${purgeable.length === 1 ? 'it' : `those ${purgeable.length}`} (${humanSize(purgeable.reduce((n, l) => n + l.bytes, 0))}); Codex's own DBs stay either way`);
+    say(`codexguard: \`codexguard uninstall --purge\` removes ${purgeable.length === 1 ? 'it' : `those ${purgeable.length}`}${size({ bytes: purgeable.reduce((n, l) => n + (l.bytes ?? 0), 0) })}; Codex's own DBs stay either way`);
   }
   return 0;
 }
