@@ -21,7 +21,10 @@ function run(file: string, args: string[], opts: { cwd?: string; env: NodeJS.Pro
  * own .cache/npm (never the real HOME's), kept between runs so that codexguard's dependencies are fetched once.
  */
 function npmEnv(home: string, extraPath: string[] = []): NodeJS.ProcessEnv {
+  // What npm needs to reach the registry from this machine (a proxy, a CA for TLS inspection), passed on as it is.
+  const network = Object.fromEntries(Object.entries(process.env).filter(([k]) => /^(https?_proxy|no_proxy|node_extra_ca_certs|ssl_cert_(file|dir)|npm_config_registry)$/i.test(k)));
   return {
+    ...network,
     HOME: home,
     PATH: [...extraPath, NODE_BIN_DIR, '/usr/bin', '/bin'].join(':'),
     LANG: 'C',
@@ -33,12 +36,17 @@ function npmEnv(home: string, extraPath: string[] = []): NodeJS.ProcessEnv {
 
 /**
  * The official @openai/codex in `prefix`, installed by npm from the suite's own copy of the package. Its platform
- * package (an optional dependency, 270 MB) is linked in beside it where npm would put it, not downloaded again.
+ * package (an optional dependency, 270 MB) is linked in beside it where npm would put it, and left out of the copy's
+ * package.json: resolving it would fetch @openai/codex's whole packument (every version) and the tarball again.
  */
 function installOfficial(root: string, prefix: string, env: NodeJS.ProcessEnv): string {
-  const launcherPkg = join(CODEX_MODULES, '@openai', 'codex');
-  const tgz = join(root, JSON.parse(run('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', root, launcherPkg], { env }).stdout)[0].filename);
-  run('npm', ['install', '-g', '--prefix', prefix, '--omit=optional', '--prefer-offline', '--no-audit', '--no-fund', tgz], { env });
+  const copy = join(root, 'openai-codex');
+  cpSync(join(CODEX_MODULES, '@openai', 'codex'), copy, { recursive: true });
+  const pkg = JSON.parse(readFileSync(join(copy, 'package.json'), 'utf8'));
+  delete pkg.optionalDependencies;
+  writeFileSync(join(copy, 'package.json'), JSON.stringify(pkg));
+  const tgz = join(root, JSON.parse(run('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', root, copy], { env }).stdout)[0].filename);
+  run('npm', ['install', '-g', '--prefix', prefix, '--prefer-offline', '--no-audit', '--no-fund', tgz], { env });
   const platform = readdirSync(join(CODEX_MODULES, '@openai')).find((n) => n.startsWith(`codex-${process.platform}-`))!;
   symlinkSync(join(CODEX_MODULES, '@openai', platform), join(prefix, 'lib', 'node_modules', '@openai', platform));
   return join(prefix, 'bin', 'codex');
