@@ -129,6 +129,23 @@ test('uninstall names what stays, with sizes; --purge removes codexguard\'s stat
   assert.ok(existsSync(join(REPO, 'package.json')), 'the clone is never purged');
 });
 
+test("install's shell checks never save or restore a Terminal.app session (SHELL_SESSIONS_DISABLE=1)", (t) => {
+  const h = home(t);
+  // What /etc/bashrc_Apple_Terminal and /etc/zshrc_Apple_Terminal do on macOS when TERM_PROGRAM is Apple_Terminal,
+  // reduced to the check they make first: a session is saved and restored unless SHELL_SESSIONS_DISABLE is 1.
+  const apple = `if [ "$TERM_PROGRAM" = Apple_Terminal ] && [ "\${SHELL_SESSIONS_DISABLE:-0}" -ne 1 ]; then : > "$HOME/session-$$"; fi\n`;
+  appendFileSync(join(h.home, '.bashrc'), `\n${apple}`);
+  writeFileSync(join(h.home, '.zshenv'), apple);
+  const r = h.cli(['install', '--shell', 'bash', 'zsh', '--no-schedule'], { TERM_PROGRAM: 'Apple_Terminal' });
+  assert.equal(r.status, 0, r.stdout + r.stderr);
+  assert.match(r.stdout, /ok +zsh \(login\)/, 'the shells were asked');
+  assert.deepEqual(readdirSync(h.home).filter((n) => n.startsWith('session-')), []);
+  // The same snippet does fire in a shell started without it: the check above can fail.
+  const plain = runSync('bash', ['-c', apple], { env: h.env({ TERM_PROGRAM: 'Apple_Terminal' }) });
+  assert.equal(plain.status, 0);
+  assert.equal(readdirSync(h.home).filter((n) => n.startsWith('session-')).length, 1);
+});
+
 test('default shells are $SHELL plus those with start-up files', (t) => {
   const h = home(t);
   const r = h.cli(['install', '--no-verify'], { SHELL: '/usr/bin/fish' });

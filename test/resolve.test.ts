@@ -1,6 +1,6 @@
 // Finding the real codex: PATH order, skipping the shim, never the cwd, overrides, loops, and the npm launcher.
 import assert from 'node:assert/strict';
-import { chmodSync, mkdirSync, realpathSync, symlinkSync, writeFileSync, existsSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, linkSync, mkdirSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { PINNED_CODEX_VERSION } from './helpers/codex-home.ts';
@@ -67,6 +67,24 @@ test('a PATH with the shim twice, ".", empty and relative entries, and a codex p
   const rec = readRecord(record);
   assert.equal(rec.self, real);
   assert.notEqual(rec.self, planted);
+});
+
+test('the shim under another name of the same file (a hard link; on APFS, another spelling of its case) is skipped as itself', (t) => {
+  const { root, record, env } = shimIn(t);
+  // A copy of the package, so that its bin file can be hard-linked within one file system.
+  const pkg = join(root, 'pkg');
+  cpSync(join(REPO, 'bin'), join(pkg, 'bin'), { recursive: true });
+  cpSync(join(REPO, 'dist'), join(pkg, 'dist'), { recursive: true });
+  const s1 = join(root, 's1');
+  const s2 = join(root, 's2');
+  mkdirSync(s1);
+  mkdirSync(s2);
+  symlinkSync(join(pkg, 'bin', 'codex.js'), join(s1, 'codex'));
+  linkSync(join(pkg, 'bin', 'codex.js'), join(s2, 'codex'));
+  const real = fakeCodex(join(root, 'real'));
+  const r = runSync(join(s1, 'codex'), ['x'], { env: env([s1, s2, join(root, 'real'), NODE_BIN_DIR].join(':')) });
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(readRecord(record).self, real);
 });
 
 test('no real codex anywhere: one line saying what was searched, exit 127', (t) => {

@@ -35,13 +35,22 @@ export function behindShim(env: Env, pathValue: string, shimRealpath: string): P
   }
 }
 
+/**
+ * The environment a probe shell runs with: the user's, plus SHELL_SESSIONS_DISABLE=1, which macOS's
+ * /etc/bashrc_Apple_Terminal and /etc/zshrc_Apple_Terminal check before they save and restore Terminal.app
+ * sessions (`if [ ${SHELL_SESSIONS_DISABLE:-0} -ne 1 ]`): a probe must not write or replay the user's session.
+ */
+export function probeEnv(env: Env): Record<string, string | undefined> {
+  return { ...env, SHELL_SESSIONS_DISABLE: '1' };
+}
+
 /** Starts one shell as the user gets it (same HOME, ZDOTDIR, XDG dirs) and judges what it runs as `codex`. */
 export async function runProbe(probe: Probe, env: Env, shimRealpath: string, files: readonly string[]): Promise<ProbeResult> {
   const binary = walkPath(probe.shell, env.PATH, new Set()).found?.path;
   if (binary === undefined) return { probe, verdict: { level: 'warn', text: `${probe.shell} is not on PATH, so it was not checked` } };
   // A session of its own (setsid), stdin from /dev/null: an interactive shell then has no terminal to take, so it
   // can never leave doctor or install in the background of the user's terminal (stopped by SIGTTIN/SIGTTOU).
-  const result = await execa(binary, probe.args, { env: { ...env }, extendEnv: false, stdin: 'ignore', detached: true, timeout: TIMEOUT_MS, reject: false, stripFinalNewline: false });
+  const result = await execa(binary, probe.args, { env: probeEnv(env), extendEnv: false, stdin: 'ignore', detached: true, timeout: TIMEOUT_MS, reject: false, stripFinalNewline: false });
   const output = parseProbe(String(result.stdout ?? ''));
   if (output === undefined) {
     // Interactive shells without a terminal complain about job control: show the last line, which is the likelier cause.

@@ -23,24 +23,47 @@ export function pathEntries(pathValue: string | undefined): string[] {
   return [...seen];
 }
 
+/**
+ * The one realpath codexguard uses for identity (the shim's own path, the recursion marker, PATH candidates):
+ * realpath(3), which on case-insensitive APFS gives the on-disk spelling. Node's JS realpathSync keeps the
+ * spelling it was given, so mixing the two let the shim take itself for the real codex.
+ */
+export function realPath(file: string): string {
+  return realpathSync.native(file);
+}
+
 /** The realpath of `file` if it is an executable regular file, else undefined. */
 export function executableRealpath(file: string): string | undefined {
+  return executable(file)?.realpath;
+}
+
+function executable(file: string): { realpath: string; id: string } | undefined {
   try {
-    if (!statSync(file, { throwIfNoEntry: false })?.isFile()) return undefined;
+    const stats = statSync(file, { throwIfNoEntry: false });
+    if (!stats?.isFile()) return undefined;
     accessSync(file, constants.X_OK);
-    return realpathSync.native(file);
+    return { realpath: realPath(file), id: `${stats.dev}:${stats.ino}` };
   } catch {
     return undefined;
   }
 }
 
-/** First executable `name` on PATH whose realpath is not in `skip` (relative and empty entries never count). */
+/** dev:ino of the file a path leads to: the same for every name of one file (hard links, any spelling of its case). */
+function fileId(file: string): string | undefined {
+  const stats = statSync(file, { throwIfNoEntry: false });
+  return stats ? `${stats.dev}:${stats.ino}` : undefined;
+}
+
+/** First executable `name` on PATH that is none of the files in `skip` (by realpath or by dev:ino); relative and empty entries never count. */
 export function walkPath(name: string, pathValue: string | undefined, skip: ReadonlySet<string>): PathWalk {
   const searched = pathEntries(pathValue);
+  let skipIds: Set<string | undefined> | undefined;
   for (const dir of searched) {
     const path = join(dir, name);
-    const realpath = executableRealpath(path);
-    if (realpath !== undefined && !skip.has(realpath)) return { found: { path, realpath }, searched };
+    const found = executable(path);
+    if (found === undefined || skip.has(found.realpath)) continue;
+    skipIds ??= new Set([...skip].map(fileId));
+    if (!skipIds.has(found.id)) return { found: { path, realpath: found.realpath }, searched };
   }
   return { found: undefined, searched };
 }

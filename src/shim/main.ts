@@ -1,10 +1,11 @@
 // The `codex` shim's entry: find the real codex, guard the launch, mirror its end. Fails open.
-import { realpathSync, writeSync } from 'node:fs';
+import { writeSync } from 'node:fs';
 import { crashSignal } from '../crash/detect.ts';
 import { CODEX_THREAD_ID, DEBUG, DISABLE, flag, SHIM_CHAIN } from '../env.ts';
 import { CodexguardError, EXIT, formatError } from '../errors.ts';
 import { mirrorExit } from '../launch/exit.ts';
 import { runChild, type ChildEnd } from '../launch/run.ts';
+import { realPath } from '../resolve/path-walk.ts';
 import { childChain, resolveRealCodex, shimChain, type RealCodex } from '../resolve/real-codex.ts';
 import { saveTerminal } from '../terminal/save.ts';
 import { defaults } from '../config/keys.ts';
@@ -46,7 +47,7 @@ async function failOpen<T>(step: () => T | Promise<T>, fallback: T): Promise<T> 
 function selfPath(): string {
   const argv1 = process.argv[1] ?? '';
   try {
-    return realpathSync(argv1);
+    return realPath(argv1);
   } catch {
     return argv1;
   }
