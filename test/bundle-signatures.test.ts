@@ -1,10 +1,14 @@
 // Signature matching and REPORT.md (pure): the likely cause follows the evidence, and says what evidence is missing.
 import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { compose, type BundleState } from '../src/bundle/compose.ts';
 import type { DbReport } from '../src/bundle/databases.ts';
 import { baseManifest } from '../src/bundle/manifest.ts';
 import { inRange, matchSignatures, type Evidence } from '../src/bundle/signatures.ts';
+import { availableFromVmStat, systemInfo } from '../src/bundle/system.ts';
+import { REPO, tmp } from './helpers/index.ts';
 
 const MB = 1e6;
 const ISOLATE_FRAMES = 'Thread 12 Crashed:\n0 codex v8::base::OS::SetPermissions\n1 codex v8::internal::CodeRange::InitReservation\n2 codex v8::internal::Heap::SetUp\n3 codex v8::Isolate::New';
@@ -61,6 +65,18 @@ test('SQLite busy panic: the messages plus a 229 MB log DB is high; the size alo
   assert.deepEqual(none[0]!.missing, ['an OS crash report (none found)', 'the codex version', 'log rows from the session']);
 });
 
+test('disk-full on macOS: low free space alone is only low confidence, since statfs leaves out APFS purgeable space', () => {
+  const low = { freeDiskBytes: 50 * MB, logLines: [] };
+  const linux = matchSignatures(evidence({ ...low, platform: 'linux' })).find((v) => v.id === 'disk-full')!;
+  const mac = matchSignatures(evidence({ ...low, platform: 'darwin', diskPurgeableUncounted: true })).find((v) => v.id === 'disk-full')!;
+  assert.equal(linux.score, 0.4);
+  assert.equal(mac.score, 0.2);
+  assert.equal(mac.confidence, 'low');
+  assert.match(mac.reasons[0]!, /not counting APFS purgeable space \(it may not be full\)/);
+  const full = matchSignatures(evidence({ ...low, platform: 'darwin', diskPurgeableUncounted: true, logLines: ['SQLITE_FULL: database or disk is full'] })).find((v) => v.id === 'disk-full')!;
+  assert.equal(full.score, 0.6, 'the errors themselves still count in full');
+});
+
 test('several matches are ranked by score', () => {
   const verdicts = matchSignatures(evidence({ platform: 'darwin', arch: 'x64', codexVersion: '0.141.0', osReports: [ISOLATE_FRAMES], dbs: [logDb(229 * MB)], freeDiskBytes: 50 * MB }));
   assert.deepEqual(verdicts.map((v) => v.id), ['v8-isolate-intel-macos', 'disk-full', 'sqlite-busy-panic']);
@@ -90,4 +106,20 @@ test('REPORT.md has the seed report\'s shape and names the cause with its eviden
   assert.match(report, /2026-11-24 08:15:30.000 UTC \| codex died of SIGTRAP/);
   assert.match(report, /TERM=xterm-256color, TERM_PROGRAM=tmux/);
   assert.match(report, /Other candidates:/);
+});
+
+test('system facts on macOS: available memory from vm_stat (free + inactive + speculative + purgeable pages), and the APFS label on free disk', async (t) => {
+  // test/fixtures/macos/vm_stat.txt is `vm_stat` output in macOS 14's format (Apple silicon: 16 KiB pages).
+  const bin = tmp(t);
+  const fixture = join(REPO, 'test', 'fixtures', 'macos', 'vm_stat.txt');
+  writeFileSync(join(bin, 'vm_stat'), `#!/bin/sh\nexec cat ${JSON.stringify(fixture)}\n`, { mode: 0o755 });
+  const want = (6062 + 313205 + 3960 + 12794) * 16384;
+  assert.equal(availableFromVmStat(readFileSync(fixture, 'utf8')), want);
+  assert.equal(availableFromVmStat('Pages free: 12.\n'), undefined, 'no page size: not vm_stat');
+  const mac = await systemInfo(bin, 'darwin', [bin, '/usr/bin', '/bin'].join(':'));
+  assert.equal(mac.memory.availableBytes, want);
+  assert.equal(mac.disk?.purgeableUncounted, true);
+  const linux = await systemInfo(bin, 'linux', [bin, '/usr/bin', '/bin'].join(':'));
+  assert.equal(linux.disk?.purgeableUncounted, undefined);
+  assert.ok(linux.memory.availableBytes > 0 && linux.memory.availableBytes !== want);
 });

@@ -35,6 +35,7 @@ export function evidenceOf(s: BundleState): Evidence {
     logLines: s.rows.map((r) => `${r.level} ${r.target} ${r.feedback_log_body ?? r.message ?? ''}`),
     dbs: s.dbs,
     freeDiskBytes: s.system?.disk?.freeBytes ?? null,
+    diskPurgeableUncounted: s.system?.disk?.purgeableUncounted === true,
   };
 }
 

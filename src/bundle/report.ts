@@ -92,8 +92,8 @@ export function renderReport(d: ReportData): string {
     ...(d.system
       ? [
           `- CPU: ${d.system.cpus.model ?? 'unknown'} (${d.system.cpus.count} CPUs); load ${d.system.load.map((l) => l.toFixed(2)).join(' ')}`,
-          `- Memory: ${humanSize(d.system.memory.freeBytes)} free of ${humanSize(d.system.memory.totalBytes)}`,
-          `- Free disk on CODEX_HOME: ${d.system.disk ? `${humanSize(d.system.disk.freeBytes)} of ${humanSize(d.system.disk.totalBytes)}` : 'unknown'}`,
+          `- Memory: ${humanSize(d.system.memory.availableBytes ?? d.system.memory.freeBytes)} available of ${humanSize(d.system.memory.totalBytes)}`,
+          `- Free disk on CODEX_HOME: ${d.system.disk ? `${humanSize(d.system.disk.freeBytes)} of ${humanSize(d.system.disk.totalBytes)}${d.system.disk.purgeableUncounted ? ' (APFS purgeable space not counted)' : ''}` : 'unknown'}`,
         ]
       : []),
     `- Command: \`${['codex', ...m.argv.map(shq)].join(' ')}\` in \`${m.cwd}\``,

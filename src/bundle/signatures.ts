@@ -15,6 +15,8 @@ export interface Evidence {
   logLines: string[];
   dbs: DbReport[];
   freeDiskBytes: number | null;
+  /** macOS: statfs's free count leaves out APFS purgeable space, so "low" may not be full. */
+  diskPurgeableUncounted?: boolean;
 }
 
 /** A signature's score (0..1) for the evidence, with the reasons and the evidence it lacked. */
@@ -105,7 +107,10 @@ export const SIGNATURES: readonly Signature[] = [
       const low = e.freeDiskBytes !== null && e.freeDiskBytes < 200 * MB;
       if (!full && !low) return undefined;
       const m: Match = { score: 0, reasons: [], missing: [] };
-      if (low) m.reasons.push(`only ${((e.freeDiskBytes ?? 0) / MB).toFixed(0)} MB free on CODEX_HOME's disk`), (m.score += 0.4);
+      if (low && e.diskPurgeableUncounted) {
+        m.reasons.push(`only ${((e.freeDiskBytes ?? 0) / MB).toFixed(0)} MB free on CODEX_HOME's disk, not counting APFS purgeable space (it may not be full)`);
+        m.score += 0.2;
+      } else if (low) m.reasons.push(`only ${((e.freeDiskBytes ?? 0) / MB).toFixed(0)} MB free on CODEX_HOME's disk`), (m.score += 0.4);
       if (full) m.reasons.push('"disk is full" errors in the evidence'), (m.score += 0.4);
       return m;
     },

@@ -2,32 +2,72 @@
 import { statfs } from 'node:fs/promises';
 import { arch, cpus, freemem, loadavg, platform, release, totalmem, uptime, version } from 'node:os';
 import { dirname } from 'node:path';
+import { absolutePath, programOnPath } from '../resolve/path-walk.ts';
 
 /** The machine at the crash. Disk is null when no folder on the way to `dir` could be measured. */
 export interface SystemInfo {
-  disk: { path: string; freeBytes: number; totalBytes: number } | null;
-  memory: { totalBytes: number; freeBytes: number };
+  /** `purgeableUncounted`: on macOS, APFS space the system frees on demand is not in statfs's free count. */
+  disk: { path: string; freeBytes: number; totalBytes: number; purgeableUncounted?: true } | null;
+  /**
+   * `freeBytes` is os.freemem(). `availableBytes` is what programs can still get: on Linux the same (libuv reads
+   * MemAvailable); on macOS free + inactive + speculative + purgeable pages from `vm_stat`, because os.freemem()
+   * there counts only free pages (about 100 MB on a busy 16 GB Mac).
+   */
+  memory: { totalBytes: number; freeBytes: number; availableBytes: number };
   load: number[];
   cpus: { count: number; model: string | null };
   uptimeSeconds: number;
 }
 
-/** Free disk on the file system holding `dir` (its nearest existing ancestor), memory, load. Never throws. */
-export async function systemInfo(dir: string): Promise<SystemInfo> {
-  let disk: SystemInfo['disk'] = null;
-  for (let path = dir; ; path = dirname(path)) {
+/**
+ * Available memory from `vm_stat` output (macOS): free, inactive, speculative and purgeable pages, at the page size
+ * its first line names ("Mach Virtual Memory Statistics: (page size of 16384 bytes)"). Undefined when it is not that.
+ */
+export function availableFromVmStat(text: string): number | undefined {
+  const page = /page size of (\d+) bytes/.exec(text)?.[1];
+  if (page === undefined) return undefined;
+  let pages = 0;
+  for (const name of ['free', 'inactive', 'speculative', 'purgeable']) {
+    const m = new RegExp(`^Pages ${name}:\\s+(\\d+)\\.`, 'm').exec(text);
+    if (!m) return undefined;
+    pages += Number(m[1]);
+  }
+  return pages * Number(page);
+}
+
+async function availableMemory(platformName: string, path: string | undefined): Promise<number> {
+  if (platformName === 'darwin') {
     try {
-      const s = await statfs(path);
-      disk = { path, freeBytes: s.bavail * s.bsize, totalBytes: s.blocks * s.bsize };
+      const vmStat = programOnPath('vm_stat', path);
+      if (vmStat !== undefined) {
+        const { execa } = await import('execa');
+        const r = await execa(vmStat, [], { stdin: 'ignore', timeout: 500, reject: false, env: { PATH: absolutePath(path) } });
+        const bytes = availableFromVmStat(String(r.stdout ?? ''));
+        if (bytes !== undefined) return bytes;
+      }
+    } catch {
+      // Fall back to what Node says.
+    }
+  }
+  return freemem();
+}
+
+/** Free disk on the file system holding `dir` (its nearest existing ancestor), memory, load. Never throws. */
+export async function systemInfo(dir: string, platformName: string = platform(), path: string | undefined = process.env.PATH): Promise<SystemInfo> {
+  let disk: SystemInfo['disk'] = null;
+  for (let at = dir; ; at = dirname(at)) {
+    try {
+      const s = await statfs(at);
+      disk = { path: at, freeBytes: s.bavail * s.bsize, totalBytes: s.blocks * s.bsize, ...(platformName === 'darwin' ? { purgeableUncounted: true as const } : {}) };
       break;
     } catch {
-      if (dirname(path) === path) break;
+      if (dirname(at) === at) break;
     }
   }
   const list = cpus();
   return {
     disk,
-    memory: { totalBytes: totalmem(), freeBytes: freemem() },
+    memory: { totalBytes: totalmem(), freeBytes: freemem(), availableBytes: await availableMemory(platformName, path) },
     load: loadavg(),
     cpus: { count: list.length, model: list[0]?.model ?? null },
     uptimeSeconds: uptime(),

@@ -70,7 +70,7 @@ export async function writeBundle(input: CrashInput, opts: BundleOptions = {}): 
   const tail = await step('log rows', () => readLogsTail(sqliteHome, sessionStart, opts.logRows ?? BUNDLE_DEFAULTS.logRows), empty);
   warnings.push(...tail.errors.map((e) => `log rows: ${e}`));
   await put(FILES.logs, toJsonl(tail.rows));
-  const system = await step('system facts', () => systemInfo(codexHome), null);
+  const system = await step('system facts', () => systemInfo(codexHome, platform, env.PATH), null);
   await put(FILES.system, json(system));
 
   const [version, collected] = await Promise.all([versionP, osP]);
