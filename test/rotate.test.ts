@@ -273,6 +273,26 @@ test("Codex's maintenance lock held (as Codex holds it: flock) → not rotated; 
   assert.equal(later.code, 'OK', later.message);
 });
 
+test('without perl or flock(1) (perl is marked for removal from macOS): a lock file Codex made means "cannot tell", so no rotation; none, and it goes on', async (t) => {
+  const { dir, path } = logHome(t, 100);
+  const saved = process.env.PATH;
+  process.env.PATH = tmp(t);
+  try {
+    const free = await tryMaintenanceLock(dir);
+    assert.equal(free.state, 'unsupported', 'no lock file: no Codex has owned maintenance here');
+    writeFileSync(join(dir, MAINTENANCE_LOCK), '');
+    const unknown = await tryMaintenanceLock(dir);
+    assert.equal(unknown.state, 'busy');
+    const before = hash(path);
+    const result = await rotateLogDb(dir, 'logs_2.sqlite', options());
+    assert.equal(result.code, 'W_DEFERRED', result.message);
+    assert.match(result.message, /^cannot tell whether a running Codex holds \S+\.sqlite-maintenance\.lock: neither perl nor flock\(1\) is on PATH/);
+    assert.equal(hash(path), before);
+  } finally {
+    process.env.PATH = saved;
+  }
+});
+
 test('read-only CODEX_HOME: one-line failure, nothing changed', async (t) => {
   const { dir } = logHome(t, 300);
   const ro = readOnlyCopy(t, dir);

@@ -12,6 +12,7 @@
 // takes LOCK_EX|LOCK_NB, and holds it until our end of its stdin closes: on release(), on exit, and on kill -9
 // alike, so a killed rotation never leaves the lock held.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { absolutePath, programOnPath } from '../resolve/path-walk.ts';
 
@@ -23,8 +24,11 @@ export interface HeldLock {
   release(): Promise<void>;
 }
 
-/** held: ours until release(); busy: a running Codex (or codexguard) owns maintenance; unsupported: no way to flock here. */
-export type LockAttempt = { state: 'held'; lock: HeldLock } | { state: 'busy' } | { state: 'unsupported'; reason: string };
+/**
+ * held: ours until release(); busy: a running Codex (or codexguard) owns maintenance, or (with a reason) nothing
+ * here can tell whether one does; unsupported: no way to flock here, and no Codex has ever taken the lock.
+ */
+export type LockAttempt = { state: 'held'; lock: HeldLock } | { state: 'busy'; reason?: string } | { state: 'unsupported'; reason: string };
 
 const PERL = `use Fcntl qw(:flock O_RDWR O_CREAT); $|=1;
 sysopen(my $f, $ARGV[0], O_RDWR|O_CREAT, 0644) or do { print "error $!\\n"; exit 2 };
@@ -46,7 +50,18 @@ async function attemptOnce(file: string): Promise<LockAttempt> {
   if (perl.state !== 'unsupported' || !perl.missing) return perl;
   // util-linux flock: -n fails at once with status 75 (-E) when busy; `cat` holds it until stdin closes.
   const flock = await holdWith('flock', ['-n', '-E', '75', file, '-c', 'echo locked; exec cat >/dev/null']);
-  return flock.state === 'unsupported' && flock.missing ? { state: 'unsupported', reason: 'neither perl nor flock(1) is available to take the lock' } : flock;
+  if (flock.state !== 'unsupported' || !flock.missing) return flock;
+  return cannotLock(file);
+}
+
+/**
+ * Without perl (which Apple has marked for removal from macOS) or flock(1), whether Codex holds its lock cannot be
+ * told. Codex creates the file when it first takes the lock: with no file, no Codex has ever owned maintenance here
+ * and going on is safe; with one, "cannot tell" counts as busy, so a rotation never runs under Codex's maintenance.
+ */
+export function cannotLock(file: string): LockAttempt {
+  const why = 'neither perl nor flock(1) is on PATH to take the lock';
+  return existsSync(file) ? { state: 'busy', reason: `cannot tell whether a running Codex holds ${file}: ${why}` } : { state: 'unsupported', reason: why };
 }
 
 type Attempt = LockAttempt | { state: 'unsupported'; reason: string; missing?: boolean };

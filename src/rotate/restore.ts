@@ -28,7 +28,7 @@ export async function restoreArchive(dir: string, ref: string, options: { opener
   const p = paths(dir, name);
   const whoHasOpen = options.openers ?? osOpeners;
   const attempt = await tryMaintenanceLock(dir);
-  if (attempt.state === 'busy') return { ok: false, code: 'E_BUSY', message: `a running Codex holds ${dir}/.sqlite-maintenance.lock; quit it (and stop its daemon: \`codex app-server daemon stop\`), then retry` };
+  if (attempt.state === 'busy') return { ok: false, code: 'E_BUSY', message: attempt.reason ?? `a running Codex holds ${dir}/.sqlite-maintenance.lock; quit it (and stop its daemon: \`codex app-server daemon stop\`), then retry` };
   let source = archive.path;
   try {
     await recoverDb(dir, name, whoHasOpen);

@@ -65,7 +65,7 @@ export async function rotateLogDb(dir: string, name: string, options: RotateOpti
   }
   const attempt = await tryMaintenanceLock(dir, options.lockWaitMs ?? 0);
   if (attempt.state === 'busy') {
-    return done({ ok: false, code: 'W_DEFERRED', message: `a running Codex holds ${dir}/.sqlite-maintenance.lock (a Codex process that may prune is alive)` });
+    return done({ ok: false, code: 'W_DEFERRED', message: attempt.reason ?? `a running Codex holds ${dir}/.sqlite-maintenance.lock (a Codex process that may prune is alive)` });
   }
   const whoHasOpen = options.openers ?? osOpeners;
   try {

@@ -44,7 +44,7 @@ async function runOne(dir: string, action: Action, options: RunOptions): Promise
   switch (action.kind) {
     case 'recover': {
       const attempt = await tryMaintenanceLock(dir, options.lockWaitMs ?? 0);
-      if (attempt.state === 'busy') return { ok: false, code: 'W_DEFERRED', message: `leftovers of a rotation wait until no running Codex holds ${dir}/.sqlite-maintenance.lock` };
+      if (attempt.state === 'busy') return { ok: false, code: 'W_DEFERRED', message: `leftovers of a rotation wait: ${attempt.reason ?? `a running Codex holds ${dir}/.sqlite-maintenance.lock`}` };
       try {
         const outcome = await recoverDb(dir, action.db);
         return { ok: true, code: 'OK', message: `${action.db}: interrupted rotation ${outcome.action}` };
