@@ -123,3 +123,18 @@ test('system facts on macOS: available memory from vm_stat (free + inactive + sp
   assert.equal(linux.disk?.purgeableUncounted, undefined);
   assert.ok(linux.memory.availableBytes > 0 && linux.memory.availableBytes !== want);
 });
+
+test('Rosetta: an x64 codex on Apple silicon is not scored as the Intel-macOS bug; sysctl hw.optional.arm64 or the .ips `translated` field says so', async (t) => {
+  const intel = evidence({ platform: 'darwin', arch: 'x64', codexVersion: '0.141.0' });
+  assert.equal(matchSignatures(intel)[0]!.id, 'v8-isolate-intel-macos');
+  assert.notEqual(matchSignatures({ ...intel, translated: true })[0]!.id, 'v8-isolate-intel-macos');
+  // With the V8 frames in the report it still matches, without the Intel reason.
+  const withFrames = matchSignatures({ ...intel, translated: true, osReports: ['{"translated" : true}\n  v8::base::OS::SetPermissions'] })[0]!;
+  assert.equal(withFrames.id, 'v8-isolate-intel-macos');
+  assert.ok(withFrames.reasons.includes('x64 under Rosetta on Apple silicon, not an Intel Mac'));
+  // `sysctl -n hw.optional.arm64` prints 1 on Apple silicon, under Rosetta too (fake sysctl: that output).
+  const bin = tmp(t);
+  writeFileSync(join(bin, 'sysctl'), '#!/bin/sh\n[ "$1 $2" = "-n hw.optional.arm64" ] && echo 1\n', { mode: 0o755 });
+  assert.equal((await systemInfo(bin, 'darwin', bin)).appleSilicon, true);
+  assert.equal((await systemInfo(bin, 'linux', bin)).appleSilicon, undefined);
+});

@@ -36,6 +36,7 @@ export function evidenceOf(s: BundleState): Evidence {
     dbs: s.dbs,
     freeDiskBytes: s.system?.disk?.freeBytes ?? null,
     diskPurgeableUncounted: s.system?.disk?.purgeableUncounted === true,
+    translated: s.system?.appleSilicon === true || s.osTexts.some((t) => /"translated"\s*:\s*true/.test(t)),
   };
 }
 

@@ -17,6 +17,8 @@ export interface Evidence {
   freeDiskBytes: number | null;
   /** macOS: statfs's free count leaves out APFS purgeable space, so "low" may not be full. */
   diskPurgeableUncounted?: boolean;
+  /** An x64 process under Rosetta on Apple silicon (the .ips `translated` field, or `sysctl hw.optional.arm64`). */
+  translated?: boolean;
 }
 
 /** A signature's score (0..1) for the evidence, with the reasons and the evidence it lacked. */
@@ -66,9 +68,11 @@ export const SIGNATURES: readonly Signature[] = [
       if (e.signal !== 'SIGTRAP') return undefined;
       const m: Match = { score: 0, reasons: [], missing: osMissing(e) };
       const frames = any(e.osReports, /Isolate::New|v8::base::OS::SetPermissions|CodeRange::InitReservation/);
-      const macIntel = e.platform === 'darwin' && e.arch === 'x64';
+      // Node and codex report x64 under Rosetta too: that is Apple silicon, not the Intel Macs of the bug.
+      const macIntel = e.platform === 'darwin' && e.arch === 'x64' && e.translated !== true;
       if (!frames && !macIntel) return undefined;
       if (macIntel) m.reasons.push('Intel macOS (darwin x64)'), (m.score += 0.25);
+      else if (e.translated) m.reasons.push('x64 under Rosetta on Apple silicon, not an Intel Mac');
       const affected = inRange(e.codexVersion, '0.141.0', '0.142.4');
       if (affected === undefined) m.missing.push('the codex version');
       else if (affected) m.reasons.push(`codex ${e.codexVersion} is in the affected range 0.141.0–0.142.4`), (m.score += 0.35);

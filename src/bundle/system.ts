@@ -15,6 +15,8 @@ export interface SystemInfo {
    */
   memory: { totalBytes: number; freeBytes: number; availableBytes: number };
   load: number[];
+  /** macOS: Apple silicon (`sysctl -n hw.optional.arm64` is 1, under Rosetta too); absent elsewhere or when unknown. */
+  appleSilicon?: boolean;
   cpus: { count: number; model: string | null };
   uptimeSeconds: number;
 }
@@ -35,21 +37,17 @@ export function availableFromVmStat(text: string): number | undefined {
   return pages * Number(page);
 }
 
-async function availableMemory(platformName: string, path: string | undefined): Promise<number> {
-  if (platformName === 'darwin') {
-    try {
-      const vmStat = programOnPath('vm_stat', path);
-      if (vmStat !== undefined) {
-        const { execa } = await import('execa');
-        const r = await execa(vmStat, [], { stdin: 'ignore', timeout: 500, reject: false, env: { PATH: absolutePath(path) } });
-        const bytes = availableFromVmStat(String(r.stdout ?? ''));
-        if (bytes !== undefined) return bytes;
-      }
-    } catch {
-      // Fall back to what Node says.
-    }
+/** The output of a macOS tool (found on absolute PATH entries), within 500 ms; undefined when it cannot be had. */
+async function toolOutput(name: string, args: string[], path: string | undefined): Promise<string | undefined> {
+  try {
+    const file = programOnPath(name, path);
+    if (file === undefined) return undefined;
+    const { execa } = await import('execa');
+    const r = await execa(file, args, { stdin: 'ignore', timeout: 500, reject: false, env: { PATH: absolutePath(path) } });
+    return r.exitCode === 0 ? String(r.stdout ?? '') : undefined;
+  } catch {
+    return undefined;
   }
-  return freemem();
 }
 
 /** Free disk on the file system holding `dir` (its nearest existing ancestor), memory, load. Never throws. */
@@ -65,9 +63,12 @@ export async function systemInfo(dir: string, platformName: string = platform(),
     }
   }
   const list = cpus();
+  const mac = platformName === 'darwin';
+  const arm64 = mac ? (await toolOutput('sysctl', ['-n', 'hw.optional.arm64'], path))?.trim() : undefined;
   return {
+    ...(arm64 === undefined ? {} : { appleSilicon: arm64 === '1' }),
     disk,
-    memory: { totalBytes: totalmem(), freeBytes: freemem(), availableBytes: await availableMemory(platformName, path) },
+    memory: { totalBytes: totalmem(), freeBytes: freemem(), availableBytes: availableFromVmStat((mac && (await toolOutput('vm_stat', [], path))) || '') ?? freemem() },
     load: loadavg(),
     cpus: { count: list.length, model: list[0]?.model ?? null },
     uptimeSeconds: uptime(),
