@@ -9,6 +9,8 @@ import type { CrashInput } from '../src/bundle/types.ts';
 import { writeBundle } from '../src/bundle/write.ts';
 import { REAL_LAUNCHER, REPO, tmp } from './helpers/index.ts';
 import { fillLogs, makeCodexDb, PINNED_CODEX_VERSION } from './helpers/codex-home.ts';
+import { IPS_TEMPLATE, ipsReport } from './helpers/ips.ts';
+import { isCodexReport, parseIps, samePath } from '../src/bundle/os-reports.ts';
 
 const SECRETS = ['sk-proj-PLANTEDenv0123456789', 'ghp_PLANTEDghp0123456789abcdefghijklmn', 'sk-PLANTEDargv0123456789', 'plantedArgvConfigValue', 'github_pat_PLANTEDpat_0123456789abcdefghij',
   'PLANTEDbearer0123456789', 'sk-PLANTEDrow0123456789', 'plantedRowPassword', 'eyJhbGciOiJIUzI1NiJ9.eyJQTEFOVEVEIjoxfQ.PLANTEDjwtSignature', 'sk-PLANTEDauthjson0123456789', 'plantedNotAllowListed'];
@@ -190,9 +192,12 @@ test('macOS: a report ReportCrash writes late leaves the bundle pending within t
   assert.ok(existsSync(join(r.path!, 'pending.json')));
   assert.equal(JSON.parse(readFileSync(join(r.path!, 'manifest.json'), 'utf8')).osReports, 'pending');
   // Another process's report, and then ours.
-  writeFileSync(join(reports, 'codex-2026-11-24-081531.ips'), '{"procName":"codex","pid":999}\nThread 3 Crashed:\n0 codex v8::Isolate::New');
+  writeFileSync(join(reports, 'codex-2026-11-24-081531.ips'), ipsReport({ pid: 999 }));
   assert.equal(await finishPending(r.path!), true);
-  writeFileSync(join(reports, 'codex-2026-11-24-081532.ips'), `{"procName":"codex","pid":4242}\n"procPath":"/opt/codex/bin/codex"\nThread 12 Crashed:\n0 codex v8::base::OS::SetPermissions\n1 codex v8::Isolate::New\nenv OPENAI_API_KEY=sk-proj-PLANTEDenv0123456789`);
+  // The shim's own report (it re-raises the signal: node, its pid, its shell as parent) is never taken.
+  writeFileSync(join(reports, 'node-2026-11-24-081532.ips'), ipsReport({ pid: 4200, parentPid: 4100, procName: 'node', procPath: '/usr/local/bin/node' }));
+  assert.equal(await finishPending(r.path!), true);
+  writeFileSync(join(reports, 'codex-2026-11-24-081532.ips'), ipsReport({ pid: 4242, procPath: '/opt/codex/bin/codex', extra: 'OPENAI_API_KEY=sk-proj-PLANTEDenv0123456789' }));
   assert.equal(await finishPending(r.path!), false);
   assert.ok(!existsSync(join(r.path!, 'pending.json')));
   const manifest = JSON.parse(readFileSync(join(r.path!, 'manifest.json'), 'utf8'));
@@ -213,4 +218,22 @@ test('the codex version is found lazily: from the npm package, else from `--vers
   const seed = join(REPO, 'test', 'fixtures', 'seed-repro-codex.mjs');
   const fromRun = await writeBundle(input(dir, { codexVersion: undefined, codexPath: seed, env: { ...input(dir).env, PATH: process.env.PATH } }), { finisher: false, platform: 'linux' });
   assert.deepEqual(JSON.parse(readFileSync(join(fromRun.path!, 'manifest.json'), 'utf8')).codex, { path: seed, version: '0.141.0', versionSource: 'run' });
+});
+
+test('.ips reports in their real format: header line and body parsed, paths unescaped and de-anonymised, a launcher in between accepted', () => {
+  const home = '/Users/alice';
+  const binary = '/Users/alice/.npm-global/lib/node_modules/@openai/codex/node_modules/@openai/codex-darwin-x64/vendor/x86_64-apple-darwin/bin/codex';
+  const text = readFileSync(IPS_TEMPLATE, 'utf8');
+  assert.deepEqual(parseIps(text), { procName: 'codex', procPath: '/Users/USER/.npm-global/lib/node_modules/@openai/codex/node_modules/@openai/codex-darwin-x64/vendor/x86_64-apple-darwin/bin/codex', pid: 4242, parentPid: 4100, translated: false });
+  assert.deepEqual(parseIps(text.slice(0, 1500)), parseIps(text), 'a body cut short is read field by field');
+  assert.equal(samePath('/Users/USER/.npm-global/x/codex', '/Users/alice/.npm-global/x/codex', home), true);
+  assert.equal(samePath('/Users/USER/*/x/codex', '/Users/alice/tools/x/codex', home), true, '* stands for one folder');
+  assert.equal(samePath('/Users/USER/x/codex', '/Users/bob/x/codex', home), false);
+  const at = { binary: '/usr/local/bin/codex', pid: 4242, since: 0 };
+  // The user ran the npm launcher's link; the report names the native binary it really is.
+  assert.deepEqual(isCodexReport('codex-2026-06-20-101531.ips', text, at, home, binary), { match: true, pidMatch: true });
+  assert.deepEqual(isCodexReport('codex-2026-06-20-101531.ips', text, { ...at, pid: 4100 }, home, binary), { match: true, pidMatch: true }, 'the child of the pid (a launcher, asdf, mise)');
+  assert.deepEqual(isCodexReport('codex-2026-06-20-101531.ips', text, { ...at, pid: 999 }, home, binary), { match: false, pidMatch: false });
+  const shims = ipsReport({ pid: 4300, parentPid: 4100, procName: 'node', procPath: '/usr/local/bin/node' });
+  assert.equal(isCodexReport('node-2026-06-20-101532.ips', shims, { ...at, pid: 4242 }, home, binary).match, false, "the shim's own report");
 });

@@ -8,6 +8,7 @@ import type { CrashInput } from '../src/bundle/types.ts';
 import { writeBundle } from '../src/bundle/write.ts';
 import { CLI, cleanEnv, runSync, tmp, waitFor } from './helpers/index.ts';
 import { fillLogs, makeCodexDb } from './helpers/codex-home.ts';
+import { ipsReport } from './helpers/ips.ts';
 
 /** A HOME with a CODEX_HOME (.codex) holding a small log DB, and the env to run the CLI there. */
 function setup(t: TestContext) {
@@ -97,7 +98,7 @@ test('crash.dir from the config is where bundles are listed', async (t) => {
 test('a pending OS report is finished by the detached `crashes finish`, or by the next `crashes`', async (t) => {
   const s = setup(t);
   const reports = tmp(t, 'cg-diag-');
-  const ips = (pid: number) => `{"procName":"codex","pid":${pid}}\nThread 0 Crashed:\n0 codex v8::base::OS::SetPermissions\n1 codex v8::Isolate::New\n`;
+  const ips = (pid: number) => ipsReport({ pid });
   const now = Date.now();
   const bg = await writeBundle(crash(s.codexHome, now, { pid: 111, childStartedAt: now - 1000 }), { platform: 'darwin', reportDirs: [reports], deadlineMs: 300, finisher: [process.execPath, CLI, 'crashes', 'finish'] });
   assert.equal(bg.pending, true);
