@@ -25,10 +25,31 @@ export class CodexguardError extends Error {
   }
 }
 
+/**
+ * better-sqlite3 built for another Node (after a Node major upgrade: `brew upgrade node`, a new nvm default) fails to
+ * load with "…better_sqlite3.node' was compiled against a different Node.js version using NODE_MODULE_VERSION 115.
+ * This version of Node.js requires NODE_MODULE_VERSION 127…". That becomes one line with the fix; anything else,
+ * undefined. Pure.
+ */
+export function abiMismatch(error: unknown): CodexguardError | undefined {
+  const text = error instanceof Error ? error.message : String(error);
+  const m = /NODE_MODULE_VERSION (\d+)[\s\S]*?NODE_MODULE_VERSION (\d+)/.exec(text);
+  if (!m) return undefined;
+  const prefix = /'([^']*?)\/node_modules\/better-sqlite3\//.exec(text)?.[1];
+  const fix = prefix ? `run \`npm rebuild better-sqlite3\` in ${prefix} (or install codexguard again)` : 'run `npm rebuild better-sqlite3` where codexguard is installed (or install it again)';
+  return new CodexguardError('E_SQLITE_ABI', `better-sqlite3 was built for another Node.js (NODE_MODULE_VERSION ${m[1]}; this node, ${process.version}, needs ${m[2]}): ${fix}`, EXIT.failure, { cause: error });
+}
+
+/** An error's message as one line: the first line of it, or the fix when better-sqlite3 was built for another Node. */
+export function oneLine(error: unknown): string {
+  return abiMismatch(error)?.message ?? (error instanceof Error ? error.message : String(error)).split('\n')[0]!;
+}
+
 /** The one line printed for any error: `codexguard: <message> [<code>]`. */
-export function formatError(error: unknown, debug = false): string {
+export function formatError(thrown: unknown, debug = false): string {
+  const error = abiMismatch(thrown) ?? thrown;
   const known = error instanceof CodexguardError;
-  const code = known ? error.code : 'E_UNEXPECTED';
+  const code = error instanceof CodexguardError ? error.code : 'E_UNEXPECTED';
   const message = error instanceof Error ? error.message : String(error);
   const hint = known ? '' : ' (a bug in codexguard: please open an issue)';
   let line = `codexguard: ${message}${hint} [${code}]`;

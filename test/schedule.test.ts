@@ -3,15 +3,15 @@
 // processes that keep state, idempotency, exact removal, and status.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { chmodSync, existsSync, mkdirSync, readFileSync, readlinkSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import { chooseBackend } from '../src/schedule/backend.ts';
 import { cronLine, readCronLine, withOurLine, withoutOurLines } from '../src/schedule/cron.ts';
 import { installSchedule, removeSchedule } from '../src/schedule/install.ts';
 import { cronSchedule, parseCronInterval } from '../src/schedule/interval.ts';
 import { launchdPlist, parseLaunchctlPrint, readPlist } from '../src/schedule/launchd.ts';
-import type { JobSpec } from '../src/schedule/spec.ts';
+import { stableNode, type JobSpec } from '../src/schedule/spec.ts';
 import { judgeJob, scheduleStatus } from '../src/schedule/status.ts';
 import { parseShow, readUnits, systemdUnits, unitQuote, unitUnquote, unixTimestamp } from '../src/schedule/systemd.ts';
 import { CLI, NODE_BIN_DIR, runSync, tmp } from './helpers/index.ts';
@@ -352,3 +352,30 @@ test('a missing launchctl is one line, not a crash; installing cron over launchd
   assert.deepEqual((await scheduleStatus({ env, platform: 'darwin', uid: 501 })).kinds, ['cron']);
 });
 
+
+test('the job runs node by a path that survives `brew upgrade node` (Homebrew layout: Cellar, bin and opt links)', (t) => {
+  // As Homebrew lays node out: <prefix>/Cellar/node/<version>/bin/node, with <prefix>/bin/node and <prefix>/opt/node
+  // linking into it; `brew upgrade` installs the new version, moves both links, and deletes the old Cellar folder.
+  const prefix = realpathSync(tmp(t));
+  const cellarNode = (v: string) => join(prefix, 'Cellar', 'node', v, 'bin', 'node');
+  const install = (v: string) => {
+    mkdirSync(dirname(cellarNode(v)), { recursive: true });
+    writeFileSync(cellarNode(v), '#!/bin/sh\n', { mode: 0o755 });
+    for (const link of [join(prefix, 'bin', 'node'), join(prefix, 'opt', 'node')]) rmSync(link, { force: true });
+    mkdirSync(join(prefix, 'bin'), { recursive: true });
+    mkdirSync(join(prefix, 'opt'), { recursive: true });
+    symlinkSync(`../Cellar/node/${v}/bin/node`, join(prefix, 'bin', 'node'));
+    symlinkSync(`../Cellar/node/${v}`, join(prefix, 'opt', 'node'));
+  };
+  install('22.1.0');
+  const execPath = cellarNode('22.1.0');
+  const viaPath = stableNode(execPath, `/nonexistent:${join(prefix, 'bin')}:/usr/bin`);
+  assert.equal(viaPath, join(prefix, 'bin', 'node'));
+  const viaOpt = stableNode(execPath, '/usr/bin:/bin');
+  assert.equal(viaOpt, join(prefix, 'opt', 'node', 'bin', 'node'));
+  assert.equal(stableNode('/somewhere/else/node', '/usr/bin'), '/somewhere/else/node');
+  install('22.2.0');
+  rmSync(join(prefix, 'Cellar', 'node', '22.1.0'), { recursive: true });
+  assert.equal(existsSync(execPath), false, 'process.execPath is gone after the upgrade');
+  for (const kept of [viaPath, viaOpt]) assert.equal(realpathSync(kept), cellarNode('22.2.0'));
+});

@@ -2,6 +2,7 @@
 import { scanInventory } from '../inventory/scan.ts';
 import { redactText } from './redact.ts';
 import type { DbSnapshot } from './types.ts';
+import { oneLine } from '../errors.ts';
 
 /** One DB at the crash. Row counts are null when not counted (state DBs, no time left, or the DB could not be read). */
 export interface DbAtCrash {
@@ -45,7 +46,7 @@ export async function databasesAtCrash(dir: string, sessionStart: number, timeLe
         conn.close();
       }
     } catch (error) {
-      entry.error = redactText((error instanceof Error ? error.message : String(error)).split('\n')[0]!);
+      entry.error = redactText(oneLine(error));
     }
   }
   return out;

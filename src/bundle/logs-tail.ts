@@ -1,6 +1,7 @@
 // logs-tail.jsonl: the last log rows written during the session, WARN and above first, each redacted.
 import { scanInventory } from '../inventory/scan.ts';
 import { redactValue } from './redact.ts';
+import { oneLine } from '../errors.ts';
 
 /** Levels that go first. */
 const SEVERE = ['ERROR', 'WARN', 'WARNING', 'FATAL', 'CRITICAL', 'PANIC'];
@@ -48,7 +49,7 @@ export async function readLogsTail(dir: string, sessionStart: number, limit: num
         conn.close();
       }
     } catch (error) {
-      tail.errors.push(`${db.name}: ${(error instanceof Error ? error.message : String(error)).split('\n')[0]}`);
+      tail.errors.push(`${db.name}: ${oneLine(error)}`);
     }
   }
   const newest = (x: Record<string, unknown>, y: Record<string, unknown>) => String(y.time).localeCompare(String(x.time));

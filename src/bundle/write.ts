@@ -15,6 +15,7 @@ import { macReportDirs } from './os-reports.ts';
 import { defaultFinisher, markPending, PENDING_WINDOW_MS, spawnFinisher } from './pending.ts';
 import { platformInfo, systemInfo } from './system.ts';
 import { FILES, type BundleOptions, type BundleResult, type CrashInput } from './types.ts';
+import { oneLine } from '../errors.ts';
 
 /** Defaults of `crash.keep`, `crash.logRows` and the launch-path budget. */
 export const BUNDLE_DEFAULTS = { keep: 20, logRows: 500, deadlineMs: 2_000 } as const;
@@ -24,7 +25,7 @@ export function defaultCrashDir(env: NodeJS.ProcessEnv = process.env): string {
   return join(codexHomeDir(env), 'codexguard', 'crashes');
 }
 
-const reason = (e: unknown) => (e instanceof Error ? e.message : String(e)).split('\n')[0]!;
+const reason = (e: unknown) => oneLine(e);
 
 /** Writes the bundle for `input`; returns its path (absent if none could be made), warnings, and whether OS reports are still awaited. */
 export async function writeBundle(input: CrashInput, opts: BundleOptions = {}): Promise<BundleResult> {

@@ -9,6 +9,7 @@
 //   (`cli` for the 0.141 TUI, `vscode` for the 0.171 TUI through the daemon; `exec` and sub-agents otherwise).
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { oneLine } from '../errors.ts';
 
 /** What the DBs say about the session. */
 export interface ThreadEvidence {
@@ -57,7 +58,7 @@ export async function readThreadEvidence(sqliteHome: string, s: CrashedSession):
   try {
     Database = (await import('better-sqlite3')).default;
   } catch (error) {
-    return { ...evidence, unreadable: `better-sqlite3 did not load (${(error as Error).message.split('\n')[0]})` };
+    return { ...evidence, unreadable: `better-sqlite3 did not load (${oneLine(error)})` };
   }
   const open = (name: string) => new Database(join(sqliteHome, name), { readonly: true, fileMustExist: true, timeout: 100 });
   if (s.pid !== undefined) {

@@ -1,4 +1,5 @@
 // doctor's result: one check per concern (ok / warn / fail, a summary, a one-line fix), and the report they make.
+import { oneLine } from '../errors.ts';
 
 /** How a check came out: `fail` makes `codexguard doctor` exit 1; `warn` works but deserves a look. */
 export type Level = 'ok' | 'warn' | 'fail';
@@ -48,7 +49,7 @@ export function buildReport(checks: readonly Check[]): DoctorReport {
 
 /** One line for an unexpected error. */
 export function reason(error: unknown): string {
-  return (error instanceof Error ? error.message : String(error)).split('\n')[0]!.trim() || 'unknown error';
+  return oneLine(error).trim() || 'unknown error';
 }
 
 /** The check an unexpected error becomes: `fail`, naming the error (doctor itself never throws). */

@@ -1,5 +1,7 @@
 // What the scheduled job runs and where its files go: one description shared by launchd, systemd and cron.
+import { existsSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathEntries } from '../resolve/path-walk.ts';
 import { CONFIG } from '../env.ts';
 import { homeOf, linkTargets, type Env } from '../activate/locations.ts';
 
@@ -43,8 +45,36 @@ export function unitDir(env: Env): string {
   return join(config, 'systemd', 'user');
 }
 
-/** The job for this install: this node, this package's bin/codexguard.js, `maintain`. */
-export function jobSpec(env: Env, everyMs: number, platform: NodeJS.Platform, program = [process.execPath, linkTargets().codexguard, 'maintain']): JobSpec {
+/**
+ * A path to this node that survives its upgrade. process.execPath is the realpath (on macOS
+ * /opt/homebrew/Cellar/node/X.Y.Z/bin/node, which `brew upgrade` deletes), so the job would stop at the first
+ * upgrade. Prefer, in order: the `node` on PATH (unresolved: Homebrew's bin/node link, an nvm or Volta shim) when it
+ * is this same node; Homebrew's version-free `opt/<formula>/bin/node` for a Cellar path; else execPath itself.
+ */
+export function stableNode(execPath: string, pathValue: string | undefined): string {
+  const real = realOrUndefined(execPath);
+  for (const dir of pathEntries(pathValue)) {
+    const candidate = join(dir, 'node');
+    if (real !== undefined && realOrUndefined(candidate) === real) return candidate;
+  }
+  const cellar = /^(.*)\/Cellar\/(node(?:@\d+)?)\/[^/]+\/bin\/node$/.exec(real ?? execPath);
+  if (cellar) {
+    const opt = join(cellar[1]!, 'opt', cellar[2]!, 'bin', 'node');
+    if (existsSync(opt)) return opt;
+  }
+  return execPath;
+}
+
+function realOrUndefined(path: string): string | undefined {
+  try {
+    return realpathSync.native(path);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The job for this install: this node (by a path that survives its upgrade), this package's bin/codexguard.js, `maintain`. */
+export function jobSpec(env: Env, everyMs: number, platform: NodeJS.Platform, program = [stableNode(process.execPath, env.PATH), linkTargets().codexguard, 'maintain']): JobSpec {
   const passed = PASSED.flatMap((name): Array<[string, string]> => (env[name] ? [[name, env[name]!]] : []));
   return { program, everyMs, env: passed, logFile: logFileOf(env, platform), cwd: homeOf(env) };
 }

@@ -1,5 +1,6 @@
 // Turns SQLite and file-system errors into codexguard's result codes and one-line messages.
 import { accessSync, constants } from 'node:fs';
+import { abiMismatch, oneLine } from '../errors.ts';
 
 /** The codes a pre-flight step can end with (OK when it did what it set out to do). */
 export type ResultCode =
@@ -18,6 +19,8 @@ export type ResultCode =
   | 'E_CANTOPEN'
   | 'E_NO_LINKS'
   | 'E_OPENERS_UNKNOWN'
+  /** better-sqlite3 was built for another Node.js (after a Node upgrade): the line names the rebuild. */
+  | 'E_SQLITE_ABI'
   | 'E_IO';
 
 const KNOWN = new Set(['E_NOT_LOG_DB', 'E_OPENERS_UNKNOWN', 'E_NO_LINKS', 'E_IN_USE', 'E_HOT_JOURNAL']);
@@ -32,6 +35,7 @@ export interface StepResult {
 
 /** The result code for an error thrown by better-sqlite3 or node:fs. */
 export function codeOf(error: unknown): ResultCode {
+  if (abiMismatch(error)) return 'E_SQLITE_ABI';
   const code = String((error as { code?: unknown })?.code ?? '');
   if (KNOWN.has(code)) return code as ResultCode;
   if (/^SQLITE_(BUSY|LOCKED)/.test(code)) return 'E_BUSY';
@@ -46,7 +50,7 @@ export function codeOf(error: unknown): ResultCode {
 
 /** The first line of an error's message. */
 export function reasonOf(error: unknown): string {
-  return (error instanceof Error ? error.message : String(error)).split('\n')[0]!;
+  return oneLine(error);
 }
 
 /** A failed step's result from an error, prefixed with what was being done. */
