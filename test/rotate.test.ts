@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { rotateLogDb, type RotateOptions } from '../src/rotate/rotate.ts';
@@ -424,3 +424,29 @@ function mount(t: Parameters<typeof tmp>[0], opts: string): string | undefined {
   });
   return target;
 }
+
+test('lsof (macOS): only this user\'s processes (pgrep -U, then -a -p), -w, bounded; a slow one is "cannot tell"', async (t) => {
+  const { dir, path } = logHome(t, 10);
+  const bin = tmp(t);
+  const argsFile = join(bin, 'lsof.args');
+  // Fakes that behave as the real tools do: pgrep -U prints one pid per line; lsof -t prints the pids holding the files.
+  writeFileSync(join(bin, 'pgrep'), '#!/bin/sh\n[ "$1" = -U ] && printf "101\\n202\\n303\\n"\n', { mode: 0o755 });
+  writeFileSync(join(bin, 'lsof'), `#!/bin/sh\nprintf '%s\\n' "$@" > ${JSON.stringify(argsFile)}.tmp && mv ${JSON.stringify(argsFile)}.tmp ${JSON.stringify(argsFile)}\n[ -n "$LSOF_SLEEP" ] && exec sleep "$LSOF_SLEEP"\necho 202\n`, { mode: 0o755 });
+  const saved = { PATH: process.env.PATH, LSOF_SLEEP: process.env.LSOF_SLEEP };
+  process.env.PATH = `${bin}:/usr/bin:/bin`;
+  t.after(() => Object.assign(process.env, saved));
+  assert.deepEqual(await openers([path], { via: 'lsof' }), [202]);
+  const args = readFileSync(argsFile, 'utf8').trim().split('\n');
+  assert.deepEqual(args.slice(0, 5), ['-w', '-t', '-a', '-p', '101,202,303']);
+  assert.equal(args.at(-1), realpathSync(path));
+  // As macOS's lsof can take seconds: the launch path's bound makes it "cannot tell" (then shared), not a wait.
+  process.env.LSOF_SLEEP = '3';
+  await assert.rejects(openers([path], { via: 'lsof', timeoutMs: 300 }), (e: Error & { code?: string }) => e.code === 'E_OPENERS_UNKNOWN' && /no answer within 0\.3 s/.test(e.message));
+  delete process.env.LSOF_SLEEP;
+  // Live sessions force a shared rotation: who has it open is then not asked at all.
+  let asked = 0;
+  const counting = async () => (asked++, []);
+  const shared = await rotateLogDb(dir, 'logs_2.sqlite', options({ liveSessions: 1, openers: counting }));
+  assert.equal(shared.strategy, 'shared', shared.message);
+  assert.equal(asked, 0);
+});

@@ -9,9 +9,9 @@ import { programOnPath } from '../resolve/path-walk.ts';
  * when a rotation is due: it reads every process's fd table. Throws E_OPENERS_UNKNOWN
  * when it cannot tell (no /proc and no lsof): callers must then assume "in use".
  */
-export async function openers(paths: readonly string[]): Promise<number[]> {
+export async function openers(paths: readonly string[], how: HolderScan = {}): Promise<number[]> {
   const targets = new Set(paths.map(canonical));
-  const pids = process.platform === 'linux' ? scanProc((fd) => targets.has(readlinkSync(fd))) : await viaLsof([...targets]);
+  const pids = (how.via ?? defaultVia()) === 'proc' ? scanProc((fd) => targets.has(readlinkSync(fd))) : await viaLsof([...targets], how.timeoutMs);
   pids.delete(process.pid);
   return [...pids].sort((a, b) => a - b);
 }
@@ -21,7 +21,7 @@ export async function openers(paths: readonly string[]): Promise<number[]> {
  * file that was renamed over or unlinked while open (the old DB after a swap, reached by its archive's
  * link) is still found. Same cost and failure as `openers`.
  */
-export async function inodeOpeners(files: readonly string[]): Promise<number[]> {
+export async function inodeOpeners(files: readonly string[], how: HolderScan = {}): Promise<number[]> {
   const inode = (path: string) => {
     const st = statSync(path, { bigint: true, throwIfNoEntry: false });
     return st ? `${st.dev}:${st.ino}` : undefined;
@@ -29,10 +29,18 @@ export async function inodeOpeners(files: readonly string[]): Promise<number[]> 
   const present = files.filter((file) => inode(file) !== undefined);
   const targets = new Set(present.map(inode));
   if (!targets.size) return [];
-  const pids = process.platform === 'linux' ? scanProc((fd) => targets.has(inode(fd))) : await viaLsof(present);
+  const pids = (how.via ?? defaultVia()) === 'proc' ? scanProc((fd) => targets.has(inode(fd))) : await viaLsof(present, how.timeoutMs);
   pids.delete(process.pid);
   return [...pids].sort((a, b) => a - b);
 }
+
+/** How to look: /proc (Linux's default) or lsof (elsewhere), and how long lsof may take (10 s; the launch path gives less). */
+export interface HolderScan {
+  via?: 'proc' | 'lsof';
+  timeoutMs?: number;
+}
+
+const defaultVia = (): 'proc' | 'lsof' => (process.platform === 'linux' ? 'proc' : 'lsof');
 
 /** The path as the kernel reports it in /proc/<pid>/fd: the folder resolved through symlinks. */
 function canonical(path: string): string {
@@ -92,18 +100,38 @@ function tasksHold(pid: number, targets: FdMatch): boolean {
   }
 }
 
-async function viaLsof(paths: string[]): Promise<Set<number>> {
+/**
+ * `lsof -w -t -a -p <this user's pids> -- files`: only this user's processes are looked at (`pgrep -U`), which on
+ * macOS, where a full `lsof` scan takes seconds, is most of its cost; another user's process cannot have our files
+ * open for writing anyway. Without pgrep it scans everything. A run longer than `timeoutMs` counts as "cannot tell".
+ */
+async function viaLsof(paths: string[], timeoutMs = 10_000): Promise<Set<number>> {
   const targets = paths.filter((path) => existsSync(path));
   if (!targets.length) return new Set();
   const { execa } = await import('execa');
+  const started = Date.now();
   try {
-    // -t: pids only; exits 1 when nobody has them open (or a file is missing).
     const lsof = programOnPath('lsof');
     if (lsof === undefined) throw new Error('lsof is not on PATH');
-    const result = await execa(lsof, ['-t', '--', ...targets], { reject: false, timeout: 10_000 });
+    const pids = await ownPids(execa, timeoutMs);
+    const left = Math.max(1, timeoutMs - (Date.now() - started));
+    const select = pids === undefined ? [] : ['-a', '-p', pids.join(',')];
+    // -t: pids only; exits 1 when nobody has them open (or a file is missing). -w: no warnings on stderr.
+    const result = await execa(lsof, ['-w', '-t', ...select, '--', ...targets], { reject: false, timeout: left, forceKillAfterDelay: 100, stdin: 'ignore' });
     if (result.failed && result.exitCode !== 1) throw result;
     return new Set(result.stdout.split(/\s+/).filter(Boolean).map(Number));
   } catch (error) {
-    throw new CodexguardError('E_OPENERS_UNKNOWN', 'cannot run lsof to see who has the DB open', undefined, { cause: error });
+    const slow = (error as { timedOut?: boolean }).timedOut ? ` (no answer within ${(timeoutMs / 1000).toFixed(1)} s)` : '';
+    throw new CodexguardError('E_OPENERS_UNKNOWN', `cannot run lsof to see who has the DB open${slow}`, undefined, { cause: error });
   }
+}
+
+/** This user's pids from `pgrep -U <uid>`, or undefined when that cannot be had (then lsof looks at every process). */
+async function ownPids(execa: typeof import('execa').execa, timeoutMs: number): Promise<number[] | undefined> {
+  const pgrep = programOnPath('pgrep');
+  const uid = process.getuid?.();
+  if (pgrep === undefined || uid === undefined) return undefined;
+  const r = await execa(pgrep, ['-U', String(uid)], { reject: false, timeout: Math.min(timeoutMs, 2_000), stdin: 'ignore' });
+  const pids = String(r.stdout ?? '').split(/\s+/).filter(Boolean).map(Number).filter((n) => Number.isInteger(n) && n > 0 && n !== process.pid);
+  return r.exitCode === 0 && pids.length > 0 ? pids : undefined;
 }

@@ -29,6 +29,9 @@ function stderrProgress() {
 
 /** How long a rotation waits for Codex's maintenance lock once Codex's daemon was stopped (the flock goes with the process). */
 const AFTER_STOP_LOCK_WAIT_MS = 1_000;
+/** On the launch path, each look at who has a DB open (lsof, on macOS) may take this long; slower means "cannot tell", so shared. */
+const LAUNCH_OPENERS_MS = 1_500;
+
 /** On the launch path, a rotation spends at most this long in all waiting on Codex's SQLite locks; then codex starts. */
 export const LAUNCH_SQLITE_WAIT_MS = 1_000;
 
@@ -71,6 +74,7 @@ export async function maintain(home: SqliteHome, options: PreflightOptions): Pro
       },
       lockWaitMs: gated.stopped ? AFTER_STOP_LOCK_WAIT_MS : 0,
       sqliteWaitMs: options.launch ? LAUNCH_SQLITE_WAIT_MS : undefined,
+      openersTimeoutMs: options.launch ? LAUNCH_OPENERS_MS : undefined,
       onProgress: progress?.onProgress,
     });
     progress?.done();

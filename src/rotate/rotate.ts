@@ -31,6 +31,8 @@ export interface RotateOptions extends KeepPolicy {
   onProgress?: (event: RotateProgress) => void;
   /** Who has the files open (default: the OS check); tests and the shim may wrap it. */
   openers?: (paths: string[]) => Promise<readonly number[]>;
+  /** How long the OS check may take (lsof: 10 s by default; the launch path gives it less, then "cannot tell" means shared). */
+  openersTimeoutMs?: number;
   at?: Date;
 }
 
@@ -67,17 +69,20 @@ export async function rotateLogDb(dir: string, name: string, options: RotateOpti
   if (attempt.state === 'busy') {
     return done({ ok: false, code: 'W_DEFERRED', message: attempt.reason ?? `a running Codex holds ${dir}/.sqlite-maintenance.lock (a Codex process that may prune is alive)` });
   }
-  const whoHasOpen = options.openers ?? osOpeners;
+  const whoHasOpen = options.openers ?? ((files: string[]) => osOpeners(files, { timeoutMs: options.openersTimeoutMs }));
   try {
     await recoverDb(dir, name, whoHasOpen);
-    let users: readonly number[] | 'unknown';
-    try {
-      users = await whoHasOpen([p.main, p.wal, p.shm]);
-    } catch {
-      users = 'unknown';
-    }
     // A symlinked DB is never swapped: the rename would replace the link, not the file it points to.
     const preferShared = options.preferShared || lstatSync(p.main).isSymbolicLink();
+    let users: readonly number[] | 'unknown' = [];
+    // Who has it open only matters when the answer could allow a swap (lsof takes seconds on macOS).
+    if (!preferShared && (options.liveSessions ?? 0) === 0) {
+      try {
+        users = await whoHasOpen([p.main, p.wal, p.shm]);
+      } catch {
+        users = 'unknown';
+      }
+    }
     const choice = chooseStrategy({ openers: users, liveSessions: options.liveSessions ?? 0, preferShared });
     if (choice.strategy === 'exclusive') {
       const onStep = (phase: ExclusiveStep) => options.onProgress?.({ phase });

@@ -18,6 +18,8 @@ export interface RunOptions {
   lockWaitMs?: number;
   /** The launch path's bound on time spent waiting on Codex's SQLite locks during a rotation (default none). */
   sqliteWaitMs?: number;
+  /** How long the check of who has a DB open may take (see RotateOptions.openersTimeoutMs). */
+  openersTimeoutMs?: number;
   /** Busy timeout of checkpoints (default 250 ms). */
   busyTimeoutMs?: number;
   onProgress?: (db: string, event: Parameters<NonNullable<RotateOptions['onProgress']>>[0]) => void;
@@ -61,6 +63,7 @@ async function runOne(dir: string, action: Action, options: RunOptions): Promise
         liveSessions: (await options.liveSessions?.()) ?? 0,
         preferShared: options.preferShared,
         lockWaitMs: options.lockWaitMs,
+        ...(options.openersTimeoutMs === undefined ? {} : { openersTimeoutMs: options.openersTimeoutMs }),
         ...(options.sqliteWaitMs === undefined ? {} : { prune: { waitBudgetMs: options.sqliteWaitMs } }),
         onProgress: options.onProgress && ((event) => options.onProgress!(action.db.name, event)),
       });
