@@ -169,10 +169,18 @@ if (cmd[0] === 'is-active') { console.log(fs.existsSync(on) ? 'active' : 'inacti
 if (cmd[0] === 'enable' || cmd[0] === 'restart') fs.writeFileSync(on, '');
 if (cmd[0] === 'disable') fs.rmSync(on, { force: true });
 if (cmd[0] === 'show') process.stdout.write('Id=codexguard-maintain.timer\\nActiveState=' + (fs.existsSync(on) ? 'active' : 'inactive') + '\\nLastTriggerUSec=@' + (Math.floor(Date.now() / 1000) - 60) + '\\nExecMainStatus=0\\nResult=success\\n\\nId=codexguard-maintain.service\\nActiveState=inactive\\nLastTriggerUSec=\\nExecMainStatus=2\\nResult=exit-code\\n');`,
-    launchctl: `const on = H + '/.launchd-loaded';
-if (a[0] === 'print') { if (!fs.existsSync(on)) { console.error('Could not find service'); process.exit(113); } console.log('\\tstate = not running\\n\\truns = 3\\n\\tlast exit code = 0'); }
-if (a[0] === 'bootstrap') { if (fs.existsSync(on)) { console.error('Bootstrap failed: 5: Input/output error'); process.exit(5); } fs.writeFileSync(on, a[2]); }
-if (a[0] === 'bootout') { if (!fs.existsSync(on)) process.exit(3); fs.rmSync(on); }`,
+    // As launchctl behaves: bootstrap of a loaded label fails with 5 (EIO); with .launchd-race, so do the next two
+    // bootstraps after a bootout (the old instance is still being torn down); with .launchd-ssh there is no gui/<uid>
+    // domain (logged in over SSH only): bootstrap there fails with 125, print with 113.
+    launchctl: `const on = H + '/.launchd-loaded'; const dom = H + '/.launchd-domain'; const ssh = fs.existsSync(H + '/.launchd-ssh');
+const tearing = H + '/.launchd-tearing'; const domainOf = (x) => x.split('/')[0];
+if (a[0] === 'print') { if (!fs.existsSync(on) || fs.readFileSync(dom, 'utf8') !== domainOf(a[1])) { console.error('Could not find service'); process.exit(113); } console.log('\\tstate = not running\\n\\truns = 3\\n\\tlast exit code = 0'); }
+if (a[0] === 'bootstrap') {
+  if (ssh && domainOf(a[1]) === 'gui') { console.error('Bootstrap failed: 125: Domain does not support specified action'); process.exit(125); }
+  const left = fs.existsSync(tearing) ? Number(fs.readFileSync(tearing, 'utf8')) : 0;
+  if (fs.existsSync(on) || left > 0) { if (left > 0) fs.writeFileSync(tearing, String(left - 1)); console.error('Bootstrap failed: 5: Input/output error'); process.exit(5); }
+  fs.writeFileSync(on, a[2]); fs.writeFileSync(dom, domainOf(a[1])); }
+if (a[0] === 'bootout') { if (!fs.existsSync(on)) process.exit(3); fs.rmSync(on); if (fs.existsSync(H + '/.launchd-race')) fs.writeFileSync(tearing, '2'); }`,
   };
   for (const tool of tools) {
     writeFileSync(join(bin, tool), head + bodies[tool] + '\n');
@@ -336,6 +344,31 @@ test('launchd (fake launchctl): bootstrap once, nothing the second time, status,
   assert.equal(removed.ok, true);
   assert.equal(existsSync(plist), false);
   assert.equal(existsSync(join(home, '.launchd-loaded')), false, 'booted out');
+});
+
+test('launchd: a bootstrap right after bootout (EIO while the old agent goes) is retried; over SSH (no gui domain) it loads into user/<uid>', async (t) => {
+  const home = tmp(t);
+  const bin = fakeTools(t, ['launchctl']);
+  const env = { HOME: home, PATH: `${bin}:${NODE_BIN_DIR}` };
+  assert.equal((await installSchedule({ env, platform: 'darwin', uid: 501, everyMs: H })).ok, true);
+  writeFileSync(join(home, '.launchd-race'), '');
+  const reloaded = await installSchedule({ env, platform: 'darwin', uid: 501, everyMs: 2 * H });
+  assert.equal(reloaded.ok, true, reloaded.lines.join('\n'));
+  assert.deepEqual(calls(home).filter((c) => /bootout|bootstrap/.test(c)).map((c) => c.split(' ')[1]), ['bootstrap', 'bootout', 'bootstrap', 'bootstrap', 'bootstrap'], 'two EIO failures, then loaded');
+  assert.equal(existsSync(join(home, '.launchd-loaded')), true);
+  assert.equal((await removeSchedule({ env, platform: 'darwin', uid: 501 })).ok, true);
+
+  const ssh = tmp(t);
+  writeFileSync(join(ssh, '.launchd-ssh'), '');
+  const sshEnv = { HOME: ssh, PATH: `${bin}:${NODE_BIN_DIR}` };
+  const r = await installSchedule({ env: sshEnv, platform: 'darwin', uid: 501, everyMs: H });
+  assert.equal(r.ok, true, r.lines.join('\n'));
+  assert.match(r.lines.join('\n'), /into user\/501 \(no GUI session/);
+  assert.equal(readFileSync(join(ssh, '.launchd-domain'), 'utf8'), 'user');
+  const status = await scheduleStatus({ env: sshEnv, platform: 'darwin', uid: 501, everyMs: H });
+  assert.equal(status.loaded, true, 'found in the per-user domain');
+  assert.equal((await removeSchedule({ env: sshEnv, platform: 'darwin', uid: 501 })).ok, true);
+  assert.ok(calls(ssh).includes('launchctl bootout user/501/dev.codexguard.maintain'));
 });
 
 test('a missing launchctl is one line, not a crash; installing cron over launchd removes the agent', async (t) => {

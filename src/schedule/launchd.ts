@@ -60,6 +60,15 @@ export function parseLaunchctlPrint(text: string): { runs: number | null; lastEx
 }
 
 /** The launchctl domain and service target of this user's agent. */
-export function launchdTargets(uid: number): { domain: string; service: string } {
-  return { domain: `gui/${uid}`, service: `gui/${uid}/${LABEL}` };
+export function launchdTargets(uid: number, domain: 'gui' | 'user' = 'gui'): { domain: string; service: string } {
+  return { domain: `${domain}/${uid}`, service: `${domain}/${uid}/${LABEL}` };
+}
+
+/** What a failed `launchctl bootstrap` means, from its exit status and message ("Bootstrap failed: 5: Input/output error"). Pure. */
+export function bootstrapFailure(exitCode: number | null, text: string): 'transient' | 'no-domain' | 'other' {
+  // 5 (EIO) right after a bootout: the old instance is still being torn down; it goes away within about a second.
+  if (exitCode === 5 || /\b5: Input\/output error/.test(text)) return 'transient';
+  // 125: no GUI session to load into (logged in over SSH only): the per-user domain works there.
+  if (exitCode === 125 || /\b125: Domain does not support specified action/.test(text)) return 'no-domain';
+  return 'other';
 }
