@@ -56,7 +56,8 @@ test('chooseBackend: launchd on macOS, systemd with a user manager, else cron, e
 
 test('launchd plist: escaped, valid (plutil -lint, else python plistlib), and read back', (t) => {
   const text = launchdPlist(job());
-  assert.match(text, /<key>StartInterval<\/key>\n\t<integer>3600<\/integer>/);
+  // Hourly: calendar times, which launchd runs on wake for the ones the Mac slept through (StartInterval would wait a whole interval).
+  assert.match(text, /<key>StartCalendarInterval<\/key>\n\t<array>\n\t\t<dict><key>Minute<\/key><integer>0<\/integer><\/dict>\n\t<\/array>/);
   assert.match(text, /<key>Label<\/key>\n\t<string>dev\.codexguard\.maintain<\/string>/);
   assert.ok(text.includes('&apos;s a &quot;dir&quot; with 100% $HOME &amp; &lt;x&gt;'));
   assert.deepEqual(readPlist(text), { program: job().program, everyMs: H });
@@ -69,9 +70,18 @@ test('launchd plist: escaped, valid (plutil -lint, else python plistlib), and re
     const parsed = JSON.parse(r.stdout);
     assert.deepEqual(parsed.ProgramArguments, job().program);
     assert.deepEqual(parsed.EnvironmentVariables, { CODEX_HOME: NASTY, PATH: '/usr/bin:/bin' });
-    assert.deepEqual([parsed.StartInterval, parsed.RunAtLoad, parsed.StandardOutPath], [3600, true, '/tmp/cg logs/maintain.log']);
+    assert.deepEqual([parsed.StartCalendarInterval, parsed.RunAtLoad, parsed.StandardOutPath], [[{ Minute: 0 }], true, '/tmp/cg logs/maintain.log']);
   }
   assert.throws(() => launchdPlist(job({ cwd: '/home/a\nb' })), /control character/);
+});
+
+test('launchd timing: calendar times for intervals cron can write exactly (read back to the same interval), StartInterval otherwise', () => {
+  for (const [everyMs, kind] of [[15 * 60_000, 'StartCalendarInterval'], [H, 'StartCalendarInterval'], [6 * H, 'StartCalendarInterval'], [24 * H, 'StartCalendarInterval'], [7 * 60_000, 'StartInterval'], [48 * H, 'StartInterval']] as const) {
+    const text = launchdPlist(job({ everyMs }));
+    assert.ok(text.includes(`<key>${kind}</key>`), `${everyMs}: ${kind}`);
+    assert.equal(readPlist(text).everyMs, everyMs);
+  }
+  assert.equal((launchdPlist(job({ everyMs: 15 * 60_000 })).match(/<key>Minute<\/key>/g) ?? []).length, 4);
 });
 
 test('launchctl print output is parsed for runs and last exit code', () => {

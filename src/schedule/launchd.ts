@@ -1,5 +1,5 @@
 // macOS: the launchd agent's plist (pure), reading it back, and what `launchctl print` says about the job.
-import { intervalSeconds } from './interval.ts';
+import { cronSchedule, intervalSeconds } from './interval.ts';
 import { checkPrintable, LABEL, type JobSpec } from './spec.ts';
 
 /** Escapes text for an XML element. */
@@ -14,9 +14,24 @@ function xmlUnescape(text: string): string {
 const string = (s: string) => `<string>${xmlEscape(s)}</string>`;
 
 /**
- * The agent: runs the job every StartInterval seconds and once when loaded (at login and at install:
- * RunAtLoad), as a Background process, output appended to the log file. launchd does not run a
- * missed interval twice after sleep: it runs once on wake.
+ * When the agent runs. StartInterval's timer does not run while the Mac sleeps, so after a night closed the next
+ * run comes a whole interval after wake; StartCalendarInterval runs once on wake for the times it missed
+ * (launchd.plist(5): "launchd will start the job the next time the computer wakes up", coalesced). So an interval
+ * that cron could write exactly (a step dividing an hour or a day) becomes calendar times; any other stays StartInterval.
+ */
+export function launchdTiming(everyMs: number): string {
+  const cron = cronSchedule(everyMs);
+  const m = /^(\*|\*\/(\d+)|0) (\*|\*\/(\d+)|0) \* \* \*$/.exec(cron.expression);
+  if (cron.rounded || !m) return `\t<key>StartInterval</key>\n\t<integer>${intervalSeconds(everyMs)}</integer>`;
+  const entry = (fields: Array<[string, number]>) => `\t\t<dict>${fields.map(([k, v]) => `<key>${k}</key><integer>${v}</integer>`).join('')}</dict>`;
+  const steps = (step: number, span: number) => Array.from({ length: span / step }, (_, i) => i * step);
+  const entries = m[1] === '0' && m[3] === '*' ? [entry([['Minute', 0]])] : m[1] !== '0' ? steps(Number(m[2] ?? 1), 60).map((minute) => entry([['Minute', minute]])) : m[3] !== '0' ? steps(Number(m[4] ?? 1), 24).map((hour) => entry([['Hour', hour], ['Minute', 0]])) : [entry([['Hour', 0], ['Minute', 0]])];
+  return `\t<key>StartCalendarInterval</key>\n\t<array>\n${entries.join('\n')}\n\t</array>`;
+}
+
+/**
+ * The agent: runs the job at its times (launchdTiming) and once when loaded (at login and at install:
+ * RunAtLoad), as a Background process, output appended to the log file.
  */
 export function launchdPlist(job: JobSpec): string {
   checkPrintable([...job.program, job.logFile, job.cwd, ...job.env.flat()]);
@@ -28,7 +43,7 @@ export function launchdPlist(job: JobSpec): string {
     '<dict>',
     `\t<key>Label</key>\n\t${string(LABEL)}`,
     `\t<key>ProgramArguments</key>\n\t<array>\n${job.program.map((a) => `\t\t${string(a)}`).join('\n')}\n\t</array>`,
-    `\t<key>StartInterval</key>\n\t<integer>${intervalSeconds(job.everyMs)}</integer>`,
+    launchdTiming(job.everyMs),
     '\t<key>RunAtLoad</key>\n\t<true/>',
     '\t<key>ProcessType</key>\n\t<string>Background</string>',
     `\t<key>WorkingDirectory</key>\n\t${string(job.cwd)}`,
@@ -45,9 +60,16 @@ export function launchdPlist(job: JobSpec): string {
 export function readPlist(text: string): { program: string[] | null; everyMs: number | null } {
   const args = /<key>ProgramArguments<\/key>\s*<array>([\s\S]*?)<\/array>/.exec(text);
   const interval = /<key>StartInterval<\/key>\s*<integer>(\d+)<\/integer>/.exec(text);
+  const calendar = /<key>StartCalendarInterval<\/key>\s*<array>([\s\S]*?)<\/array>/.exec(text)?.[1];
+  let everyMs = interval ? Number(interval[1]) * 1000 : null;
+  if (calendar !== undefined) {
+    const entries = calendar.match(/<dict>/g)?.length ?? 0;
+    const hourly = calendar.includes('<key>Hour</key>');
+    everyMs = entries === 0 ? null : hourly ? (24 / entries) * 3_600_000 : (60 / entries) * 60_000;
+  }
   return {
     program: args ? [...args[1]!.matchAll(/<string>([^<]*)<\/string>/g)].map((m) => xmlUnescape(m[1]!)) : null,
-    everyMs: interval ? Number(interval[1]) * 1000 : null,
+    everyMs,
   };
 }
 
