@@ -251,6 +251,11 @@ test('judgeRealCodex: not found, a loop, no version, and the version named', () 
   const good = judgeRealCodex({ resolved, version: { text: 'codex-cli 0.169.0' } });
   assert.equal(good.level, 'ok');
   assert.equal(good.summary, "codex-cli 0.169.0 at /usr/bin/codex (the npm launcher's binary /usr/lib/codex/native, started directly)");
+  // Volta's shim (~/.volta/bin/codex links to volta-shim) reports codex's death by a signal as exit 1.
+  const volta = judgeRealCodex({ resolved: { found: '/Users/me/.volta/bin/codex', file: '/Users/me/.volta/bin/codex', kind: 'native', source: 'PATH', realpath: '/Users/me/.volta/bin/volta-shim' }, version: { text: 'codex-cli 0.171.0' } });
+  assert.equal(volta.level, 'warn');
+  assert.match(volta.summary, /Volta's shim: it reports a crash of codex as exit 1/);
+  assert.match(volta.fix!, /volta which codex/);
 });
 
 test('judgeConfig: errors fail, warnings warn, a broken sqlite_home warns, valid files are listed', () => {

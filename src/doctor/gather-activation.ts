@@ -1,4 +1,5 @@
 // Gathers the facts about activation: install's record, the user's shells probed as install does, the real codex and its version.
+import { realPath } from '../resolve/path-walk.ts';
 import { execa } from 'execa';
 import { manifestPath, tildify, type Env } from '../activate/locations.ts';
 import { readManifest } from '../activate/manifest.ts';
@@ -42,7 +43,13 @@ export async function gatherRealCodex(env: NodeJS.ProcessEnv, shimRealpath: stri
     return { resolved: { error: reason(error), code: (error as { code?: string }).code ?? 'E_UNEXPECTED' } };
   }
   const source = env[REAL_CODEX] ? REAL_CODEX : configured ? configured.source : 'PATH';
-  const resolved = { found: real.found, file: real.file, kind: real.kind, source };
+  let realpath: string | undefined;
+  try {
+    realpath = realPath(real.file);
+  } catch {
+    // Gone meanwhile: --version says so below.
+  }
+  const resolved = { found: real.found, file: real.file, kind: real.kind, source, ...(realpath ? { realpath } : {}) };
   const run = await execa(real.file, ['--version'], { env: real.env, extendEnv: false, stdin: 'ignore', timeout: VERSION_TIMEOUT_MS, reject: false });
   const text = String(run.stdout ?? '').split('\n').map((l) => l.trim()).find(Boolean);
   if (run.failed || !text) {

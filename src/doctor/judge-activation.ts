@@ -1,4 +1,5 @@
 // doctor's judgments on activation (pure): is the shim the `codex` the user's shells run, and which real codex is behind it.
+import { basename } from 'node:path';
 import { notOk, ok, type Check } from './report.ts';
 
 /** One shell start that was probed, with `codexguard install`'s own verdict on it. */
@@ -53,7 +54,7 @@ export function judgePath(f: PathFacts): Check {
 
 /** Which real codex the shim would start from here, and what its `--version` said. */
 export interface RealCodexFacts {
-  resolved: { found: string; file: string; kind: 'native' | 'npm-native' | 'launcher'; source: string } | { error: string; code: string };
+  resolved: { found: string; file: string; kind: 'native' | 'npm-native' | 'launcher'; source: string; realpath?: string } | { error: string; code: string };
   version?: { text: string } | { error: string };
 }
 
@@ -76,5 +77,10 @@ export function judgeRealCodex(f: RealCodexFacts): Check {
     return notOk('real-codex', 'warn', `${r.found}${via}${from} does not answer --version: ${why}`, `run \`${r.file} --version\` to see why`, details);
   }
   details.version = f.version.text;
+  // Volta's shims (~/.volta/bin/codex → volta-shim) turn a death by signal into exit 1, so a crash behind one looks
+  // like an ordinary failure: no crash line, no bundle, no restart.
+  if (r.realpath !== undefined && basename(r.realpath) === 'volta-shim') {
+    return notOk('real-codex', 'warn', `${f.version.text} at ${r.found}, Volta's shim: it reports a crash of codex as exit 1, so codexguard never sees the crash`, "set codexPath in ~/.codexguardrc to the codex in Volta's package image (`volta which codex`)", details);
+  }
   return ok('real-codex', `${f.version.text} at ${r.found}${via}${from}`, details);
 }
