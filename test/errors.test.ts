@@ -28,3 +28,12 @@ test('other errors: the first line, their own code, and a stack only when debugg
   assert.equal(formatError(new CodexguardError('E_X', 'it broke')), 'codexguard: it broke [E_X]');
   assert.match(formatError(new Error('boom'), true), /^codexguard: boom \(a bug in codexguard: please open an issue\) \[E_UNEXPECTED\]\nError: boom\n {4}at /);
 });
+
+test('doctor\'s sqlite check: ok with the SQLite version, a fail naming the rebuild after a Node upgrade', async () => {
+  const { judgeSqliteModule } = await import('../src/doctor/doctor.ts');
+  assert.match(judgeSqliteModule({ version: '3.50.4' }).summary, /^better-sqlite3 loads in node v\d+\.\d+\.\d+ \(SQLite 3\.50\.4\)$/);
+  const abi = judgeSqliteModule({ error: new Error(RECORDED) });
+  assert.equal(abi.level, 'fail');
+  assert.match(abi.summary, /^better-sqlite3 was built for another Node\.js \(NODE_MODULE_VERSION 115; this node, v[\d.]+, needs 127\)$/);
+  assert.equal(abi.fix, 'run `npm rebuild better-sqlite3` in /Users/me/.local/share/codexguard/app (or install codexguard again)');
+});

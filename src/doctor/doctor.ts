@@ -1,4 +1,6 @@
 // `codexguard doctor`: gathers the facts of each check (thin I/O), judges them (pure), never changes anything, never throws.
+import { abiMismatch, oneLine } from '../errors.ts';
+import { notOk, ok, type Check } from './report.ts';
 import { join } from 'node:path';
 import { linkTargets } from '../activate/locations.ts';
 import { defaultCrashDir } from '../bundle/write.ts';
@@ -16,6 +18,27 @@ import { buildReport, crashed, guarded, type DoctorReport } from './report.ts';
 /** `--deep` adds `PRAGMA quick_check` on every DB. */
 export interface DoctorOptions {
   deep?: boolean;
+}
+
+/** Whether better-sqlite3 loads and opens a DB in this node (after a Node major upgrade its ABI may not match). */
+async function loadSqlite(): Promise<{ version: string } | { error: unknown }> {
+  try {
+    const Database = (await import('better-sqlite3')).default;
+    const db = new Database(':memory:');
+    const version = db.prepare('SELECT sqlite_version()').pluck().get() as string;
+    db.close();
+    return { version };
+  } catch (error) {
+    return { error };
+  }
+}
+
+/** The `sqlite` check: rotations and checkpoints need better-sqlite3; without it they fail open at every launch. */
+export function judgeSqliteModule(r: { version: string } | { error: unknown }): Check {
+  if ('version' in r) return ok('sqlite', `better-sqlite3 loads in node ${process.version} (SQLite ${r.version})`);
+  const abi = abiMismatch(r.error);
+  if (abi) return notOk('sqlite', 'fail', abi.message.replace(/: run .*$/, ''), abi.message.replace(/^.*?: (run .*)$/, '$1'), { code: abi.code });
+  return notOk('sqlite', 'fail', `better-sqlite3 does not load: ${oneLine(r.error)}`, 'install codexguard again (`sh install/install.sh`, or `npm install -g` of its package)');
 }
 
 /** Runs every check (the shells and `codex --version` concurrently with the rest); an error in one check is that check's fail. */
@@ -55,6 +78,7 @@ export async function runDoctor(options: DoctorOptions = {}): Promise<DoctorRepo
       }),
       guarded('schedule', async () => judgeSchedule(await gatherSchedule(await context))),
       guarded('drop-levels', async () => judgeDropLevels(await gatherDropLevels(await context, await status))),
+      guarded('sqlite', async () => judgeSqliteModule(await loadSqlite())),
     ]);
     return buildReport(groups.flat());
   } catch (error) {
