@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { codexHomeWithLogs, makeCodexDb } from './helpers/codex-home.ts';
 import { CLI, cleanEnv, fakeCodex, linkShim, NODE_BIN_DIR, runSync, tmp, waitFor } from './helpers/index.ts';
-import type { StatusJson } from '../src/cli/commands/status.ts';
+import type { StatusJson } from '../src/status/gather.ts';
 
 test('status shows each DB against its limit, what is due, a live session and the config file', async (t) => {
   const root = tmp(t);

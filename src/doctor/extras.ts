@@ -1,7 +1,7 @@
 // doctor's checks of the scheduled `maintain` job and of the `logs.dropLevels` trigger: facts, pure judgments, and their gathering.
 import { join } from 'node:path';
-import type { StatusJson } from '../cli/commands/status.ts';
-import type { CommandContext } from '../cli/context.ts';
+import type { StatusJson } from '../status/gather.ts';
+import type { CommandContext } from '../command-context.ts';
 import { normalizeLevels, planDropLevels } from '../droplevels/sql.ts';
 import { ago } from './judge-state.ts';
 import { notOk, ok, type Check } from './report.ts';

@@ -2,7 +2,7 @@
 import { join } from 'node:path';
 import { formatIssue, tildify, type ConfigIssue } from '../config/issues.ts';
 import { humanSize } from '../human.ts';
-import type { StatusJson } from '../cli/commands/status.ts';
+import type { StatusJson } from '../status/gather.ts';
 import { notOk, ok, type Check, type Level } from './report.ts';
 import { sourceLabel } from '../inventory/sqlite-home.ts';
 

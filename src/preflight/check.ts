@@ -1,37 +1,11 @@
 // The pre-flight on the launch path: stat Codex's SQLite files, and only if something is over a limit, fix it under the lock.
-import type { CodexCommand } from '../codex/daemon-control.ts';
-import type { DaemonRestart } from '../codex/idle.ts';
 import { decide, type Action } from '../inventory/decide.ts';
-import type { Limits } from '../inventory/limits.ts';
 import { scanInventory, type Inventory } from '../inventory/scan.ts';
 import { resolveSqliteHome } from '../inventory/sqlite-home.ts';
 import { dropLevelsDue, dropLevelsStateFile, logInodes, readDropLevelsState } from './drop-levels.ts';
+import type { PreflightOptions } from './options.ts';
 
-/** What the pre-flight needs: the environment, the limits, how long to wait for another shim, and where its lines go. */
-export interface PreflightOptions {
-  env: NodeJS.ProcessEnv;
-  limits: Limits;
-  lockTimeoutMs: number;
-  say: (line: string) => void;
-  /** Codex's arguments on a launch: a `-c sqlite_home=…` among them moves the DBs, and is the one key read. */
-  args?: readonly string[];
-  /** Rotate every log DB whatever its size (`codexguard rotate --force`). */
-  force?: boolean;
-  /** Show progress on stderr for a rotation that takes over about a second (TTY only). */
-  progress?: boolean;
-  /** After a rotation on the launch path, gzip the archive in a detached `codexguard maintain` (config `logs.compress`). */
-  compress?: boolean;
-  /** On the launch path: compression goes to the background, and Codex's own maintenance is not reported. */
-  launch?: boolean;
-  /** Config `logs.dropLevels`: the levels whose inserts a trigger in each log DB ignores ([] removes it). */
-  dropLevels?: readonly string[];
-  /** Config `daemon.restart` (default idle). */
-  daemonRestart?: DaemonRestart;
-  /** The real codex, to stop (and off the launch path start again) Codex's daemon with. */
-  codex?: CodexCommand | undefined;
-  /** `rotate --stop-daemon`, confirmed: stop the daemon even while it is in use. */
-  stopBusyDaemon?: boolean;
-}
+export type { PreflightOptions } from './options.ts';
 
 /** What a pre-flight found and did: the actions decided before the lock, whether every one succeeded, what waits for Codex to be idle, and the sizes after. */
 export interface PreflightReport {

@@ -8,7 +8,7 @@ import { withPreflightLock } from '../lock/preflight-lock.ts';
 import { liveSessions } from '../registry/live.ts';
 import { runActions, type ActionResult } from '../rotate/run.ts';
 import { siblingCli, spawnDetached } from '../launch/background.ts';
-import type { PreflightOptions } from './check.ts';
+import type { PreflightOptions } from './options.ts';
 import { describeProgress, progressLine } from '../rotate/progress.ts';
 import { checkpointDb } from '../sqlite/checkpoint.ts';
 import { gateRotations, type Deferral } from './daemon-gate.ts';

@@ -58,7 +58,7 @@ export async function run(opts: InstallOptions = {}): Promise<number> {
   }
   if (opts.schedule !== false) {
     // Codex's daemon holds the DBs between launches for hours: a rotation due then waits for the scheduled maintain.
-    const { commandContext } = await import('../context.ts');
+    const { commandContext } = await import('../../command-context.ts');
     const { installSchedule } = await import('../../schedule/install.ts');
     const { loaded } = await commandContext(true);
     const report = await installSchedule({ everyMs: loaded.config['schedule.every'] });

@@ -4,8 +4,8 @@ import { codexActivity, dbFiles, type CodexActivity } from '../../codex/activity
 import { inUse, planRotation, type DaemonRestart } from '../../codex/idle.ts';
 import { actionDb, decide, type Action } from '../../inventory/decide.ts';
 import { scanInventory } from '../../inventory/scan.ts';
-import { commandContext } from '../context.ts';
-import { runPreflightNow } from './maintain.ts';
+import { commandContext } from '../../command-context.ts';
+import { runPreflightNow } from '../../preflight/by-hand.ts';
 
 /** Options parsed by commander. */
 export interface RotateCommandOptions {

@@ -3,7 +3,7 @@ import { formatDuration } from '../../config/format.ts';
 import { tildify } from '../../config/issues.ts';
 import { installSchedule, removeSchedule } from '../../schedule/install.ts';
 import { scheduleStatus, type ScheduleStatus } from '../../schedule/status.ts';
-import { commandContext } from '../context.ts';
+import { commandContext } from '../../command-context.ts';
 
 /** The stable shape of `schedule status --json` (version 1). */
 export type ScheduleStatusJson = { version: 1; expectedEveryMs: number } & ScheduleStatus;

@@ -1,12 +1,12 @@
 // What codexguard's own commands start from: the effective config, the settings it implies, and where Codex's files are.
-import { linkTargets } from '../activate/locations.ts';
-import type { CodexCommand } from '../codex/daemon-control.ts';
-import { issueLines } from '../config/issues.ts';
-import { SHIM_CHAIN } from '../env.ts';
-import { resolveRealCodex } from '../resolve/real-codex.ts';
-import { loadConfig, type LoadedConfig } from '../config/load.ts';
-import { resolveSqliteHome, type SqliteHome } from '../inventory/sqlite-home.ts';
-import { settingsFrom, type LaunchSettings } from '../shim/settings.ts';
+import { linkTargets } from './activate/locations.ts';
+import type { CodexCommand } from './codex/daemon-control.ts';
+import { issueLines } from './config/issues.ts';
+import { SHIM_CHAIN } from './env.ts';
+import { resolveRealCodex } from './resolve/real-codex.ts';
+import { loadConfig, type LoadedConfig } from './config/load.ts';
+import { resolveSqliteHome, type SqliteHome } from './inventory/sqlite-home.ts';
+import { settingsFrom, type LaunchSettings } from './shim/settings.ts';
 
 /** A command's view of this machine: config (with its problems), settings, and the SQLite home. */
 export interface CommandContext {

@@ -1,0 +1,30 @@
+// The human view of `codexguard status`: one table of the DBs, then what is due, Codex's daemon, sessions, archives, config.
+import { tildify } from '../config/issues.ts';
+import { humanSize } from '../human.ts';
+import { sourceLabel } from '../inventory/sqlite-home.ts';
+import type { StatusJson } from './gather.ts';
+
+function table(rows: string[][]): string {
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  return rows.map((r) => r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n');
+}
+
+/** The human view of a status. */
+export function formatStatus(s: StatusJson, home = process.env.HOME): string {
+  const t = (p: string) => tildify(p, home);
+  const out = [`codexguard ${s.codexguard}: Codex's databases in ${t(s.sqliteHome.dir)} (${sourceLabel(s.sqliteHome.source)})`, ''];
+  const rows = [['DB', 'KIND', 'SIZE', 'WAL', 'LIMIT', 'STATE']];
+  for (const db of s.dbs) {
+    const limit = db.kind === 'log' ? `${humanSize(s.limits.logMaxBytes)} (WAL ${humanSize(s.limits.walMaxBytes)})` : `WAL ${humanSize(s.limits.walMaxBytes)}`;
+    rows.push([db.name, db.kind, db.exists ? humanSize(db.size) : 'missing', humanSize(db.walSize), limit, db.due ? `due: ${db.due}` : 'ok']);
+  }
+  out.push(s.dbs.length ? table(rows) : '(no Codex databases yet)', '');
+  for (const d of s.due) out.push(`due: ${d.action} ${d.db}: ${d.reason}${d.plan === 'defer' ? `; deferred, since ${d.why}` : d.plan === 'stop-daemon' ? "; Codex's daemon is idle: it is stopped for the rotation and started again" : ''}`);
+  out.push(`Codex app-server daemon: ${s.codex.summary}`);
+  const sessions = s.sessions === null ? 'unknown (registry unreadable)' : s.sessions.length === 0 ? 'none' : s.sessions.map((x) => `pid ${x.pid}${x.codexPid ? ` (codex ${x.codexPid})` : ''}`).join(', ');
+  out.push(`live sessions: ${sessions}`);
+  const archived = s.archives.reduce((n, a) => n + a.bytes, 0);
+  out.push(`archives: ${s.archives.length}${s.archives.length ? ` (${humanSize(archived)}; newest ${s.archives[0]!.name})` : ''}`);
+  out.push(`config: ${s.config.files.length ? s.config.files.map((f) => `${t(f.path)} (${f.level})`).join(', ') : 'defaults (no config file)'}`);
+  return out.join('\n');
+}

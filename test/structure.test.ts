@@ -1,0 +1,47 @@
+// Dependencies point one way: nothing under src/ imports src/cli/ (the commands are leaves), and the modules import
+// each other without cycles, static, type-only and lazy imports alike. Read from the sources themselves.
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { test } from 'node:test';
+import { REPO } from './helpers/index.ts';
+
+const SRC = join(REPO, 'src');
+
+function sources(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? sources(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : []));
+}
+
+/** Every module each source imports (`import … from`, `export … from`, `import('…')`), as paths relative to src/. */
+function graph(): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const file of sources(SRC)) {
+    const text = readFileSync(file, 'utf8');
+    const specs = [...text.matchAll(/(?:^|\n)\s*(?:import|export)\b[^'"]*?from\s+'([^']+)'|import\(\s*'([^']+)'\s*\)/g)].map((m) => m[1] ?? m[2]!);
+    out.set(relative(SRC, file), specs.filter((s) => s.startsWith('.')).map((s) => relative(SRC, resolve(dirname(file), s))));
+  }
+  return out;
+}
+
+test('nothing under src/ outside src/cli/ imports src/cli/: the commands are leaves', () => {
+  const wrong = [...graph()].flatMap(([from, to]) => (from.startsWith('cli/') ? [] : to.filter((t) => t.startsWith('cli/')).map((t) => `${from} → ${t}`)));
+  assert.deepEqual(wrong, []);
+  const commands = [...graph()].flatMap(([from, to]) => (from.startsWith('cli/commands/') ? to.filter((t) => t.startsWith('cli/commands/')).map((t) => `${from} → ${t}`) : []));
+  assert.deepEqual(commands, [], 'no command imports another');
+});
+
+test('no import cycles among the modules of src/', () => {
+  const g = graph();
+  const cycles: string[] = [];
+  const state = new Map<string, 'open' | 'done'>();
+  const walk = (node: string, path: string[]): void => {
+    state.set(node, 'open');
+    for (const next of g.get(node) ?? []) {
+      if (state.get(next) === 'open') cycles.push([...path.slice(path.indexOf(next)), next].join(' → '));
+      else if (!state.has(next)) walk(next, [...path, next]);
+    }
+    state.set(node, 'done');
+  };
+  for (const node of g.keys()) if (!state.has(node)) walk(node, [node]);
+  assert.deepEqual(cycles, []);
+});
