@@ -45,3 +45,15 @@ test('no import cycles among the modules of src/', () => {
   for (const node of g.keys()) if (!state.has(node)) walk(node, [node]);
   assert.deepEqual(cycles, []);
 });
+
+test('every default comes from the one table of keys: the limits, the crash policy and the bundle defaults agree with config/keys.ts', async () => {
+  const { defaults } = await import('../src/config/keys.ts');
+  const { settingsFrom } = await import('../src/shim/settings.ts');
+  const { DEFAULT_LIMITS } = await import('../src/inventory/limits.ts');
+  const { DEFAULT_CRASH_POLICY, crashPolicy } = await import('../src/crash/policy.ts');
+  const { BUNDLE_DEFAULTS } = await import('../src/bundle/write.ts');
+  const fromTable = settingsFrom(defaults());
+  assert.deepEqual(fromTable.limits, { ...DEFAULT_LIMITS });
+  assert.deepEqual(crashPolicy(fromTable.crashPolicy), { ...DEFAULT_CRASH_POLICY });
+  assert.deepEqual([BUNDLE_DEFAULTS.keep, BUNDLE_DEFAULTS.logRows], [DEFAULT_CRASH_POLICY.keep, DEFAULT_CRASH_POLICY.logRows]);
+});

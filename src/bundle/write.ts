@@ -1,4 +1,5 @@
 // writeBundle: captures one crash into its own private directory within the budget. Never throws.
+import { KEYS } from '../config/keys.ts';
 import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { codexHomeDir } from '../inventory/sqlite-home.ts';
@@ -18,7 +19,7 @@ import { FILES, type BundleOptions, type BundleResult, type CrashInput } from '.
 import { oneLine } from '../errors.ts';
 
 /** Defaults of `crash.keep`, `crash.logRows` and the launch-path budget. */
-export const BUNDLE_DEFAULTS = { keep: 20, logRows: 500, deadlineMs: 2_000 } as const;
+export const BUNDLE_DEFAULTS = { keep: KEYS['crash.keep'].default, logRows: KEYS['crash.logRows'].default, deadlineMs: 2_000 } as const;
 
 /** The crash dir when none is configured: `<CODEX_HOME>/codexguard/crashes`. */
 export function defaultCrashDir(env: NodeJS.ProcessEnv = process.env): string {

@@ -1,4 +1,5 @@
 // The crash and restart settings (config `crash.signals`, `restart.*`) as plain values, with their defaults.
+import { KEYS } from '../config/keys.ts';
 import { DEFAULT_CRASH_SIGNALS } from './detect.ts';
 
 /** What the shim does after a crash: which ends are crashes, whether and how codex comes back. */
@@ -26,16 +27,16 @@ export interface CrashPolicy {
   maxBackoffMs: number;
 }
 
-/** The defaults: the five crash signals, 20 bundles of 500 log rows, ask, resume, 3 restarts per 10 minutes. */
+/** The defaults: the config keys' own (config/keys.ts: the five crash signals, 20 bundles of 500 log rows, ask, resume, 3 restarts per 10 minutes), and the timings no key sets. */
 export const DEFAULT_CRASH_POLICY: Readonly<CrashPolicy> = Object.freeze({
   signals: DEFAULT_CRASH_SIGNALS,
-  dir: null,
-  keep: 20,
-  logRows: 500,
-  mode: 'ask',
-  resume: true,
-  maxRestarts: 3,
-  windowMs: 10 * 60_000,
+  dir: KEYS['crash.dir'].default,
+  keep: KEYS['crash.keep'].default,
+  logRows: KEYS['crash.logRows'].default,
+  mode: KEYS['restart.mode'].default,
+  resume: KEYS['restart.resume'].default,
+  maxRestarts: KEYS['restart.maxRestarts'].default,
+  windowMs: KEYS['restart.window'].default,
   askTimeoutMs: 30_000,
   unstableMs: 10_000,
   backoffMs: 500,

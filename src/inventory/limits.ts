@@ -1,4 +1,5 @@
 // The limits the pre-flight checks against, as plain numbers (the config module turns "100MB" / "14d" into these).
+import { KEYS } from '../config/keys.ts';
 
 /** What is allowed before codexguard acts: sizes in bytes, rows, days, archive count. */
 export interface Limits {
@@ -14,11 +15,11 @@ export interface Limits {
   archives: number;
 }
 
-/** The defaults of `.codexguardrc` (100MB, 32MB WAL, 20000 rows, 14 days, 3 archives; MB = 10^6 bytes, as bytes-iec reads them). */
+/** The defaults, from the config keys' own (config/keys.ts: 100MB, 32MB WAL, 20000 rows, 14 days, 3 archives). */
 export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
-  logMaxBytes: 100_000_000,
-  walMaxBytes: 32_000_000,
-  keepRows: 20_000,
-  keepDays: 14,
-  archives: 3,
+  logMaxBytes: KEYS['logs.maxSize'].default,
+  walMaxBytes: KEYS['wal.maxSize'].default,
+  keepRows: KEYS['logs.keepRows'].default,
+  keepDays: KEYS['logs.keepDays'].default,
+  archives: KEYS['logs.archives'].default,
 });
