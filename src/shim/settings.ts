@@ -1,6 +1,6 @@
 // Maps the effective config onto what the launch path uses: pre-flight limits, lock wait, crash policy, codexPath.
 import type { Config } from '../config/keys.ts';
-import type { CrashPolicy } from '../crash/policy.ts';
+import { DEFAULT_CRASH_POLICY, type CrashPolicy } from '../crash/policy.ts';
 import type { DaemonRestart } from '../codex/idle.ts';
 import type { Limits } from '../inventory/limits.ts';
 
@@ -12,7 +12,8 @@ export interface LaunchSettings {
   compress: boolean;
   /** `logs.dropLevels`: levels a trigger drops on insert. */
   dropLevels: string[];
-  crashPolicy: Partial<CrashPolicy>;
+  /** The whole policy: the config's values, and the timings no key sets. */
+  crashPolicy: CrashPolicy;
   /** `daemon.restart`: may an idle Codex daemon be stopped to rotate? */
   daemonRestart: DaemonRestart;
   /** `wal.watchEvery`: how often the shim stats the DB files while codex runs. */
@@ -35,6 +36,7 @@ export function settingsFrom(config: Config): LaunchSettings {
     compress: config['logs.compress'],
     dropLevels: config['logs.dropLevels'],
     crashPolicy: {
+      ...DEFAULT_CRASH_POLICY,
       signals: config['crash.signals'],
       dir: config['crash.dir'],
       keep: config['crash.keep'],
