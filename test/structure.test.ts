@@ -57,3 +57,18 @@ test('every default comes from the one table of keys: the limits, the crash poli
   assert.deepEqual(crashPolicy(fromTable.crashPolicy), { ...DEFAULT_CRASH_POLICY });
   assert.deepEqual([BUNDLE_DEFAULTS.keep, BUNDLE_DEFAULTS.logRows], [DEFAULT_CRASH_POLICY.keep, DEFAULT_CRASH_POLICY.logRows]);
 });
+
+test('every code codexguard prints is in the README\'s table of codes', () => {
+  const codes = new Set<string>();
+  for (const file of sources(SRC)) {
+    for (const m of readFileSync(file, 'utf8').matchAll(/\b([EW]_[A-Z][A-Z_]*[A-Z])\b/g)) codes.add(m[1]!);
+  }
+  // `E_LOCK_${reason}`: the lock's failure reasons, spelled out; fs.constants.W_OK is no code.
+  codes.delete('E_LOCK');
+  codes.delete('W_OK');
+  for (const reason of ['TIMEOUT', 'ERROR']) codes.add(`E_LOCK_${reason}`);
+  const readme = readFileSync(join(REPO, 'README.md'), 'utf8');
+  const table = readme.slice(readme.indexOf('### Codes'), readme.indexOf('## macOS notes'));
+  assert.ok(codes.size > 30, `found ${codes.size} codes`);
+  assert.deepEqual([...codes].filter((c) => !table.includes(`\`${c}\``)).sort(), []);
+});
