@@ -4,6 +4,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import Database from 'better-sqlite3';
 import { codexHomeWithLogs, makeCodexDb } from './helpers/codex-home.ts';
 import { CLI, cleanEnv, fakeCodex, linkShim, NODE_BIN_DIR, runSync, tmp, waitFor } from './helpers/index.ts';
 import type { StatusJson } from '../src/status/gather.ts';
@@ -46,8 +47,43 @@ test('status shows each DB against its limit, what is due, a live session and th
   const human = runSync(process.execPath, [CLI, 'status'], { env, cwd: home });
   assert.equal(human.status, 0);
   // Sizes in one human form (bytes only in --json): "4.5 MB", "294.9 kB", "0 B", never "4521984B".
-  assert.match(human.stdout, /logs_2\.sqlite\s+log\s+[\d.]+ MB\s+0 B\s+1\.0 MB \(WAL 32\.0 MB\)\s+due: rotate/);
+  assert.match(human.stdout, /logs_2\.sqlite\s+log\s+[\d.]+ MB\s+[\d.]+ MB\s+0 B\s+0 B\s+1\.0 MB \(WAL 32\.0 MB\)\s+due: rotate/);
   assert.doesNotMatch(human.stdout, /\d{4,}B\b/);
   assert.match(human.stdout, new RegExp(`live sessions: pid ${running.pid} \\(codex \\d+\\)`));
   assert.match(human.stdout, /config: ~\/\.codexguardrc \(user\)/);
+});
+
+test('true sizes: each DB split into live data and free pages (read-only), the log DB against Codex\'s own 64 MiB budget', (t) => {
+  const root = tmp(t);
+  const codexHome = codexHomeWithLogs(t, { rows: 4000, bodyBytes: 1500 });
+  const path = join(codexHome, 'logs_2.sqlite');
+  // Codex's prune: rows deleted, the file keeps its size (auto_vacuum=INCREMENTAL leaves the pages free).
+  const db = new Database(path);
+  db.prepare('DELETE FROM logs WHERE id % 4 != 0').run();
+  db.pragma('wal_checkpoint(TRUNCATE)');
+  db.close();
+  const size = statSync(path).size;
+  const mtime = statSync(path).mtimeMs;
+  const env = cleanEnv({ HOME: root, CODEX_HOME: codexHome });
+  const r = runSync(process.execPath, [CLI, 'status', '--json'], { env, cwd: root });
+  assert.equal(r.status, 0, r.stderr);
+  const log = (JSON.parse(r.stdout) as StatusJson).dbs.find((d) => d.name === 'logs_2.sqlite')!;
+  assert.equal(log.live! + log.free!, size, 'every page of the file is live or free');
+  assert.ok(log.free! > size / 2, `most of the file is free pages: ${log.free} of ${size}`);
+  assert.equal(log.codexBudget, 64 * 1024 * 1024);
+  assert.equal(statSync(path).mtimeMs, mtime, 'read-only: the file is untouched');
+  assert.deepEqual([existsSync(`${path}-wal`), existsSync(`${path}-shm`)], [false, false], 'no -wal or -shm made by reading it');
+  // With the -wal and -shm Codex leaves beside it, SQLite reads it (the WAL's pages counted): the same split.
+  const writer = new Database(path);
+  writer.pragma('journal_mode = WAL');
+  const holder = new Database(path);
+  holder.prepare('SELECT 1').get();
+  t.after(() => holder.close());
+  writer.close();
+  const again = (JSON.parse(runSync(process.execPath, [CLI, 'status', '--json'], { env, cwd: root }).stdout) as StatusJson).dbs.find((d) => d.name === 'logs_2.sqlite')!;
+  assert.deepEqual([again.live, again.free], [log.live, log.free]);
+  const human = runSync(process.execPath, [CLI, 'status'], { env, cwd: root }).stdout;
+  assert.match(human, /^logs_2\.sqlite: live data [\d.]+ [kM]B is within Codex's own budget of 67\.1 MB \(64 MiB\); Codex's prune never gives back the [\d.]+ MB of free pages or the WAL$/m);
+  const doctor = runSync(process.execPath, [CLI, 'doctor'], { env, cwd: root }).stdout;
+  assert.match(doctor, /db:logs_2\.sqlite +log DB, [\d.]+ MB \(live [\d.]+ [kM]B, free [\d.]+ MB\) \+ WAL/);
 });

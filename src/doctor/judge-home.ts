@@ -65,7 +65,8 @@ export function judgeDbs(f: DbFacts): Check[] {
       continue;
     }
     const limit = db?.kind === 'log' ? `under ${humanSize(limits.logMaxBytes)}, WAL limit ${humanSize(limits.walMaxBytes)}` : `WAL limit ${humanSize(limits.walMaxBytes)}`;
-    const size = db?.exists ? `${db.kind} DB, ${humanSize(db.size)} + WAL ${humanSize(db.walSize)}` : 'only its -wal/-shm (no main file)';
+    const pages = db?.live !== undefined && db.live !== null ? ` (live ${humanSize(db.live)}, free ${humanSize(db.free ?? 0)})` : '';
+    const size = db?.exists ? `${db.kind} DB, ${humanSize(db.size)}${pages} + WAL ${humanSize(db.walSize)}` : 'only its -wal/-shm (no main file)';
     checks.push(ok(`db:${name}`, `${size}, ${limit}${quick ? '; quick_check ok' : ''}`, details));
   }
   return checks;

@@ -13,12 +13,18 @@ function table(rows: string[][]): string {
 export function formatStatus(s: StatusJson, home = process.env.HOME): string {
   const t = (p: string) => tildify(p, home);
   const out = [`codexguard ${s.codexguard}: Codex's databases in ${t(s.sqliteHome.dir)} (${sourceLabel(s.sqliteHome.source)})`, ''];
-  const rows = [['DB', 'KIND', 'SIZE', 'WAL', 'LIMIT', 'STATE']];
+  const rows = [['DB', 'KIND', 'SIZE', 'LIVE', 'FREE', 'WAL', 'LIMIT', 'STATE']];
   for (const db of s.dbs) {
     const limit = db.kind === 'log' ? `${humanSize(s.limits.logMaxBytes)} (WAL ${humanSize(s.limits.walMaxBytes)})` : `WAL ${humanSize(s.limits.walMaxBytes)}`;
-    rows.push([db.name, db.kind, db.exists ? humanSize(db.size) : 'missing', humanSize(db.walSize), limit, db.due ? `due: ${db.due}` : 'ok']);
+    const pages = (n: number | null | undefined) => (n === null || n === undefined ? '?' : humanSize(n));
+    rows.push([db.name, db.kind, db.exists ? humanSize(db.size) : 'missing', pages(db.live), pages(db.free), humanSize(db.walSize), limit, db.due ? `due: ${db.due}` : 'ok']);
   }
   out.push(s.dbs.length ? table(rows) : '(no Codex databases yet)', '');
+  for (const db of s.dbs) {
+    if (db.codexBudget === undefined || db.live === null || db.live === undefined) continue;
+    const within = db.live <= db.codexBudget ? 'within' : 'over';
+    out.push(`${db.name}: live data ${humanSize(db.live)} is ${within} Codex's own budget of ${humanSize(db.codexBudget)} (64 MiB); Codex's prune never gives back the ${humanSize(db.free ?? 0)} of free pages or the WAL`);
+  }
   for (const d of s.due) out.push(`due: ${d.action} ${d.db}: ${d.reason}${d.plan === 'defer' ? `; deferred, since ${d.why}` : d.plan === 'stop-daemon' ? "; Codex's daemon is idle: it is stopped for the rotation and started again" : ''}`);
   out.push(`Codex app-server daemon: ${s.codex.summary}`);
   const sessions = s.sessions === null ? 'unknown (registry unreadable)' : s.sessions.length === 0 ? 'none' : s.sessions.map((x) => `pid ${x.pid}${x.codexPid ? ` (codex ${x.codexPid})` : ''}`).join(', ');

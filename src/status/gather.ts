@@ -1,5 +1,5 @@
 // What `status` (and doctor) know about Codex's files: DBs against the limits, what is due and how, Codex's own
-// activity, live sessions, archives and config sources. Reads sizes and the registry; opens no database.
+// activity, live sessions, archives and config sources. Reads sizes, each DB's page counts (read-only), the registry.
 import { codexActivity, type CodexActivity } from '../codex/activity.ts';
 import { describeDaemon, otherPids as otherPidsOf, planRotation } from '../codex/idle.ts';
 import { commandContext } from '../command-context.ts';
@@ -7,6 +7,7 @@ import { actionDb, decide } from '../inventory/decide.ts';
 import { scanInventory } from '../inventory/scan.ts';
 import { liveSessions } from '../registry/live.ts';
 import { listArchives } from '../rotate/archives.ts';
+import { CODEX_LOG_BUDGET_BYTES, trueSize } from '../sqlite/true-size.ts';
 import { VERSION } from '../version.ts';
 
 /** The stable shape of `status --json` (version 1). */
@@ -16,7 +17,11 @@ export interface StatusJson {
   codexHome: string;
   sqliteHome: { dir: string; source: string };
   limits: { logMaxBytes: number; walMaxBytes: number; keepRows: number; keepDays: number; archives: number };
-  dbs: Array<{ name: string; kind: 'log' | 'state'; exists: boolean; size: number; walSize: number; shmSize: number; due: string | null }>;
+  /**
+   * `live` and `free`: the file's pages that hold data, and those free inside it (bytes; null when the DB could not be
+   * read: busy, or not SQLite). `codexBudget`: Codex's own limit on the log DB's live data (64 MiB), which ignores free pages.
+   */
+  dbs: Array<{ name: string; kind: 'log' | 'state'; exists: boolean; size: number; walSize: number; shmSize: number; live?: number | null; free?: number | null; codexBudget?: number; due: string | null }>;
   /** What is due; a rotation carries its plan: `rotate`, `stop-daemon` (Codex's daemon is idle) or `defer` (Codex is in use: `why`). */
   due: Array<{ action: string; db: string; reason: string; plan?: 'rotate' | 'stop-daemon' | 'defer'; why?: string }>;
   /** What Codex itself is doing: its app-server daemon (state, pid, version), its updater, the daemon's clients (null: unknown). */
@@ -33,7 +38,7 @@ export interface StatusJson {
   config: { files: Array<{ level: string; path: string }>; sources: Record<string, string> };
 }
 
-/** Gathers the status (reads sizes and the registry; opens no database). */
+/** Gathers the status (sizes, each DB's pages read-only with a 100 ms busy timeout, the registry). */
 export async function gatherStatus(): Promise<StatusJson> {
   const { loaded, settings, home } = await commandContext(true);
   const inventory = scanInventory(home.dir);
@@ -50,7 +55,11 @@ export async function gatherStatus(): Promise<StatusJson> {
     codexHome: home.codexHome,
     sqliteHome: { dir: home.dir, source: home.source },
     limits: settings.limits,
-    dbs: inventory.dbs.map((db) => ({ name: db.name, kind: db.kind, exists: db.exists, size: db.size, walSize: db.walSize, shmSize: db.shmSize, due: dueFor(db.name)?.kind ?? null })),
+    dbs: inventory.dbs.map((db) => {
+      const t = db.exists && db.size > 0 ? trueSize(db.path) : { error: 'no main file' };
+      const pages = 'error' in t ? { live: null, free: null } : { live: t.liveBytes, free: t.freeBytes };
+      return { name: db.name, kind: db.kind, exists: db.exists, size: db.size, walSize: db.walSize, shmSize: db.shmSize, ...pages, ...(db.kind === 'log' ? { codexBudget: CODEX_LOG_BUDGET_BYTES } : {}), due: dueFor(db.name)?.kind ?? null };
+    }),
     due: actions.map((a) => ({ action: a.kind, db: actionDb(a), reason: a.reason, ...(a.kind === 'rotate' ? planned : {}) })),
     codex: codexJson(activity),
     sessions: live.ok ? live.sessions.map((s) => ({ pid: s.pid, codexPid: s.child?.pid ?? null, startedAt: s.startedAt })) : null,
