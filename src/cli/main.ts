@@ -53,6 +53,13 @@ export function buildProgram(): Command {
     .action(lazy(() => import('./commands/status.ts')));
 
   program
+    .command('top')
+    .description("what fills Codex's log DB: the biggest targets and levels (rows and bytes), and rows per day")
+    .option('--json', 'print a stable JSON shape (version 1)')
+    .option('--rows <n>', 'read targets and levels from the newest n rows (default 50000)')
+    .action(lazy(() => import('./commands/top.ts')));
+
+  program
     .command('doctor')
     .description('is the guard working? checks PATH order, the real codex, config, DBs, lock, sessions, archives, crashes; exit 1 on any failure')
     .option('--json', 'print a stable JSON shape (version 1)')
