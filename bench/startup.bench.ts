@@ -1,7 +1,7 @@
 // `codex --version` through the shim, the official launcher and the native binary, in one paired run;
 // the shim's own peak RSS; what it loads; and what execa would cost on the start-up path.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -110,6 +110,47 @@ function startupTimes(world: World): Samples {
   return runPaired(variants, { iterations: ITERATIONS, warmup: WARMUP });
 }
 
+/**
+ * Other Nodes users run (the 22 and 24 LTS lines): BENCH_NODES (binaries, separated like PATH), else the npm `node`
+ * package's binaries, installed once into .cache/node-<major>. A Node that cannot be had is left out, with a note.
+ */
+function otherNodes(): string[] {
+  if (process.env.BENCH_NODES !== undefined) return process.env.BENCH_NODES.split(delimiter).filter(Boolean);
+  return ['22', '24'].flatMap((major) => {
+    const dir = join(ROOT, '.cache', `node-${major}`);
+    const bin = join(dir, 'node_modules', 'node', 'bin', 'node');
+    if (!existsSync(bin)) {
+      mkdirSync(dir, { recursive: true });
+      // A package.json of its own, or npm would install into codexguard's.
+      writeFileSync(join(dir, 'package.json'), '{"private":true}\n');
+      const r = spawnSync('npm', ['install', '--no-save', '--no-package-lock', '--no-audit', '--no-fund', `node@${major}`], { cwd: dir, stdio: 'ignore' });
+      if (r.status !== 0 || !existsSync(bin)) {
+        console.log(`  note: could not install node@${major} with npm; its row is left out`);
+        return [];
+      }
+    }
+    return [bin];
+  });
+}
+
+/**
+ * One row per Node: `codex --version` through the shim, the official launcher (which on Node >= 22.15 execve()s into
+ * the native binary) and a minimal spawner (spawn the binary, mirror its end), each started by that node.
+ */
+function perNodeRows(world: World, nodes: readonly string[]): Row[] {
+  const native = nativeBinary(world.env);
+  const spawner = join(world.dir, 'spawner.cjs');
+  writeFileSync(spawner, `const r = require('node:child_process').spawnSync(${JSON.stringify(native)}, process.argv.slice(2), { stdio: 'inherit' });\nif (r.signal) process.kill(process.pid, r.signal); else process.exit(r.status ?? 1);\n`);
+  return nodes.map((node) => {
+    const env = { ...world.env, PATH: [dirname(node), world.env.PATH ?? ''].join(delimiter) };
+    const variant = (name: string, script: string): Variant => ({ name, file: node, args: [script, '--version'], env, cwd: world.cwd });
+    const s = runPaired([variant('shim', SHIM), variant('launcher', LAUNCHER), variant('spawner', spawner)], { iterations: ITERATIONS, warmup: WARMUP });
+    const [shim, launcher, spawned] = ['shim', 'launcher', 'spawner'].map((name) => median(s.get(name)!)) as [number, number, number];
+    const version = spawnSync(node, ['--version'], { encoding: 'utf8' }).stdout.trim();
+    return { node: version, shim: ms(shim), launcher: ms(launcher), spawner: ms(spawned), 'shim ÷ launcher': ratio(shim, launcher), 'shim ÷ spawner': ratio(shim, spawned) };
+  });
+}
+
 /** Peak RSS of the shim's and the launcher's own process, Node's floor, and the probe checked against GNU time. */
 function rssRows(world: World): { rows: Row[]; shim: number } {
   const opts = { env: world.env, cwd: world.cwd };
@@ -161,6 +202,9 @@ export async function bench(): Promise<BenchResult> {
     console.log(`  the shim was faster than the launcher in ${wins(times, 'shim', 'launcher')} of ${ITERATIONS} rounds`);
     const noCa = times.get('node -e 0, no NODE_EXTRA_CA_CERTS');
     if (noCa) console.log(`  note: NODE_EXTRA_CA_CERTS is set; Node loads it at every start (+${ms(median(times.get('node -e 0')!) - median(noCa))} here), shim and launcher alike`);
+
+    const nodes = [process.execPath, ...otherNodes()];
+    printTable(perNodeRows(world, nodes), `\`codex --version\` on each Node users run (${ITERATIONS} paired rounds each; each started by that node)`);
 
     const rss = rssRows(world);
     printTable(rss.rows, `peak RSS of each process itself, children excluded (median of ${RSS_RUNS}, node --require bench/rss-probe.cjs)`);
