@@ -30,7 +30,7 @@ test('other errors: the first line, their own code, and a stack only when debugg
 });
 
 test('doctor\'s sqlite check: ok with the SQLite version, a fail naming the rebuild after a Node upgrade', async () => {
-  const { judgeSqliteModule } = await import('../src/doctor/doctor.ts');
+  const { judgeSqliteModule } = await import('../src/doctor/judge-home.ts');
   assert.match(judgeSqliteModule({ version: '3.50.4' }).summary, /^better-sqlite3 loads in node v\d+\.\d+\.\d+ \(SQLite 3\.50\.4\)$/);
   const abi = judgeSqliteModule({ error: new Error(RECORDED) });
   assert.equal(abi.level, 'fail');

@@ -17,7 +17,7 @@ const HOT_SOURCES = [
   'src/registry/on-exit.ts', 'src/registry/process-stamp.ts', 'src/registry/session.ts',
   'src/resolve/npm-launcher.ts', 'src/resolve/path-walk.ts', 'src/resolve/real-codex.ts',
   'src/rotate/names.ts', 'src/safe-read.ts', 'src/shim/main.ts', 'src/shim/settings.ts',
-  'src/terminal/save.ts', 'src/watch/io.ts', 'src/watch/session-watch.ts',
+  'src/terminal/save.ts', 'src/version-order.ts', 'src/watch/io.ts', 'src/watch/session-watch.ts',
 ];
 /** Packages from node_modules bundled into the hot file (none is required from node_modules at start-up). */
 const HOT_PACKAGES = ['signal-exit'];

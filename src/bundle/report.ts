@@ -20,7 +20,7 @@ export interface ReportData {
 const SHELL_NAMES: Record<string, string> = { SIGTRAP: 'trace trap', SIGABRT: 'abort', SIGSEGV: 'segmentation fault', SIGBUS: 'bus error', SIGILL: 'illegal instruction' };
 
 /** "+12.3 MB" / "-1.0 MB". */
-function signedMb(n: number): string {
+function signedSize(n: number): string {
   return `${n >= 0 ? '+' : '-'}${humanSize(Math.abs(n))}`;
 }
 
@@ -36,7 +36,7 @@ function databasesTable(dbs: readonly DbReport[]): string[] {
     const launch = d.launch ? humanSize(d.launch.size) : 'n/a';
     const rows = d.rows === null ? '' : `${d.rows.toLocaleString('en-US')}${d.sessionRows === null ? '' : ` (${d.sessionRows.toLocaleString('en-US')} this session)`}`;
     const state = d.exists ? humanSize(d.size) : 'missing';
-    return `| ${d.name} | ${launch} | ${state} | ${d.growth ? signedMb(d.growth.size) : 'n/a'} | ${d.launch ? humanSize(d.launch.walSize) : 'n/a'} | ${humanSize(d.walSize)} | ${rows}${d.error ? ` (${cell(d.error)})` : ''} |`;
+    return `| ${d.name} | ${launch} | ${state} | ${d.growth ? signedSize(d.growth.size) : 'n/a'} | ${d.launch ? humanSize(d.launch.walSize) : 'n/a'} | ${humanSize(d.walSize)} | ${rows}${d.error ? ` (${cell(d.error)})` : ''} |`;
   });
   return ['| File | Size at launch | Size at crash | Growth | WAL at launch | WAL at crash | Rows |', '|---|---|---|---|---|---|---|', ...rows];
 }

@@ -1,5 +1,6 @@
 // Known crash signatures as data: each scores the evidence and says why. The likely cause is never assumed. Pure.
 import type { DbReport } from './databases.ts';
+import { compareVersions } from '../version-order.ts';
 
 /** What a bundle knows, for matching. Texts are already redacted. */
 export interface Evidence {
@@ -37,18 +38,10 @@ export interface Signature {
   link?: string;
 }
 
-/** `[major, minor, patch]` of a version, or undefined. */
-export function versionParts(v: string | null): [number, number, number] | undefined {
-  const m = v ? /^(\d+)\.(\d+)\.(\d+)/.exec(v) : null;
-  return m ? [Number(m[1]), Number(m[2]), Number(m[3])] : undefined;
-}
-
 /** True when `v` is within [lo, hi] (inclusive, release numbers only). */
 export function inRange(v: string | null, lo: string, hi: string): boolean | undefined {
-  const [p, a, b] = [versionParts(v), versionParts(lo)!, versionParts(hi)!];
-  if (!p) return undefined;
-  const cmp = (x: number[], y: number[]) => x[0]! - y[0]! || x[1]! - y[1]! || x[2]! - y[2]!;
-  return cmp(p, a) >= 0 && cmp(p, b) <= 0;
+  const [fromLo, toHi] = [compareVersions(v, lo), compareVersions(v, hi)];
+  return fromLo === undefined || toHi === undefined ? undefined : fromLo >= 0 && toHi <= 0;
 }
 
 const MB = 1e6;

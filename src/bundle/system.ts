@@ -2,7 +2,6 @@
 import { statfs } from 'node:fs/promises';
 import { arch, cpus, freemem, loadavg, platform, release, totalmem, uptime, version } from 'node:os';
 import { dirname } from 'node:path';
-import { absolutePath, programOnPath } from '../resolve/path-walk.ts';
 
 /** The machine at the crash. Disk is null when no folder on the way to `dir` could be measured. */
 export interface SystemInfo {
@@ -39,15 +38,9 @@ export function availableFromVmStat(text: string): number | undefined {
 
 /** The output of a macOS tool (found on absolute PATH entries), within 500 ms; undefined when it cannot be had. */
 async function toolOutput(name: string, args: string[], path: string | undefined): Promise<string | undefined> {
-  try {
-    const file = programOnPath(name, path);
-    if (file === undefined) return undefined;
-    const { execa } = await import('execa');
-    const r = await execa(file, args, { stdin: 'ignore', timeout: 500, reject: false, env: { PATH: absolutePath(path) } });
-    return r.exitCode === 0 ? String(r.stdout ?? '') : undefined;
-  } catch {
-    return undefined;
-  }
+  const { runTool } = await import('../run-tool.ts');
+  const r = await runTool(name, args, { PATH: path }, undefined, 500);
+  return r.ok ? r.stdout : undefined;
 }
 
 /** Free disk on the file system holding `dir` (its nearest existing ancestor), memory, load. Never throws. */

@@ -48,7 +48,7 @@ export function buildProgram(): Command {
 
   program
     .command('status')
-    .description("Codex's databases against the limits, WAL sizes, live sessions, archives and config sources")
+    .description("Codex's databases (live data, free pages, WAL) against the limits, live sessions, archives and config sources")
     .option('--json', 'print a stable JSON shape (version 1)')
     .action(lazy(() => import('./commands/status.ts')));
 
@@ -61,7 +61,7 @@ export function buildProgram(): Command {
 
   program
     .command('doctor')
-    .description('is the guard working? checks PATH order, the real codex, config, DBs, lock, sessions, archives, crashes; exit 1 on any failure')
+    .description('is the guard working? checks PATH order, the real codex, config, DBs, lock, sessions, archives, crashes, the schedule, drop-levels and better-sqlite3; exit 1 on any failure')
     .option('--json', 'print a stable JSON shape (version 1)')
     .option('--deep', 'also run PRAGMA quick_check on every DB (read-only)')
     .action(lazy(() => import('./commands/doctor.ts')));

@@ -54,13 +54,14 @@ const SLACK_MS = 5_000;
 /** Reads the evidence from the DBs in `sqliteHome`, read-only, with a 100 ms busy timeout. Never throws. */
 export async function readThreadEvidence(sqliteHome: string, s: CrashedSession): Promise<ThreadEvidence> {
   const evidence: ThreadEvidence = { fromLogs: [], changed: [], known: new Set() };
-  let Database: typeof import('better-sqlite3');
+  let openExisting: typeof import('../sqlite/open.ts').openExisting;
   try {
-    Database = (await import('better-sqlite3')).default;
+    // Loaded here, not with the crash path: better-sqlite3 built for another Node must not stop the restart.
+    ({ openExisting } = await import('../sqlite/open.ts'));
   } catch (error) {
     return { ...evidence, unreadable: `better-sqlite3 did not load (${oneLine(error)})` };
   }
-  const open = (name: string) => new Database(join(sqliteHome, name), { readonly: true, fileMustExist: true, timeout: 100 });
+  const open = (name: string) => openExisting(join(sqliteHome, name), { readonly: true, busyTimeoutMs: 100 });
   if (s.pid !== undefined) {
     try {
       const db = open('logs_2.sqlite');

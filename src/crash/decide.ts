@@ -1,5 +1,5 @@
 // Restart or not after a crash, and how long to wait: pure, from the crash history and the policy.
-import ms from 'ms';
+import { humanDuration } from '../human.ts';
 import type { CrashPolicy } from './policy.ts';
 
 /** One run of codex that ended in a crash (epoch ms). */
@@ -43,7 +43,7 @@ export function decideRestart(history: readonly CrashedRun[], now: number, polic
   if (policy.mode === 'ask' && !isTTY) return stop('no terminal to ask on');
   const restarts = history.slice(0, -1).filter((run) => now - run.endedAt <= policy.windowMs).length;
   if (restarts >= policy.maxRestarts) {
-    return stop(`it crashed ${restarts + 1 === 1 ? 'once' : `${restarts + 1} times`} within ${ms(policy.windowMs)} (restart.maxRestarts is ${policy.maxRestarts})`, true);
+    return stop(`it crashed ${restarts + 1 === 1 ? 'once' : `${restarts + 1} times`} within ${humanDuration(policy.windowMs)} (restart.maxRestarts is ${policy.maxRestarts})`, true);
   }
   if (policy.mode === 'ask') return { restart: true, ask: true, delayMs: 0, reason: 'asked', tripped: false };
   const streak = Math.max(1, unstableStreak(history, policy.unstableMs));

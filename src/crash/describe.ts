@@ -1,5 +1,4 @@
 // The lines a person sees after a crash: what happened, the question, why there is no restart. Pure.
-import ms from 'ms';
 import { humanDuration } from '../human.ts';
 import { homedir } from 'node:os';
 
@@ -45,5 +44,5 @@ export function stopLine(reason: string): string {
 /** The line before a restart: `codexguard: resuming codex (codex resume --last) in 500ms`. */
 export function restartLine(args: readonly string[], delayMs: number): string {
   const how = args[0] === 'resume' ? `resuming codex (codex ${args.slice(0, 2).join(' ')})` : 'restarting codex';
-  return `codexguard: ${how}${delayMs > 0 ? ` in ${ms(delayMs)}` : ''}`;
+  return `codexguard: ${how}${delayMs > 0 ? ` in ${humanDuration(delayMs)}` : ''}`;
 }

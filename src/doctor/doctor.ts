@@ -1,6 +1,4 @@
 // `codexguard doctor`: gathers the facts of each check (thin I/O), judges them (pure), never changes anything, never throws.
-import { abiMismatch, oneLine } from '../errors.ts';
-import { notOk, ok, type Check } from './report.ts';
 import { join } from 'node:path';
 import { linkTargets } from '../activate/locations.ts';
 import { defaultCrashDir } from '../bundle/write.ts';
@@ -9,36 +7,15 @@ import { commandContext, type CommandContext } from '../command-context.ts';
 import { sessionsDir } from '../registry/session.ts';
 import { gatherDropLevels, gatherSchedule, judgeDropLevels, judgeSchedule } from './extras.ts';
 import { gatherPath, gatherRealCodex } from './gather-activation.ts';
-import { gatherCrashes, gatherLastSession, gatherLock, quickChecks } from './gather-state.ts';
+import { gatherCrashes, gatherLastSession, gatherLock, loadSqlite, quickChecks } from './gather-state.ts';
 import { judgePath, judgeRealCodex } from './judge-activation.ts';
-import { judgeConfig, judgeDbs } from './judge-home.ts';
+import { judgeConfig, judgeDbs, judgeSqliteModule } from './judge-home.ts';
 import { judgeArchives, judgeCodex, judgeCrashes, judgeLock, judgeSessions } from './judge-state.ts';
 import { buildReport, crashed, guarded, type DoctorReport } from './report.ts';
 
 /** `--deep` adds `PRAGMA quick_check` on every DB. */
 export interface DoctorOptions {
   deep?: boolean;
-}
-
-/** Whether better-sqlite3 loads and opens a DB in this node (after a Node major upgrade its ABI may not match). */
-async function loadSqlite(): Promise<{ version: string } | { error: unknown }> {
-  try {
-    const Database = (await import('better-sqlite3')).default;
-    const db = new Database(':memory:');
-    const version = db.prepare('SELECT sqlite_version()').pluck().get() as string;
-    db.close();
-    return { version };
-  } catch (error) {
-    return { error };
-  }
-}
-
-/** The `sqlite` check: rotations and checkpoints need better-sqlite3; without it they fail open at every launch. */
-export function judgeSqliteModule(r: { version: string } | { error: unknown }): Check {
-  if ('version' in r) return ok('sqlite', `better-sqlite3 loads in node ${process.version} (SQLite ${r.version})`);
-  const abi = abiMismatch(r.error);
-  if (abi) return notOk('sqlite', 'fail', abi.message.replace(/: run .*$/, ''), abi.message.replace(/^.*?: (run .*)$/, '$1'), { code: abi.code });
-  return notOk('sqlite', 'fail', `better-sqlite3 does not load: ${oneLine(r.error)}`, 'install codexguard again (`sh install/install.sh`, or `npm install -g` of its package)');
 }
 
 /** Runs every check (the shells and `codex --version` concurrently with the rest); an error in one check is that check's fail. */

@@ -1,6 +1,5 @@
 // Gathers, without changing anything, the facts about the pre-flight lock, crash bundles, and (--deep) each DB's quick_check.
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync, statSync } from 'node:fs';
 import { listBundles } from '../bundle/store.ts';
 import { readOwner } from '../lock/owner.ts';
 import { LOCK_DEFAULTS, lockPaths } from '../lock/preflight-lock.ts';
@@ -10,6 +9,7 @@ import type { DbSnapshot } from '../bundle/types.ts';
 import { historyFile, type SessionEntry } from '../registry/session.ts';
 import type { CrashFacts, LastSession, LockFacts } from './judge-state.ts';
 import { reason } from './report.ts';
+import { treeBytes } from '../disk-usage.ts';
 
 /** Looks at the lock dir under `codexHome` and the owner record inside it. */
 export function gatherLock(codexHome: string, now = Date.now()): LockFacts {
@@ -24,15 +24,17 @@ export function gatherLock(codexHome: string, now = Date.now()): LockFacts {
   return facts;
 }
 
-/** Bytes under `path` (a file, or a folder's files at any depth). */
-export function bytesUnder(path: string): number {
-  const st = statSync(path, { throwIfNoEntry: false });
-  if (!st?.isDirectory()) return st?.size ?? 0;
-  let total = 0;
-  for (const entry of readdirSync(path, { recursive: true, withFileTypes: true })) {
-    if (entry.isFile()) total += statSync(join(entry.parentPath ?? entry.path, entry.name), { throwIfNoEntry: false })?.size ?? 0;
+/** Whether better-sqlite3 loads and opens a DB in this node (after a Node major upgrade its ABI may not match). */
+export async function loadSqlite(): Promise<{ version: string } | { error: unknown }> {
+  try {
+    const Database = (await import('better-sqlite3')).default;
+    const db = new Database(':memory:');
+    const version = db.prepare('SELECT sqlite_version()').pluck().get() as string;
+    db.close();
+    return { version };
+  } catch (error) {
+    return { error };
   }
-  return total;
 }
 
 /** The crash bundles in `dir` with their sizes (read only: pending OS reports are left for `codexguard crashes`). */
@@ -41,7 +43,7 @@ export function gatherCrashes(dir: string, now = Date.now()): CrashFacts {
     id: b.id,
     at: b.at,
     signal: b.signal,
-    bytes: bytesUnder(b.path),
+    bytes: treeBytes(b.path),
     pending: b.pending,
     cause: b.manifest?.likelyCause && b.manifest.likelyCause.id !== 'unknown' ? b.manifest.likelyCause.title : undefined,
   }));

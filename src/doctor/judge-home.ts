@@ -1,4 +1,5 @@
 // doctor's judgments on the config files and on each Codex DB against its limits (pure).
+import { abiMismatch, oneLine } from '../errors.ts';
 import { join } from 'node:path';
 import { formatIssue, tildify, type ConfigIssue } from '../config/issues.ts';
 import { humanSize } from '../human.ts';
@@ -99,4 +100,12 @@ function quickFinding(q: Exclude<QuickCheck, { result: 'ok' }>, path: string, ki
     ? `quit codex, then move ${path} (and its -wal, -shm) aside: Codex makes a new log DB`
     : `quit codex, copy ${path} (and its -wal, -shm) aside, then rebuild it with \`sqlite3 ${path} .recover\``;
   return { level: 'fail', text: what, fix };
+}
+
+/** The `sqlite` check: rotations and checkpoints need better-sqlite3; without it they fail open at every launch. */
+export function judgeSqliteModule(r: { version: string } | { error: unknown }): Check {
+  if ('version' in r) return ok('sqlite', `better-sqlite3 loads in node ${process.version} (SQLite ${r.version})`);
+  const abi = abiMismatch(r.error);
+  if (abi) return notOk('sqlite', 'fail', abi.message.replace(/: run .*$/, ''), abi.message.replace(/^.*?: (run .*)$/, '$1'), { code: abi.code });
+  return notOk('sqlite', 'fail', `better-sqlite3 does not load: ${oneLine(r.error)}`, 'install codexguard again (`sh install/install.sh`, or `npm install -g` of its package)');
 }

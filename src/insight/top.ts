@@ -1,7 +1,7 @@
 // What fills a log DB: the targets and levels with the most rows and bytes, and rows per hour over the last days.
 // Read-only and bounded: the per-target scan reads only the newest rows (by rowid range), the hours come from Codex's
 // own ts index, so it stays within about a second on a 219 MB, 100k-row DB.
-import Database from 'better-sqlite3';
+import { openExisting } from '../sqlite/open.ts';
 
 /** One group of rows: how many, and their `estimated_bytes` (Codex's own estimate of each row's size). */
 export interface Group {
@@ -47,7 +47,7 @@ export function biggest(rows: ReadonlyArray<{ name: string; rows: number; bytes:
  */
 export function logTop(path: string, options: TopOptions = {}): LogTop {
   const { sampleRows = 50_000, days = 7, limit = 10, now = Date.now() } = options;
-  const db = new Database(path, { readonly: true, fileMustExist: true, timeout: 100 });
+  const db = openExisting(path, { readonly: true, busyTimeoutMs: 100 });
   try {
     const maxId = (db.prepare('SELECT max(id) FROM logs').pluck().get() as number | null) ?? 0;
     const rows = db.prepare('SELECT count(*) FROM logs').pluck().get() as number;

@@ -1,6 +1,7 @@
 // Sees through the official npm launcher (@openai/codex's bin/codex.js) to its native binary.
 import { closeSync, existsSync, openSync, readFileSync, readSync, realpathSync } from 'node:fs';
 import { basename, dirname, join, parse, resolve } from 'node:path';
+import { compareVersions } from '../version-order.ts';
 import { executableRealpath } from './path-walk.ts';
 
 /** The package managers the launcher tells Codex about, and the env var each sets. */
@@ -41,23 +42,16 @@ export interface LauncherRules {
  * inherited CODEX_MANAGED_BY_* on; 0.144 adds pnpm and clears npm, bun and pnpm; 0.153 adds
  * vite-plus and clears all four. Copies of 0.141, 0.144, 0.169 and 0.171 are in test/fixtures/launchers.
  */
-const GENERATIONS: readonly { from: readonly [number, number, number]; rules: LauncherRules }[] = [
-  { from: [0, 153, 0], rules: { detects: ['vite-plus', 'pnpm', 'bun', 'npm'], clears: ['npm', 'bun', 'pnpm', 'vite-plus'] } },
-  { from: [0, 144, 0], rules: { detects: ['pnpm', 'bun', 'npm'], clears: ['npm', 'bun', 'pnpm'] } },
-  { from: [0, 0, 0], rules: { detects: ['bun', 'npm'], clears: [] } },
+const GENERATIONS: readonly { from: string; rules: LauncherRules }[] = [
+  { from: '0.153.0', rules: { detects: ['vite-plus', 'pnpm', 'bun', 'npm'], clears: ['npm', 'bun', 'pnpm', 'vite-plus'] } },
+  { from: '0.144.0', rules: { detects: ['pnpm', 'bun', 'npm'], clears: ['npm', 'bun', 'pnpm'] } },
+  { from: '0.0.0', rules: { detects: ['bun', 'npm'], clears: [] } },
 ];
 
 /** The rules of the launcher with this package version; the newest rules when the version is unknown. */
 export function launcherRules(version: string | undefined): LauncherRules {
-  const m = /^(\d+)\.(\d+)\.(\d+)/.exec(version ?? '');
   const newest = GENERATIONS[0]!.rules;
-  if (!m) return newest;
-  const v = [Number(m[1]), Number(m[2]), Number(m[3])];
-  const atLeast = (from: readonly number[]): boolean => {
-    for (let i = 0; i < 3; i++) if (v[i] !== from[i]) return v[i]! > from[i]!;
-    return true;
-  };
-  return GENERATIONS.find((g) => atLeast(g.from))?.rules ?? newest;
+  return GENERATIONS.find((g) => (compareVersions(version, g.from) ?? -1) >= 0)?.rules ?? newest;
 }
 
 /** The environment the launcher would give the native binary: the package root and its CODEX_MANAGED_BY_* flag. */

@@ -3,7 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { cronLine, readCronLine, withOurLine, withoutOurLines } from './cron.ts';
 import type { JobSpec } from './spec.ts';
-import { runTool, type ToolResult } from './tools.ts';
+import { runTool, type ToolResult } from '../run-tool.ts';
 import type { InstalledJob, ScheduleContext, StepOutcome } from './types.ts';
 
 /** The crontab's text ('' when the user has none), or the failed tool result. */

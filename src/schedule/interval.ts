@@ -8,6 +8,8 @@ export function intervalSeconds(everyMs: number): number {
 /** A cron schedule and the interval it really gives. */
 export interface CronSchedule {
   expression: string;
+  /** The step the expression takes: minutes within an hour, hours within a day, or whole days. */
+  step: { unit: 'minute' | 'hour' | 'day'; n: number };
   everyMs: number;
   /** True when the interval had to be rounded. */
   rounded: boolean;
@@ -31,20 +33,24 @@ export function cronSchedule(everyMs: number): CronSchedule {
   const minutes = Math.max(1, Math.round(everyMs / 60_000));
   let expression: string;
   let effective: number;
+  let step: CronSchedule['step'];
   if (minutes < 45) {
     const m = nearest(minutes, MINUTE_STEPS);
     expression = m === 1 ? '* * * * *' : `*/${m} * * * *`;
     effective = m * 60_000;
+    step = { unit: 'minute', n: m };
   } else if (minutes < 18 * 60) {
     const h = nearest(minutes / 60, HOUR_STEPS);
     expression = h === 1 ? '0 * * * *' : `0 */${h} * * *`;
     effective = h * 3_600_000;
+    step = { unit: 'hour', n: h };
   } else {
     const d = Math.max(1, Math.round(minutes / 1440));
     expression = d === 1 ? '0 0 * * *' : `0 0 */${d} * *`;
     effective = d * 86_400_000;
+    step = { unit: 'day', n: d };
   }
-  return { expression, everyMs: effective, rounded: effective !== everyMs };
+  return { expression, step, everyMs: effective, rounded: effective !== everyMs };
 }
 
 /** The interval of an expression cronSchedule() writes; null for any other expression. */

@@ -4,7 +4,7 @@ import { dirname } from 'node:path';
 import { bootstrapFailure, launchdPlist, launchdTargets, parseLaunchctlPrint, readPlist } from './launchd.ts';
 import { present, readOrNull, writeIfChanged } from './files.ts';
 import { plistPath, type JobSpec } from './spec.ts';
-import { runTool } from './tools.ts';
+import { runTool } from '../run-tool.ts';
 import type { InstalledJob, ScheduleContext, StepOutcome } from './types.ts';
 import { removeQuietly } from '../private-fs.ts';
 

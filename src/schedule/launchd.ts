@@ -20,12 +20,16 @@ const string = (s: string) => `<string>${xmlEscape(s)}</string>`;
  * that cron could write exactly (a step dividing an hour or a day) becomes calendar times; any other stays StartInterval.
  */
 export function launchdTiming(everyMs: number): string {
-  const cron = cronSchedule(everyMs);
-  const m = /^(\*|\*\/(\d+)|0) (\*|\*\/(\d+)|0) \* \* \*$/.exec(cron.expression);
-  if (cron.rounded || !m) return `\t<key>StartInterval</key>\n\t<integer>${intervalSeconds(everyMs)}</integer>`;
+  const { rounded, step } = cronSchedule(everyMs);
+  // A step of days restarts each month (uneven at its end): that one stays StartInterval too.
+  if (rounded || (step.unit === 'day' && step.n > 1)) return `\t<key>StartInterval</key>\n\t<integer>${intervalSeconds(everyMs)}</integer>`;
   const entry = (fields: Array<[string, number]>) => `\t\t<dict>${fields.map(([k, v]) => `<key>${k}</key><integer>${v}</integer>`).join('')}</dict>`;
-  const steps = (step: number, span: number) => Array.from({ length: span / step }, (_, i) => i * step);
-  const entries = m[1] === '0' && m[3] === '*' ? [entry([['Minute', 0]])] : m[1] !== '0' ? steps(Number(m[2] ?? 1), 60).map((minute) => entry([['Minute', minute]])) : m[3] !== '0' ? steps(Number(m[4] ?? 1), 24).map((hour) => entry([['Hour', hour], ['Minute', 0]])) : [entry([['Hour', 0], ['Minute', 0]])];
+  const times = (n: number, span: number) => Array.from({ length: span / n }, (_, i) => i * n);
+  const entries =
+    step.unit === 'minute' ? times(step.n, 60).map((minute) => entry([['Minute', minute]]))
+    : step.unit === 'hour' && step.n === 1 ? [entry([['Minute', 0]])]
+    : step.unit === 'hour' ? times(step.n, 24).map((hour) => entry([['Hour', hour], ['Minute', 0]]))
+    : [entry([['Hour', 0], ['Minute', 0]])];
   return `\t<key>StartCalendarInterval</key>\n\t<array>\n${entries.join('\n')}\n\t</array>`;
 }
 

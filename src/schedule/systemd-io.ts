@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { present, readOrNull, rmdirQuietly, writeIfChanged } from './files.ts';
 import { UNIT, unitDir, type JobSpec } from './spec.ts';
 import { parseShow, readUnits, systemdUnits, unixTimestamp } from './systemd.ts';
-import { runTool } from './tools.ts';
+import { runTool } from '../run-tool.ts';
 import type { InstalledJob, ScheduleContext, StepOutcome } from './types.ts';
 import { removeQuietly } from '../private-fs.ts';
 

@@ -4,9 +4,10 @@ import { humanSize } from '../human.ts';
 import { sourceLabel } from '../inventory/sqlite-home.ts';
 import type { StatusJson } from './gather.ts';
 
-function table(rows: string[][]): string {
+/** Rows as aligned columns, the first row the header; with `numbers`, every column after the first is right-aligned. */
+export function textTable(rows: string[][], numbers = false): string {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  return rows.map((r) => r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n');
+  return rows.map((r) => r.map((c, i) => (numbers && i > 0 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ').trimEnd()).join('\n');
 }
 
 /** The human view of a status. */
@@ -19,7 +20,7 @@ export function formatStatus(s: StatusJson, home = process.env.HOME): string {
     const pages = (n: number | null | undefined) => (n === null || n === undefined ? '?' : humanSize(n));
     rows.push([db.name, db.kind, db.exists ? humanSize(db.size) : 'missing', pages(db.live), pages(db.free), humanSize(db.walSize), limit, db.due ? `due: ${db.due}` : 'ok']);
   }
-  out.push(s.dbs.length ? table(rows) : '(no Codex databases yet)', '');
+  out.push(s.dbs.length ? textTable(rows) : '(no Codex databases yet)', '');
   for (const db of s.dbs) {
     if (db.codexBudget === undefined || db.live === null || db.live === undefined) continue;
     const within = db.live <= db.codexBudget ? 'within' : 'over';

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import type { TestContext } from 'node:test';
 import Database from 'better-sqlite3';
 import { codexRoot, nativeBinary } from '../../scripts/test-codex.mjs';
+import { compareVersions } from '../../src/version-order.ts';
 import { CODEX_MODULES, REPO } from './index.ts';
 
 /** The real codex binary under test, from the platform package for this machine. */
@@ -18,16 +19,10 @@ export const PINNED_CODEX_VERSION: string = JSON.parse(readFileSync(join(CODEX_M
  * The codex that daemon tests run: the one under test from 0.169 on (the oldest seen to start its app-server daemon
  * from an npm install; 0.141, the seed's, wants a standalone install for it), else the pinned devDependency.
  */
-export const DAEMON_CODEX: string = atLeast(PINNED_CODEX_VERSION, [0, 169, 0]) ? REAL_CODEX : nativeBinary(join(REPO, 'node_modules'));
+export const DAEMON_CODEX: string = (compareVersions(PINNED_CODEX_VERSION, '0.169.0') ?? 1) >= 0 ? REAL_CODEX : nativeBinary(join(REPO, 'node_modules'));
 /** Its version. */
 export const DAEMON_CODEX_VERSION: string =
   DAEMON_CODEX === REAL_CODEX ? PINNED_CODEX_VERSION : JSON.parse(readFileSync(join(REPO, 'node_modules', '@openai', 'codex', 'package.json'), 'utf8')).version;
-
-function atLeast(version: string, floor: readonly number[]): boolean {
-  const v = version.split(/[.-]/).slice(0, 3).map(Number);
-  for (let i = 0; i < 3; i++) if (v[i] !== floor[i]) return v[i]! > floor[i]!;
-  return true;
-}
 
 /** The schemas of that version: the fixture when there is one, else the dump scripts/test-codex.mjs made from a home it created. */
 const SCHEMA_FILE = [join(REPO, 'test', 'fixtures', `codex-${PINNED_CODEX_VERSION}-sqlite-schemas.sql`), join(codexRoot(), 'sqlite-schemas.sql')].find((f) => existsSync(f))!;

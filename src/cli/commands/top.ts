@@ -3,19 +3,15 @@ import { commandContext } from '../../command-context.ts';
 import { humanSize } from '../../human.ts';
 import { logTop, type LogTop } from '../../insight/top.ts';
 import { scanInventory } from '../../inventory/scan.ts';
+import { textTable } from '../../status/format.ts';
 import { oneLine } from '../../errors.ts';
-
-function table(rows: string[][]): string {
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  return rows.map((r) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ')).join('\n');
-}
 
 /** The human view of one log DB's figures. Pure. */
 export function formatTop(name: string, t: LogTop): string {
   const share = (n: number) => (t.sampled ? `${Math.round((100 * n) / t.sampled)}%` : '-');
   const out = [`${name}: ${t.rows.toLocaleString('en')} rows; targets and levels from the newest ${t.sampled.toLocaleString('en')}`, ''];
-  out.push(table([['TARGET', 'ROWS', 'SHARE', 'BYTES'], ...t.targets.map((g) => [g.name, String(g.rows), share(g.rows), humanSize(g.bytes)])]), '');
-  out.push(table([['LEVEL', 'ROWS', 'SHARE', 'BYTES'], ...t.levels.map((g) => [g.name, String(g.rows), share(g.rows), humanSize(g.bytes)])]), '');
+  out.push(textTable([['TARGET', 'ROWS', 'SHARE', 'BYTES'], ...t.targets.map((g) => [g.name, String(g.rows), share(g.rows), humanSize(g.bytes)])], true), '');
+  out.push(textTable([['LEVEL', 'ROWS', 'SHARE', 'BYTES'], ...t.levels.map((g) => [g.name, String(g.rows), share(g.rows), humanSize(g.bytes)])], true), '');
   const days = new Map<string, { rows: number; peak: number }>();
   for (const h of t.hours) {
     const d = days.get(h.hour.slice(0, 10)) ?? { rows: 0, peak: 0 };
@@ -23,7 +19,7 @@ export function formatTop(name: string, t: LogTop): string {
     d.peak = Math.max(d.peak, h.rows);
     days.set(h.hour.slice(0, 10), d);
   }
-  out.push(days.size ? table([['DAY (UTC)', 'ROWS', 'BUSIEST HOUR'], ...[...days].map(([day, d]) => [day, String(d.rows), String(d.peak)])]) : 'no rows in the last 7 days');
+  out.push(days.size ? textTable([['DAY (UTC)', 'ROWS', 'BUSIEST HOUR'], ...[...days].map(([day, d]) => [day, String(d.rows), String(d.peak)])], true) : 'no rows in the last 7 days');
   return out.join('\n');
 }
 

@@ -1,7 +1,7 @@
-// Runs launchctl, systemctl and crontab with a timeout; a missing tool is an answer, never a crash.
+// Runs a system tool (launchctl, systemctl, crontab, vm_stat, sysctl) with a timeout; a missing tool is an answer, never a crash.
 import { isAbsolute } from 'node:path';
 import { execa } from 'execa';
-import { absolutePath, programOnPath } from '../resolve/path-walk.ts';
+import { absolutePath, programOnPath } from './resolve/path-walk.ts';
 
 /** What a tool run came to. `missing`: the program is not on PATH (or not runnable). */
 export interface ToolResult {
@@ -16,8 +16,8 @@ export interface ToolResult {
 
 const TIMEOUT_MS = 10_000;
 
-/** Runs `file args` with `env` (the program found on its absolute PATH entries), optional stdin text; never throws. */
-export async function runTool(file: string, args: readonly string[], env: NodeJS.ProcessEnv, input?: string): Promise<ToolResult> {
+/** Runs `file args` with `env` (the program found on its absolute PATH entries), optional stdin text, within `timeoutMs`; never throws. */
+export async function runTool(file: string, args: readonly string[], env: NodeJS.ProcessEnv, input?: string, timeoutMs = TIMEOUT_MS): Promise<ToolResult> {
   // By an absolute path from absolute PATH entries only: never a program planted relative to the cwd.
   const program = isAbsolute(file) ? file : programOnPath(file, env.PATH);
   if (program === undefined) return { ok: false, missing: true, exitCode: null, stdout: '', stderr: '', reason: `${file} not found on PATH` };
@@ -26,7 +26,7 @@ export async function runTool(file: string, args: readonly string[], env: NodeJS
       env: { ...env, PATH: absolutePath(env.PATH) },
       extendEnv: false,
       reject: false,
-      timeout: TIMEOUT_MS,
+      timeout: timeoutMs,
       stripFinalNewline: false,
       ...(input === undefined ? { stdin: 'ignore' as const } : { input }),
     });
@@ -35,7 +35,7 @@ export async function runTool(file: string, args: readonly string[], env: NodeJS
     const code = (result as { code?: string }).code;
     if (code === 'ENOENT' || code === 'EACCES') return { ok: false, missing: true, exitCode: null, stdout, stderr, reason: `${file} not found on PATH` };
     const ok = result.exitCode === 0 && !result.timedOut;
-    const why = result.timedOut ? `did not finish within ${TIMEOUT_MS / 1000} s` : `exit ${result.exitCode ?? result.signal}${firstLine(stderr || stdout) ? `: ${firstLine(stderr || stdout)}` : ''}`;
+    const why = result.timedOut ? `did not finish within ${timeoutMs / 1000} s` : `exit ${result.exitCode ?? result.signal}${firstLine(stderr || stdout) ? `: ${firstLine(stderr || stdout)}` : ''}`;
     return { ok, missing: false, exitCode: result.exitCode ?? null, stdout, stderr, reason: ok ? '' : `${[file, ...args].join(' ')}: ${why}` };
   } catch (error) {
     return { ok: false, missing: false, exitCode: null, stdout: '', stderr: '', reason: `${file}: ${firstLine(String((error as Error).message))}` };
