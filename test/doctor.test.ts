@@ -256,6 +256,10 @@ test('judgeRealCodex: not found, a loop, no version, and the version named', () 
   assert.equal(volta.level, 'warn');
   assert.match(volta.summary, /Volta's shim: it reports a crash of codex as exit 1/);
   assert.match(volta.fix!, /volta which codex/);
+  // Seen through to Volta's package image: fine, and doctor says where the binary came from.
+  const image = judgeRealCodex({ resolved: { found: '/Users/me/.volta/bin/codex', file: '/Users/me/.volta/tools/image/packages/@openai/codex/lib/node_modules/@openai/codex-darwin-arm64/vendor/aarch64-apple-darwin/bin/codex', kind: 'npm-native', source: 'PATH', realpath: '/Users/me/.volta/tools/image/packages/@openai/codex/lib/node_modules/@openai/codex-darwin-arm64/vendor/aarch64-apple-darwin/bin/codex', volta: '/Users/me/.volta/tools/image/packages/@openai/codex/bin/codex' }, version: { text: 'codex-cli 0.171.0' } });
+  assert.equal(image.level, 'ok');
+  assert.match(image.summary, /at \/Users\/me\/\.volta\/bin\/codex \(Volta's package image, the npm launcher's binary .*aarch64-apple-darwin\/bin\/codex, started directly\)/);
 });
 
 test('judgeConfig: errors fail, warnings warn, a broken sqlite_home warns, valid files are listed', () => {

@@ -15,7 +15,7 @@ const HOT_SOURCES = [
   'src/launch/exit.ts', 'src/launch/run.ts', 'src/launch/signal-origin.ts',
   'src/preflight/check.ts', 'src/preflight/drop-levels.ts', 'src/private-fs.ts',
   'src/registry/on-exit.ts', 'src/registry/process-stamp.ts', 'src/registry/session.ts',
-  'src/resolve/npm-launcher.ts', 'src/resolve/path-walk.ts', 'src/resolve/real-codex.ts',
+  'src/resolve/npm-launcher.ts', 'src/resolve/path-walk.ts', 'src/resolve/real-codex.ts', 'src/resolve/volta.ts',
   'src/rotate/names.ts', 'src/safe-read.ts', 'src/shim/main.ts', 'src/shim/settings.ts',
   'src/terminal/save.ts', 'src/version-order.ts', 'src/watch/io.ts', 'src/watch/session-watch.ts',
 ];

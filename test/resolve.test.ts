@@ -4,7 +4,7 @@ import { chmodSync, cpSync, existsSync, linkSync, mkdirSync, realpathSync, symli
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { PINNED_CODEX_VERSION } from './helpers/codex-home.ts';
-import { bunGlobal, LAUNCHER_VERSIONS, LAUNCHERS_DIR, npmGlobal, pnpmGlobal } from './helpers/launcher-tree.ts';
+import { bunGlobal, LAUNCHER_VERSIONS, LAUNCHERS_DIR, npmGlobal, pnpmGlobal, voltaGlobal } from './helpers/launcher-tree.ts';
 import { CODEX_BIN_DIR, cleanEnv, fakeCodex, linkShim, NODE_BIN_DIR, readRecord, REAL_LAUNCHER, REPO, runSync, SHIM, tmp } from './helpers/index.ts';
 import { pathEntries, walkPath } from '../src/resolve/path-walk.ts';
 import { launcherRules, managedEnv } from '../src/resolve/npm-launcher.ts';
@@ -199,6 +199,45 @@ for (const version of LAUNCHER_VERSIONS) {
     assert.equal(flags('bun inherited'), old ? 'CODEX_MANAGED_BY_BUN CODEX_MANAGED_BY_NPM CODEX_MANAGED_BY_PNPM CODEX_MANAGED_BY_VITE_PLUS' : version < '0.153.0' ? 'CODEX_MANAGED_BY_BUN CODEX_MANAGED_BY_VITE_PLUS' : 'CODEX_MANAGED_BY_BUN');
   });
 }
+
+test("Volta's shim is seen through to the package image's native binary, so a crash of codex is seen as a crash", (t) => {
+  const { root, record, env } = shimIn(t);
+  const shimDir = join(root, 'shim');
+  const shim = linkShim(shimDir);
+  const volta = voltaGlobal(join(root, '.volta'));
+  const PATH = [shimDir, volta.binDir, NODE_BIN_DIR].join(':');
+  const direct = runSync(join(volta.binDir, 'codex'), [], { env: env(PATH, { FAKE_CODEX_SIGNAL: 'SIGSEGV' }) });
+  assert.equal(direct.status, 1, "the stand-in reports codex's SIGSEGV as exit 1, as Volta's shim does");
+  // Run outside this repository: it has codex in its own node_modules/.bin, and there Volta runs that one.
+  const r = runSync(shim, ['--version'], { env: env(PATH), cwd: root });
+  assert.equal(r.status, 0, r.stderr);
+  const rec = readRecord(record);
+  assert.equal(rec.self, realpathSync(volta.native!));
+  assert.equal(rec.env.VOLTA_SHIM_RAN, undefined, "Volta's shim did not run");
+  assert.equal(rec.env.CODEX_MANAGED_BY_NPM, '1');
+  assert.equal(rec.env.CODEX_MANAGED_PACKAGE_ROOT, realpathSync(volta.packageRoot));
+  const crash = runSync(shim, [], { env: env(PATH, { FAKE_CODEX_SIGNAL: 'SIGSEGV' }), cwd: root });
+  assert.equal(crash.signal, 'SIGSEGV', `the shim dies of codex's signal (status ${crash.status}, ${crash.stderr})`);
+  assert.match(crash.stderr, /SIGSEGV/);
+});
+
+test("Volta's shim stays in charge where Volta would not run the package image: a project's own codex, another package's bin", (t) => {
+  const { root, record, env } = shimIn(t);
+  const shimDir = join(root, 'shim');
+  const shim = linkShim(shimDir);
+  const volta = voltaGlobal(join(root, '.volta'));
+  const PATH = [shimDir, volta.binDir, NODE_BIN_DIR].join(':');
+  const project = join(root, 'project');
+  mkdirSync(join(project, 'node_modules', '.bin'), { recursive: true });
+  writeFileSync(join(project, 'package.json'), '{"devDependencies":{"@openai/codex":"*"}}');
+  symlinkSync(volta.launcher, join(project, 'node_modules', '.bin', 'codex'));
+  mkdirSync(join(project, 'src'));
+  assert.equal(runSync(shim, ['a'], { env: env(PATH), cwd: join(project, 'src') }).status, 0);
+  assert.equal(readRecord(record).env.VOLTA_SHIM_RAN, '1', "in a project with its own codex, Volta's shim decides");
+  const other = voltaGlobal(join(root, 'other-volta'), { binConfig: { name: 'codex', package: 'codex-wrapper', version: '1.0.0', platform: { node: '22.12.0' }, manager: 'Npm' } });
+  assert.equal(runSync(shim, ['a'], { env: env([shimDir, other.binDir, NODE_BIN_DIR].join(':')), cwd: root }).status, 0);
+  assert.equal(readRecord(record).env.VOLTA_SHIM_RAN, '1', 'a codex Volta installed from another package is left alone');
+});
 
 test('a launcher whose platform package is missing is run as it is', (t) => {
   const { root, record, env } = shimIn(t);

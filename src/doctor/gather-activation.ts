@@ -49,7 +49,7 @@ export async function gatherRealCodex(env: NodeJS.ProcessEnv, shimRealpath: stri
   } catch {
     // Gone meanwhile: --version says so below.
   }
-  const resolved = { found: real.found, file: real.file, kind: real.kind, source, ...(realpath ? { realpath } : {}) };
+  const resolved = { found: real.found, file: real.file, kind: real.kind, source, ...(realpath ? { realpath } : {}), ...(real.volta ? { volta: real.volta } : {}) };
   const run = await execa(real.file, ['--version'], { env: real.env, extendEnv: false, stdin: 'ignore', timeout: VERSION_TIMEOUT_MS, reject: false });
   const text = String(run.stdout ?? '').split('\n').map((l) => l.trim()).find(Boolean);
   if (run.failed || !text) {

@@ -54,7 +54,7 @@ export function judgePath(f: PathFacts): Check {
 
 /** Which real codex the shim would start from here, and what its `--version` said. */
 export interface RealCodexFacts {
-  resolved: { found: string; file: string; kind: 'native' | 'npm-native' | 'launcher'; source: string; realpath?: string } | { error: string; code: string };
+  resolved: { found: string; file: string; kind: 'native' | 'npm-native' | 'launcher'; source: string; realpath?: string; volta?: string } | { error: string; code: string };
   version?: { text: string } | { error: string };
 }
 
@@ -69,8 +69,9 @@ export function judgeRealCodex(f: RealCodexFacts): Check {
     }
     return notOk('real-codex', 'fail', r.error, 'point codexPath in ~/.codexguardrc (or CODEXGUARD_REAL_CODEX) at the real codex binary', { code: r.code });
   }
-  const details: Record<string, unknown> = { found: r.found, file: r.file, kind: r.kind, source: r.source };
-  const via = r.kind === 'npm-native' ? ` (the npm launcher's binary ${r.file}, started directly)` : r.kind === 'launcher' ? ' (an npm launcher started as is)' : '';
+  const details: Record<string, unknown> = { found: r.found, file: r.file, kind: r.kind, source: r.source, ...(r.volta ? { volta: r.volta } : {}) };
+  const volta = r.volta ? `Volta's package image, ` : '';
+  const via = r.kind === 'npm-native' ? ` (${volta}the npm launcher's binary ${r.file}, started directly)` : r.kind === 'launcher' ? ` (${volta}an npm launcher started as is)` : r.volta ? ` (Volta's package image: ${r.file})` : '';
   const from = r.source === 'PATH' ? '' : `, from ${r.source}`;
   if (!f.version || 'error' in f.version) {
     const why = f.version ? f.version.error : 'not run';
@@ -78,7 +79,8 @@ export function judgeRealCodex(f: RealCodexFacts): Check {
   }
   details.version = f.version.text;
   // Volta's shims (~/.volta/bin/codex → volta-shim) turn a death by signal into exit 1, so a crash behind one looks
-  // like an ordinary failure: no crash line, no bundle, no restart.
+  // like an ordinary failure: no crash line, no bundle, no restart. The shim sees through to Volta's package image
+  // when it can; this is what is left (a project's own codex, or an image it does not recognise).
   if (r.realpath !== undefined && basename(r.realpath) === 'volta-shim') {
     return notOk('real-codex', 'warn', `${f.version.text} at ${r.found}, Volta's shim: it reports a crash of codex as exit 1, so codexguard never sees the crash`, "set codexPath in ~/.codexguardrc to the codex in Volta's package image (`volta which codex`)", details);
   }

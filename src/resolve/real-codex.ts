@@ -4,6 +4,7 @@ import { MAX_SHIM_DEPTH, REAL_CODEX, SHIM_CHAIN } from '../env.ts';
 import { CodexguardError, EXIT } from '../errors.ts';
 import { launcherScript, managedEnv, nativeFromLauncher } from './npm-launcher.ts';
 import { executableRealpath, walkPath, type Candidate } from './path-walk.ts';
+import { voltaImage } from './volta.ts';
 
 /** What the shim will start, and how it was chosen. */
 export interface RealCodex {
@@ -15,6 +16,8 @@ export interface RealCodex {
   kind: 'native' | 'npm-native' | 'launcher';
   /** Environment for the child (the launcher's variables for npm-native). */
   env: NodeJS.ProcessEnv;
+  /** When `found` is Volta's shim: the codex in Volta's package image that was started in its place. */
+  volta?: string;
 }
 
 /** The shims already in this process's ancestry, from the recursion marker. */
@@ -63,11 +66,17 @@ export function resolveRealCodex({ self, env, configured }: ResolveOptions): Rea
   return seeThrough(candidate, env);
 }
 
-/** Turns a found `codex` into what to start: the npm launcher's native binary where the layout is known. */
-export function seeThrough(candidate: Candidate, env: NodeJS.ProcessEnv): RealCodex {
+/**
+ * Turns a found `codex` into what to start: Volta's shim into the codex of its package image (the shim would report
+ * codex's death by a signal as exit 1), then the npm launcher into its native binary where the layout is known.
+ */
+export function seeThrough(found: Candidate, env: NodeJS.ProcessEnv): RealCodex {
+  const image = voltaImage(found);
+  const candidate = image ?? found;
+  const via = image ? { volta: image.path } : {};
   const launcher = launcherScript(candidate.path, candidate.realpath);
-  if (launcher === undefined) return { file: candidate.path, found: candidate.path, kind: 'native', env };
+  if (launcher === undefined) return { file: candidate.path, found: found.path, kind: 'native', env, ...via };
   const native = nativeFromLauncher(launcher.script, launcher.lexical, env);
-  if (native === undefined) return { file: candidate.path, found: candidate.path, kind: 'launcher', env };
-  return { file: native.binary, found: candidate.path, kind: 'npm-native', env: managedEnv(env, native.packageRoot, native.manager, native.rules) };
+  if (native === undefined) return { file: candidate.path, found: found.path, kind: 'launcher', env, ...via };
+  return { file: native.binary, found: found.path, kind: 'npm-native', env: managedEnv(env, native.packageRoot, native.manager, native.rules), ...via };
 }

@@ -94,3 +94,19 @@ export function pnpmGlobal(root: string, opts: TreeOptions = {}): LauncherTree {
   );
   return { binDir, ...pk };
 }
+
+/**
+ * Volta's layout (volta-cli/volta, crates/volta-layout/src/v4.rs and tool/package/metadata.rs): <home>/bin/codex links
+ * to <home>/bin/volta-shim; npm installs the package into <home>/tools/image/packages/@openai/codex (bin/, lib/node_modules/);
+ * <home>/tools/user/bins/codex.json records the binary. The stand-in shim does what Volta's does to a death by a
+ * signal: it runs the image's codex and exits 1 (and it marks the env, so a test can tell it ran).
+ */
+export function voltaGlobal(home: string, opts: TreeOptions & { binConfig?: object } = {}): LauncherTree & { home: string } {
+  const tree = npmGlobal(join(home, 'tools', 'image', 'packages', '@openai', 'codex'), true, opts);
+  const binDir = join(home, 'bin');
+  put(join(binDir, 'volta-shim'), `#!/bin/sh\nVOLTA_SHIM_RAN=1 "${join(tree.binDir, 'codex')}" "$@"\nstatus=$?\n[ "$status" -gt 128 ] && exit 1\nexit "$status"\n`, 0o755);
+  symlinkSync('volta-shim', join(binDir, 'codex'));
+  const binConfig = opts.binConfig ?? { name: 'codex', package: '@openai/codex', version: opts.version ?? LAUNCHER_VERSIONS.at(-1)!, platform: { node: '22.12.0', npm: null, yarn: null }, manager: 'Npm' };
+  put(join(home, 'tools', 'user', 'bins', 'codex.json'), JSON.stringify(binConfig, null, 2));
+  return { ...tree, binDir, home };
+}
