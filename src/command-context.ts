@@ -25,7 +25,7 @@ export async function commandContext(quiet = false): Promise<CommandContext> {
     for (const line of issueLines(loaded.issues, env.HOME)) process.stderr.write(`${line}\n`);
     if (home.warning) process.stderr.write(`codexguard: ${home.warning} [W_SQLITE_HOME]\n`);
   }
-  return { loaded, settings: settingsFrom(loaded.config), home, env };
+  return { loaded, settings: settingsFrom(loaded.config, loaded.issues), home, env };
 }
 
 /** The real codex the shim would start from this environment (to stop or start Codex's daemon with), or undefined when there is none. */

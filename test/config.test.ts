@@ -39,6 +39,7 @@ test('good forms of every key type parse to bytes, ms, normalised names and abso
     ['wal.watchEvery', '5s', 5_000],
     ['crash.signals', ['trap', 'SIGSEGV', 'SIGTRAP', 'fpe'], ['SIGTRAP', 'SIGSEGV', 'SIGFPE']],
     ['logs.dropLevels', ['trace', 'DEBUG'], ['TRACE', 'DEBUG']],
+    ['logs.filter', ' INFO, codex_core::session=Debug,codex_otel=off,', 'info,codex_core::session=debug,codex_otel=off'],
     ['codexPath', '~/bin/codex', '/home/u/bin/codex'],
     ['crash.dir', '/var/tmp/../crashes/', '/var/crashes/'],
   ];
@@ -57,6 +58,7 @@ test('every key has bad forms that are one error line naming the file, the dotte
     'logs.archives': [true, 2.5],
     'logs.compress': ['yes', 1],
     'logs.dropLevels': ['TRACE', ['WARN'], ['TRACE', 1]],
+    'logs.filter': ['', 'info,codex_core=verbose', "codex'; DROP TABLE logs; --=off", 'codex_core[turn]=debug', ['info'], 3],
     'wal.maxSize': ['big', -1],
     'wal.watchEvery': ['30', '500ms', 30],
     'daemon.restart': ['always', false],
@@ -173,7 +175,7 @@ test('merge: a looser project value is ignored with one warning; the user or def
 
 test('merge: programs, directories and preferences are honoured only from user-level config', () => {
   const userOnly: Partial<Config> = {
-    codexPath: '/tmp/evil', 'crash.dir': '/tmp/x', 'logs.dropLevels': ['TRACE'],
+    codexPath: '/tmp/evil', 'crash.dir': '/tmp/x', 'logs.dropLevels': ['TRACE'], 'logs.filter': 'off',
     'crash.signals': [], 'restart.resume': false, 'schedule.every': 60_000, 'daemon.restart': 'never', 'wal.watchEvery': 5_000,
   };
   const { config, sources, issues } = merge(defaults(), undefined, layer(PROJECT, userOnly));

@@ -211,13 +211,13 @@ test('logs.dropLevels without its trigger warns (fix: maintain); once applied it
   const rc = join(root, `drop-${process.pid}.yaml`);
   writeFileSync(rc, 'logs:\n  dropLevels: [TRACE]\n');
   const missing = byId(doctor(codexHome, ['--json'], { CODEXGUARD_CONFIG: rc }).report, 'drop-levels');
-  assert.deepEqual([missing.level, missing.summary, missing.fix], ['warn', 'logs.dropLevels is TRACE, but logs_2.sqlite has no trigger', 'codexguard maintain']);
-  assert.equal(applyDropLevels(join(codexHome, 'logs_2.sqlite'), ['TRACE']).changed, true);
+  assert.deepEqual([missing.level, missing.summary, missing.fix], ['warn', 'config drops TRACE rows, but logs_2.sqlite has no trigger', 'codexguard maintain']);
+  assert.equal(applyDropLevels(join(codexHome, 'logs_2.sqlite'), { levels: ['TRACE'] }).changed, true);
   const { status, report } = doctor(codexHome, ['--json'], { CODEXGUARD_CONFIG: rc });
   assert.equal(status, 0);
-  assert.deepEqual([byId(report, 'drop-levels').level, byId(report, 'drop-levels').summary], ['ok', 'logs_2.sqlite: TRACE rows dropped on insert']);
+  assert.deepEqual([byId(report, 'drop-levels').level, byId(report, 'drop-levels').summary], ['ok', 'logs_2.sqlite: drops TRACE rows on insert']);
   const removed = byId(doctor(codexHome, ['--json']).report, 'drop-levels');
-  assert.deepEqual([removed.level, removed.summary], ['warn', 'logs.dropLevels is not set, but logs_2.sqlite drops TRACE']);
+  assert.deepEqual([removed.level, removed.summary], ['warn', 'logs.dropLevels and logs.filter are not set, but logs_2.sqlite drops TRACE rows']);
 });
 
 // ---- pure judgments ----
@@ -338,13 +338,21 @@ test('judgeSchedule and judgeDropLevels: not wired, missing, installed, drifted'
   assert.deepEqual([broken.level, broken.summary, broken.fix], ['warn', 'systemd job: timer not loaded; every 2h, config says 1h', 'codexguard schedule install']);
 
   assert.equal(judgeDropLevels(undefined).level, 'ok');
-  assert.equal(judgeDropLevels({ wanted: [], dbs: [{ name: 'logs_2.sqlite', levels: undefined }] }).summary, 'off (logs.dropLevels is not set)');
-  assert.equal(judgeDropLevels({ wanted: ['trace', 'DEBUG'], dbs: [{ name: 'logs_2.sqlite', levels: ['TRACE', 'DEBUG'] }] }).summary, 'logs_2.sqlite: TRACE, DEBUG rows dropped on insert');
-  const missing = judgeDropLevels({ wanted: ['TRACE'], dbs: [{ name: 'logs_2.sqlite', levels: undefined }] });
-  assert.deepEqual([missing.level, missing.summary, missing.fix], ['warn', 'logs.dropLevels is TRACE, but logs_2.sqlite has no trigger', 'codexguard maintain']);
-  assert.equal(judgeDropLevels({ wanted: [], dbs: [{ name: 'logs_2.sqlite', levels: ['DEBUG'] }] }).level, 'warn', 'a trigger left after the key was removed');
-  assert.match(judgeDropLevels({ wanted: ['TRACE'], dbs: [{ name: 'logs_2.sqlite', levels: null }] }).summary, /a trigger of that name codexguard did not write/);
-  assert.match(judgeDropLevels({ wanted: ['TRACE'], dbs: [{ name: 'logs_2.sqlite', levels: undefined, error: 'file is not a database' }] }).summary, /cannot be checked \(file is not a database\)/);
+  const want = (levels: string[], filter: string | null = null) => ({ levels, filter });
+  const rule = (levels: string[], filter: string | null = null) => ({ levels, filter });
+  assert.equal(judgeDropLevels({ wanted: want([]), dbs: [{ name: 'logs_2.sqlite', rule: undefined }] }).summary, 'off (logs.dropLevels and logs.filter are not set)');
+  assert.equal(judgeDropLevels({ wanted: want(['trace', 'DEBUG']), dbs: [{ name: 'logs_2.sqlite', rule: rule(['TRACE', 'DEBUG']) }] }).summary, 'logs_2.sqlite: drops TRACE, DEBUG rows on insert');
+  const filtered = judgeDropLevels({ wanted: want([], 'info,codex_otel=off'), dbs: [{ name: 'logs_2.sqlite', rule: rule([], 'info,codex_otel=off') }] });
+  assert.equal(filtered.summary, 'logs_2.sqlite: drops rows that logs.filter "info,codex_otel=off" does not keep on insert');
+  const stale = judgeDropLevels({ wanted: want([], 'warn'), dbs: [{ name: 'logs_2.sqlite', rule: rule([], 'info') }] });
+  assert.deepEqual([stale.level, stale.summary], ['warn', 'config drops rows that logs.filter "warn" does not keep, but logs_2.sqlite drops rows that logs.filter "info" does not keep']);
+  const missing = judgeDropLevels({ wanted: want(['TRACE']), dbs: [{ name: 'logs_2.sqlite', rule: undefined }] });
+  assert.deepEqual([missing.level, missing.summary, missing.fix], ['warn', 'config drops TRACE rows, but logs_2.sqlite has no trigger', 'codexguard maintain']);
+  assert.equal(judgeDropLevels({ wanted: want([]), dbs: [{ name: 'logs_2.sqlite', rule: rule(['DEBUG']) }] }).level, 'warn', 'a trigger left after the key was removed');
+  assert.match(judgeDropLevels({ wanted: want(['TRACE']), dbs: [{ name: 'logs_2.sqlite', rule: null }] }).summary, /a trigger of that name codexguard did not write/);
+  assert.match(judgeDropLevels({ wanted: want(['TRACE']), dbs: [{ name: 'logs_2.sqlite', rule: undefined, error: 'file is not a database' }] }).summary, /cannot be checked \(file is not a database\)/);
+  const configError = judgeDropLevels({ wanted: want([]), broken: true, dbs: [{ name: 'logs_2.sqlite', rule: rule([], 'info') }] });
+  assert.deepEqual([configError.level, configError.fix], ['warn', 'codexguard config'], 'a config error leaves the trigger, and doctor says why');
 });
 
 test('a report is ok unless a check fails; an error inside a check becomes its fail', async () => {

@@ -10,10 +10,10 @@ import { tmp } from './helpers/index.ts';
 /** Sources a healthy launch runs: finding the real codex, the config, one stat per DB, the launch and its exit. */
 const HOT_SOURCES = [
   'src/config/discover.ts', 'src/config/issues.ts', 'src/config/keys.ts', 'src/config/load.ts',
-  'src/crash/detect.ts', 'src/crash/policy.ts', 'src/env.ts', 'src/errors.ts', 'src/human.ts',
+  'src/crash/detect.ts', 'src/crash/policy.ts', 'src/droplevels/state.ts', 'src/env.ts', 'src/errors.ts', 'src/human.ts',
   'src/inventory/decide.ts', 'src/inventory/scan.ts', 'src/inventory/sqlite-home.ts',
   'src/launch/exit.ts', 'src/launch/run.ts', 'src/launch/signal-origin.ts',
-  'src/preflight/check.ts', 'src/preflight/drop-levels.ts', 'src/private-fs.ts',
+  'src/preflight/check.ts', 'src/private-fs.ts',
   'src/registry/on-exit.ts', 'src/registry/process-stamp.ts', 'src/registry/session.ts',
   'src/resolve/npm-launcher.ts', 'src/resolve/path-walk.ts', 'src/resolve/real-codex.ts', 'src/resolve/volta.ts',
   'src/rotate/names.ts', 'src/safe-read.ts', 'src/shim/main.ts', 'src/shim/settings.ts',

@@ -2,7 +2,7 @@
 // Pure data with no schema library, so the launch path can read defaults without loading zod.
 
 /** How a key's value is written in a file; each has a schema and an expected form in types.ts. */
-export type KeyType = 'size' | 'duration' | 'int' | 'bool' | 'enum' | 'path' | 'signals' | 'levels';
+export type KeyType = 'size' | 'duration' | 'int' | 'bool' | 'enum' | 'path' | 'signals' | 'levels' | 'filter';
 
 /**
  * Which direction is tighter, for keys a project-level file may set: `lower` (smaller numbers),
@@ -39,6 +39,7 @@ export const KEYS = {
   'logs.archives': { type: 'int', default: 3, tighten: 'lower', min: 0, projectMin: 1, doc: 'Archives kept per log DB; older ones are deleted.' },
   'logs.compress': { type: 'bool', default: true, tighten: 'true', doc: 'Gzip archives after a rotation, off the launch path.' },
   'logs.dropLevels': { type: 'levels', default: [], values: ['TRACE', 'DEBUG', 'INFO'], doc: 'Log levels whose inserts a SQLite trigger drops, e.g. ["TRACE"].' },
+  'logs.filter': { type: 'filter', default: null, unset: 'no filter', doc: 'A RUST_LOG-style filter of the rows stored, e.g. "info,codex_core::session=debug,codex_otel=off"; the same trigger drops what it does not keep.' },
   'wal.maxSize': { type: 'size', default: 32_000_000, tighten: 'lower', min: 0, projectMin: 1_000_000, doc: `A DB whose -wal is over this gets a PASSIVE, then a TRUNCATE checkpoint; ${SIZE_DOC}.` },
   'wal.watchEvery': { type: 'duration', default: 30_000, min: 1_000, doc: 'While codex runs, the shim stats the DB files this often and checkpoints a -wal over wal.maxSize.' },
   'daemon.restart': { type: 'enum', default: 'idle', values: ['idle', 'never'], doc: "Codex's app-server daemon, when a log DB is due: stop it while it is idle to rotate (it is started again), or never stop it." },
@@ -61,7 +62,7 @@ export type Key = keyof typeof KEYS;
 type ValueOf<S> = S extends { type: 'size' | 'duration' | 'int' } ? number
   : S extends { type: 'bool' } ? boolean
   : S extends { type: 'enum'; values: readonly (infer V)[] } ? V
-  : S extends { type: 'path' } ? string | null
+  : S extends { type: 'path' | 'filter' } ? string | null
   : string[];
 
 /** The effective configuration, flat by dotted key: sizes in bytes, durations in ms, paths absolute or null (not set). */

@@ -4,6 +4,7 @@ import ms from 'ms';
 import { constants } from 'node:os';
 import { isAbsolute, join, normalize } from 'node:path';
 import * as z from 'zod/mini';
+import { parseFilter } from '../droplevels/filter.ts';
 import { formatDuration } from './format.ts';
 import type { KeySpec } from './keys.ts';
 
@@ -63,6 +64,10 @@ export function schemaFor(s: KeySpec, home: string): z.ZodMiniType<unknown, unkn
     case 'enum': return mapped(z.string(), (v) => values.find((x) => x === v.trim().toLowerCase()));
     case 'signals': return listOf(signalOf);
     case 'levels': return listOf((v) => values.find((x) => x === v.trim().toUpperCase()));
+    case 'filter': return mapped(z.string(), (v) => {
+      const parsed = parseFilter(v);
+      return parsed.ok ? parsed.text : undefined;
+    });
     case 'path': return mapped(z.string(), (v) => {
       const path = v === '~' || v.startsWith('~/') ? join(home, v.slice(1)) : v;
       return path.trim() !== '' && isAbsolute(path) ? normalize(path) : undefined;
@@ -81,6 +86,7 @@ export function expectedForm(s: KeySpec): string {
     case 'enum': return `one of ${list}`;
     case 'signals': return 'a list of signal names like ["SIGTRAP", "SIGABRT"] (not SIGINT, SIGTERM, SIGHUP or SIGPIPE)';
     case 'levels': return `a list of levels from ${list}`;
+    case 'filter': return 'a filter like "info,codex_core=debug,codex_otel=off" (a default level, then target=level; levels off, error, warn, info, debug, trace; no [span] or {field})';
     case 'path': return 'an absolute path (or one starting with ~/)';
   }
 }

@@ -1,8 +1,8 @@
-// doctor's checks of the scheduled `maintain` job and of the `logs.dropLevels` trigger: facts, pure judgments, and their gathering.
+// doctor's checks of the scheduled `maintain` job and of the `logs.dropLevels` / `logs.filter` trigger: facts, pure judgments, and their gathering.
 import { join } from 'node:path';
 import type { StatusJson } from '../status/gather.ts';
 import type { CommandContext } from '../command-context.ts';
-import { normalizeLevels, planDropLevels } from '../droplevels/sql.ts';
+import { describeRule, isEmptyRule, planDropLevels, ruleOf, type DropRule } from '../droplevels/sql.ts';
 import { ago } from './judge-state.ts';
 import { notOk, ok, type Check } from './report.ts';
 
@@ -30,26 +30,29 @@ export function judgeSchedule(f: ScheduleFacts | undefined, now = Date.now()): C
   return ok('schedule', `${f.kind} runs \`codexguard maintain\`${every}${last}`, details);
 }
 
-/** The noise-control trigger: the levels config wants dropped, and each log DB's trigger (undefined: none; null: not ours to read). */
+/** The noise-control trigger: what config wants dropped, and each log DB's trigger (undefined: none; null: not ours to read). */
 export interface DropLevelsFacts {
-  wanted: string[];
-  dbs: Array<{ name: string; levels: string[] | null | undefined; error?: string | undefined }>;
+  wanted: { levels: string[]; filter: string | null };
+  /** The config has an error on logs.dropLevels or logs.filter: the trigger is left as it is. */
+  broken?: boolean;
+  dbs: Array<{ name: string; rule: DropRule | null | undefined; error?: string | undefined }>;
 }
 
-/** The `drop-levels` check: each log DB's trigger must match `logs.dropLevels` (maintain and the next launch apply it). */
+/** The `drop-levels` check: each log DB's trigger must match `logs.dropLevels` and `logs.filter` (maintain and the next launch apply them). */
 export function judgeDropLevels(f: DropLevelsFacts | undefined): Check {
   if (f === undefined) return ok('drop-levels', 'not checked: this build has no logs.dropLevels module');
   const details = { ...f };
-  const wanted = normalizeLevels(f.wanted);
-  const wrong = f.dbs.filter((d) => d.error || planDropLevels(d.levels, wanted) !== 'none');
+  if (f.broken) return notOk('drop-levels', 'warn', 'logs.dropLevels or logs.filter has an error, so the trigger is left as it is', 'codexguard config', details);
+  const wanted = ruleOf(f.wanted.levels, f.wanted.filter);
+  const wrong = f.dbs.filter((d) => d.error || planDropLevels(d.rule, wanted) !== 'none');
+  const want = isEmptyRule(wanted) ? 'logs.dropLevels and logs.filter are not set' : `config ${describeRule(wanted)}`;
   if (wrong.length) {
     const d = wrong[0]!;
-    const has = d.error ? `cannot be checked (${d.error})` : d.levels ? `drops ${d.levels.join(', ')}` : d.levels === null ? 'has a trigger of that name codexguard did not write' : 'has no trigger';
-    const want = wanted.length ? `logs.dropLevels is ${wanted.join(', ')}` : 'logs.dropLevels is not set';
+    const has = d.error ? `cannot be checked (${d.error})` : d.rule ? describeRule(d.rule) : d.rule === null ? 'has a trigger of that name codexguard did not write' : 'has no trigger';
     return notOk('drop-levels', 'warn', `${want}, but ${d.name} ${has}`, 'codexguard maintain', details);
   }
-  if (!wanted.length) return ok('drop-levels', 'off (logs.dropLevels is not set)', details);
-  return ok('drop-levels', `${f.dbs.length ? f.dbs.map((d) => d.name).join(', ') : 'no log DB yet'}: ${wanted.join(', ')} rows dropped on insert`, details);
+  if (isEmptyRule(wanted)) return ok('drop-levels', `off (${want})`, details);
+  return ok('drop-levels', `${f.dbs.length ? f.dbs.map((d) => d.name).join(', ') : 'no log DB yet'}: ${describeRule(wanted)} on insert`, details);
 }
 
 /** The scheduled `codexguard maintain` job, as `codexguard schedule status` sees it. */
@@ -64,8 +67,9 @@ export async function gatherDropLevels(context: CommandContext, status: StatusJs
   const dbs = status.dbs.filter((d) => d.kind === 'log' && d.exists).map((d) => {
     const s = dropLevelsStatus(join(status.sqliteHome.dir, d.name));
     // An unreadable trigger of our name comes back installed, with an error that says so.
-    if (s.installed && s.error) return { name: d.name, levels: null };
-    return { name: d.name, levels: s.installed ? s.levels : undefined, error: s.error };
+    if (s.installed && s.error) return { name: d.name, rule: null };
+    return { name: d.name, rule: s.installed ? s.rule : undefined, error: s.error };
   });
-  return { wanted: context.loaded.config['logs.dropLevels'], dbs };
+  const { config } = context.loaded;
+  return { wanted: { levels: config['logs.dropLevels'], filter: config['logs.filter'] }, broken: context.settings.drop === undefined, dbs };
 }

@@ -1,4 +1,5 @@
-// The SQL of the `logs.dropLevels` trigger, and the pure decisions about it (no SQLite here).
+// The SQL of the trigger that `logs.dropLevels` and `logs.filter` install, and the pure decisions about it (no SQLite here).
+import { dropCondition, parseFilter } from './filter.ts';
 
 /** The one trigger codexguard puts in a log DB; the name says whose it is. */
 export const TRIGGER_NAME = 'codexguard_drop_levels';
@@ -18,35 +19,79 @@ export function normalizeLevels(levels: readonly string[]): string[] {
   return [...set].sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
 }
 
+/** What the trigger drops: whole levels (`logs.dropLevels`, normalized) and/or what a `logs.filter` does not keep (its canonical text). */
+export interface DropRule {
+  levels: string[];
+  filter: string | null;
+}
+
+/** The rule for these config values; throws with a one-line reason on a bad level or filter. */
+export function ruleOf(levels: readonly string[], filter: string | null = null): DropRule {
+  if (filter === null) return { levels: normalizeLevels(levels), filter: null };
+  const parsed = parseFilter(filter);
+  if (!parsed.ok) throw new Error(`not a filter: ${parsed.reason}`);
+  return { levels: normalizeLevels(levels), filter: parsed.text };
+}
+
+/** True when the rule drops nothing (no trigger wanted). */
+export function isEmptyRule(rule: DropRule): boolean {
+  return rule.levels.length === 0 && rule.filter === null;
+}
+
+/** One key for comparing rules (and for the state file). */
+export function ruleKey(rule: DropRule): string {
+  return JSON.stringify([rule.levels, rule.filter]);
+}
+
+/** A few words on what a rule drops, for the lines of maintain, doctor and status. */
+export function describeRule(rule: DropRule): string {
+  const parts = [...(rule.levels.length ? [`${rule.levels.join(', ')} rows`] : []), ...(rule.filter !== null ? [`rows that logs.filter "${rule.filter}" does not keep`] : [])];
+  return parts.length ? `drops ${parts.join(' and ')}` : 'drops no log rows';
+}
+
 /**
- * The trigger: a BEFORE INSERT that ignores rows at these levels. RAISE(IGNORE) skips only the row
- * being inserted; the other rows of Codex's multi-row INSERT, and its transaction, go on unharmed.
+ * The trigger: a BEFORE INSERT that ignores the rows the rule drops. RAISE(IGNORE) skips only the row being
+ * inserted; the other rows of Codex's multi-row INSERT, and its transaction, go on unharmed. With a filter, its
+ * canonical text rides along in a comment, which SQLite keeps in sqlite_schema, so the trigger can be read back.
  */
-export function triggerSql(levels: readonly string[]): string {
-  const list = normalizeLevels(levels);
-  if (list.length === 0) throw new Error('no levels to drop');
-  return `CREATE TRIGGER ${TRIGGER_NAME} BEFORE INSERT ON logs WHEN NEW.level IN (${list.map((l) => `'${l}'`).join(', ')}) BEGIN SELECT RAISE(IGNORE); END`;
+export function triggerSql(rule: DropRule): string {
+  if (isEmptyRule(rule)) throw new Error('no levels to drop');
+  const inList = rule.levels.length ? `NEW.level IN (${rule.levels.map((l) => `'${l}'`).join(', ')})` : '';
+  if (rule.filter === null) return `CREATE TRIGGER ${TRIGGER_NAME} BEFORE INSERT ON logs WHEN ${inList} BEGIN SELECT RAISE(IGNORE); END`;
+  const parsed = parseFilter(rule.filter);
+  if (!parsed.ok) throw new Error(`not a filter: ${parsed.reason}`);
+  const condition = [dropCondition(parsed.directives), ...(inList ? [inList] : [])].join(' OR ');
+  return `CREATE TRIGGER ${TRIGGER_NAME} BEFORE INSERT ON logs WHEN /* logs.filter: ${parsed.text} */ ${condition} BEGIN SELECT RAISE(IGNORE); END`;
 }
 
 /** The statement that removes it. */
 export const DROP_TRIGGER_SQL = `DROP TRIGGER IF EXISTS ${TRIGGER_NAME}`;
 
-/** The levels of an installed trigger, from its `sqlite_schema.sql`; null when it is not the shape triggerSql() writes. */
-export function parseTriggerLevels(sql: string): string[] | null {
-  const match = /^CREATE TRIGGER \w+ BEFORE INSERT ON logs WHEN NEW\.level IN \(([^)]*)\) BEGIN SELECT RAISE\(IGNORE\); END$/.exec(sql.trim());
-  if (!match) return null;
-  const items = match[1]!.split(',').map((s) => s.trim());
-  if (!items.every((s) => /^'[A-Z]+'$/.test(s))) return null;
-  return normalizeLevels(items.map((s) => s.slice(1, -1)));
+/** The rule of an installed trigger, from its `sqlite_schema.sql`; null when it is not exactly what triggerSql() writes. */
+export function parseTrigger(sql: string): DropRule | null {
+  const text = sql.trim();
+  const filter = /^CREATE TRIGGER \w+ BEFORE INSERT ON logs WHEN \/\* logs\.filter: ([^*]*) \*\//.exec(text)?.[1] ?? null;
+  const list = / NEW\.level IN \(([^)]*)\) BEGIN SELECT RAISE\(IGNORE\); END$/.exec(text)?.[1];
+  let rule: DropRule;
+  try {
+    const items = list === undefined ? [] : list.split(',').map((s) => s.trim());
+    if (!items.every((s) => /^'[A-Z]+'$/.test(s))) return null;
+    rule = ruleOf(items.map((s) => s.slice(1, -1)), filter);
+    if (isEmptyRule(rule)) return null;
+  } catch {
+    return null;
+  }
+  // Anything else in it (an edited condition, another name) and it is not ours to describe.
+  return triggerSql(rule) === text.replace(/^CREATE TRIGGER \w+/, `CREATE TRIGGER ${TRIGGER_NAME}`) ? rule : null;
 }
 
-/** What to do to a log DB: `installed` is undefined (no trigger), null (a trigger of that name we cannot read) or its levels. */
+/** What to do to a log DB: `installed` is undefined (no trigger), null (a trigger of that name we cannot read) or its rule. */
 export type DropPlan = 'none' | 'create' | 'replace' | 'drop';
 
-/** Decides from the installed trigger and the wanted levels (already normalized). */
-export function planDropLevels(installed: string[] | null | undefined, wanted: readonly string[]): DropPlan {
-  if (wanted.length === 0) return installed === undefined ? 'none' : 'drop';
+/** Decides from the installed trigger and the wanted rule (already normalized). */
+export function planDropLevels(installed: DropRule | null | undefined, wanted: DropRule): DropPlan {
+  if (isEmptyRule(wanted)) return installed === undefined ? 'none' : 'drop';
   if (installed === undefined) return 'create';
-  if (installed !== null && installed.length === wanted.length && installed.every((l, i) => l === wanted[i])) return 'none';
+  if (installed !== null && ruleKey(installed) === ruleKey(wanted)) return 'none';
   return 'replace';
 }

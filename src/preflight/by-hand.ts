@@ -33,7 +33,7 @@ export async function runPreflightNow(options: MaintainOptions): Promise<Preflig
     say,
     force: options.force,
     progress: options.progress,
-    dropLevels: settings.dropLevels,
+    drop: settings.drop,
     daemonRestart: settings.daemonRestart,
     codex: realCodexCommand(context),
     stopBusyDaemon: options.stopBusyDaemon,

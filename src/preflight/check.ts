@@ -2,7 +2,7 @@
 import { decide, type Action } from '../inventory/decide.ts';
 import { scanInventory, type Inventory } from '../inventory/scan.ts';
 import { resolveSqliteHome } from '../inventory/sqlite-home.ts';
-import { dropLevelsDue, dropLevelsStateFile, logInodes, readDropLevelsState } from './drop-levels.ts';
+import { dropLevelsDue, dropLevelsStateFile, logInodes, readDropLevelsState } from '../droplevels/state.ts';
 import type { PreflightOptions } from './options.ts';
 
 export type { PreflightOptions } from './options.ts';
@@ -20,7 +20,7 @@ export interface PreflightReport {
 /**
  * Decides from names and sizes alone (readdir + stat, no SQLite, nothing heavy imported). When
  * nothing is over a limit that is all; otherwise the fixing code is loaded and run under the lock.
- * The `logs.dropLevels` trigger is (re)applied only when the levels or a log DB's inode changed.
+ * The drop trigger (`logs.dropLevels`, `logs.filter`) is (re)applied only when they or a log DB's inode changed.
  */
 export async function preflight(options: PreflightOptions): Promise<PreflightReport> {
   const home = await resolveSqliteHome(options.env, options.args);
@@ -34,11 +34,11 @@ export async function preflight(options: PreflightOptions): Promise<PreflightRep
     ({ ok, deferred } = await maintain(home, options));
     inventory = scanInventory(home.dir);
   }
-  if (options.dropLevels) {
+  if (options.drop) {
     const file = dropLevelsStateFile(home.codexHome);
-    if (dropLevelsDue(readDropLevelsState(file), options.dropLevels, logInodes(inventory))) {
-      const { applyAndRecord } = await import('./drop-levels-apply.ts');
-      ok = applyAndRecord(home.dir, file, options.dropLevels, options.say) && ok;
+    if (dropLevelsDue(readDropLevelsState(file), options.drop, logInodes(inventory))) {
+      const { applyAndRecord } = await import('../droplevels/record.ts');
+      ok = applyAndRecord(home.dir, file, options.drop, options.say) && ok;
     }
   }
   return { dir: home.dir, actions, ok, deferred, inventory };

@@ -1,6 +1,7 @@
 // What a pre-flight is asked to do, shared by its quick check (check.ts) and its work under the lock (maintain.ts).
 import type { CodexCommand } from '../codex/daemon-control.ts';
 import type { DaemonRestart } from '../codex/idle.ts';
+import type { DropConfig } from '../droplevels/state.ts';
 import type { Limits } from '../inventory/limits.ts';
 
 /** What the pre-flight needs: the environment, the limits, how long to wait for another shim, and where its lines go. */
@@ -19,8 +20,11 @@ export interface PreflightOptions {
   compress?: boolean;
   /** On the launch path: compression goes to the background, and Codex's own maintenance is not reported. */
   launch?: boolean;
-  /** Config `logs.dropLevels`: the levels whose inserts a trigger in each log DB ignores ([] removes it). */
-  dropLevels?: readonly string[];
+  /**
+   * Config `logs.dropLevels` and `logs.filter`: what a trigger in each log DB ignores on insert (neither set removes it).
+   * Undefined leaves the trigger as it is (not asked, or a config error on either key).
+   */
+  drop?: DropConfig | undefined;
   /** Config `daemon.restart` (default idle). */
   daemonRestart?: DaemonRestart;
   /** The real codex, to stop (and off the launch path start again) Codex's daemon with. */

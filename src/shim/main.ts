@@ -92,7 +92,7 @@ async function start(ctx: SessionContext, onSpawn?: (pid: number) => void): Prom
 async function settings(quiet: boolean): Promise<LaunchSettings> {
   const loaded = await failOpen(() => loadConfig({ cwd: process.cwd(), env }), undefined);
   if (!quiet) for (const line of issueLines(loaded?.issues ?? [], env.HOME)) say(line);
-  return settingsFrom(loaded?.config ?? defaults());
+  return settingsFrom(loaded?.config ?? defaults(), loaded?.issues);
 }
 
 /** Sessions at least this long get their figures recorded at the end (sizes, bytes written) and a history line. */
@@ -109,7 +109,7 @@ async function guarded(ctx: SessionContext, s: LaunchSettings, self: string): Pr
   let dir: string | undefined;
   ctx.preflight = async () => {
     const codex = { file: ctx.real.file, env: ctx.env };
-    const report = await preflight({ env, args: ctx.args, limits: s.limits, lockTimeoutMs: s.lockTimeoutMs, say, progress: true, compress: s.compress, launch: true, dropLevels: s.dropLevels, daemonRestart: s.daemonRestart, codex });
+    const report = await preflight({ env, args: ctx.args, limits: s.limits, lockTimeoutMs: s.lockTimeoutMs, say, progress: true, compress: s.compress, launch: true, drop: s.drop, daemonRestart: s.daemonRestart, codex });
     dir = report.dir;
     ctx.dbSnapshot = snapshot(report.inventory);
   };

@@ -1,7 +1,9 @@
 // Maps the effective config onto what the launch path uses: pre-flight limits, lock wait, crash policy, codexPath.
+import type { ConfigIssue } from '../config/issues.ts';
 import type { Config } from '../config/keys.ts';
 import { DEFAULT_CRASH_POLICY, type CrashPolicy } from '../crash/policy.ts';
 import type { DaemonRestart } from '../codex/idle.ts';
+import type { DropConfig } from '../droplevels/state.ts';
 import type { Limits } from '../inventory/limits.ts';
 
 /** The launch path's settings, as plain values. */
@@ -10,8 +12,8 @@ export interface LaunchSettings {
   lockTimeoutMs: number;
   /** Gzip archives after a rotation (off the launch path). */
   compress: boolean;
-  /** `logs.dropLevels`: levels a trigger drops on insert. */
-  dropLevels: string[];
+  /** `logs.dropLevels` and `logs.filter`: what a trigger drops on insert; undefined (a config error on either) leaves the trigger as it is. */
+  drop: DropConfig | undefined;
   /** The whole policy: the config's values, and the timings no key sets. */
   crashPolicy: CrashPolicy;
   /** `daemon.restart`: may an idle Codex daemon be stopped to rotate? */
@@ -22,8 +24,12 @@ export interface LaunchSettings {
   codexPath: string | null;
 }
 
-/** What `config` asks of the launch path. Pure. */
-export function settingsFrom(config: Config): LaunchSettings {
+/** The keys whose errors leave the drop trigger alone: a typo must not remove the filter a user relies on. */
+const DROP_KEYS = new Set(['logs.dropLevels', 'logs.filter']);
+
+/** What `config` asks of the launch path; `issues` are the config files' problems (their keys fell back to defaults). Pure. */
+export function settingsFrom(config: Config, issues: readonly ConfigIssue[] = []): LaunchSettings {
+  const dropBroken = issues.some((i) => i.severity === 'error' && i.key !== undefined && DROP_KEYS.has(i.key));
   return {
     limits: {
       logMaxBytes: config['logs.maxSize'],
@@ -34,7 +40,7 @@ export function settingsFrom(config: Config): LaunchSettings {
     },
     lockTimeoutMs: config['lock.timeout'],
     compress: config['logs.compress'],
-    dropLevels: config['logs.dropLevels'],
+    drop: dropBroken ? undefined : { levels: config['logs.dropLevels'], filter: config['logs.filter'] },
     crashPolicy: {
       ...DEFAULT_CRASH_POLICY,
       signals: config['crash.signals'],

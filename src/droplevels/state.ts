@@ -1,11 +1,20 @@
-// Keeps the `logs.dropLevels` trigger in step with the config, deciding from a small state file and inode numbers.
+// Keeps the drop trigger in step with the config, deciding from a small state file and inode numbers (the launch path's half).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Inventory } from '../inventory/scan.ts';
 
-/** What was last applied: the levels, and the identity (inode and birth time) of each log DB it was applied to. */
+/** What the trigger should drop, as the config says it (normalized by the config's own checks). */
+export interface DropConfig {
+  /** `logs.dropLevels`. */
+  levels: readonly string[];
+  /** `logs.filter`'s canonical text, or null when it is not set. */
+  filter: string | null;
+}
+
+/** What was last applied: the levels and filter, and the identity (inode and birth time) of each log DB it was applied to. */
 export interface DropLevelsState {
   levels: string[];
+  filter?: string | null;
   dbs: Record<string, string>;
 }
 
@@ -14,15 +23,19 @@ export function dropLevelsStateFile(codexHome: string): string {
   return join(codexHome, 'codexguard', 'drop-levels.json');
 }
 
+const key = (levels: readonly string[], filter: string | null | undefined) => JSON.stringify([[...levels].sort(), filter ?? null]);
+
 /**
- * Whether the trigger must be (re)applied: the levels changed, or a log DB is not the file it was
+ * Whether the trigger must be (re)applied: the levels or the filter changed, or a log DB is not the file it was
  * applied to (Codex made a new one: another inode or birth time). Pure. Nothing wanted and nothing recorded: never due.
  */
-export function dropLevelsDue(state: DropLevelsState | undefined, wanted: readonly string[], inodes: Readonly<Record<string, string>>): boolean {
-  const recorded = state?.levels ?? [];
-  if (recorded.length === 0 && wanted.length === 0) return false;
-  if ([...recorded].sort().join() !== [...wanted].sort().join()) return true;
-  if (wanted.length === 0) return false;
+export function dropLevelsDue(state: DropLevelsState | undefined, wanted: DropConfig, inodes: Readonly<Record<string, string>>): boolean {
+  const nothing = key([], null);
+  const recorded = key(state?.levels ?? [], state?.filter);
+  const want = key(wanted.levels, wanted.filter);
+  if (recorded === nothing && want === nothing) return false;
+  if (recorded !== want) return true;
+  if (want === nothing) return false;
   const names = Object.keys(inodes);
   return names.length !== Object.keys(state?.dbs ?? {}).length || names.some((name) => state?.dbs[name] !== inodes[name]);
 }
