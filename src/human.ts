@@ -18,3 +18,9 @@ export function humanDuration(ms: number): string {
   const parts = [[Math.floor(s / 3600), 'h'], [Math.floor((s % 3600) / 60), 'm'], [s % 60, 's']] as const;
   return parts.filter(([n], i) => n > 0 || (i === 2 && s < 60)).map(([n, u]) => `${n}${u}`).join(' ');
 }
+
+/** How long ago, for people: "42 s", "7 min", "3 h", "2 d". */
+export function ago(ms: number): string {
+  const s = Math.max(0, Math.round(ms / 1000));
+  return s < 120 ? `${s} s` : s < 7200 ? `${Math.round(s / 60)} min` : s < 172_800 ? `${Math.round(s / 3600)} h` : `${Math.round(s / 86_400)} d`;
+}

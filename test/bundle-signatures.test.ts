@@ -99,7 +99,7 @@ test('REPORT.md has the seed report\'s shape and names the cause with its eviden
   const { manifest, report } = compose(state, ['manifest.json', 'REPORT.md']);
   assert.equal(manifest.likelyCause.id, 'v8-isolate-intel-macos');
   const headings = report.split('\n').filter((l) => /^#{1,2} /.test(l));
-  assert.deepEqual(headings, ['# codex crashed with SIGTRAP (trace trap) after 59m 59s', '## Summary', '## Environment', '## Timeline', '## Databases', '## Logs', '## OS crash report', '## Likely cause']);
+  assert.deepEqual(headings, ['# codex crashed with SIGTRAP (trace trap) after 59m 59s', '## Summary', '## Environment', '## Timeline', '## Databases', '## Logs', '## Just before the crash', '## OS crash report', '## Likely cause']);
   assert.match(report, /\| Version \| 0\.141\.0 \|/);
   assert.match(report, /\| logs_2\.sqlite \| 220\.0 MB \| 229\.4 MB \| \+9\.4 MB \| 4\.0 MB \| 16\.5 MB \| 92,060 \(400 this session\) \|/);
   assert.match(report, /### V8 Isolate::New SIGTRAP on Intel macOS .*\(high confidence\)/);

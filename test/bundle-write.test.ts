@@ -102,6 +102,39 @@ test('a bundle holds every file, owner-only, with every planted secret gone and 
   assert.match(files.get(join(r.path!, 'REPORT.md'))!, /^# codex crashed with SIGTRAP \(trace trap\) after 5s$/m);
 });
 
+test("REPORT.md shows the session's last minutes: rows per minute, the WAL at each in-session check, the biggest targets", async (t) => {
+  const dir = home(t);
+  const db = new Database(join(dir, 'logs_2.sqlite'));
+  const insert = db.prepare('INSERT INTO logs (ts, ts_nanos, level, target, feedback_log_body, estimated_bytes) VALUES (?, ?, ?, ?, ?, ?)');
+  const now = Date.now();
+  const sec = Math.floor(now / 1000);
+  db.transaction(() => {
+    for (let i = 0; i < 30; i++) insert.run(sec - 120, i, 'TRACE', 'codex_otel::trace', 'span', 1_000);
+    for (let i = 0; i < 10; i++) insert.run(sec, i, 'INFO', 'codex_core::session', 'turn', 100);
+    // Before the session: never counted, however big.
+    insert.run(sec - 3 * 3600, 0, 'INFO', 'old_target', 'x', 9_999_999);
+  })();
+  db.close();
+  const looks = [
+    { at: now - 60 * 60_000, dbs: [{ name: 'logs_2.sqlite', size: 1, walSize: 999 }] },
+    { at: now - 60_000, dbs: [{ name: 'logs_2.sqlite', size: 1_000_000, walSize: 2_000_000 }, { name: 'state_5.sqlite', size: 4096, walSize: 0 }] },
+    { at: now - 30_000, dbs: [{ name: 'logs_2.sqlite', size: 1_000_000, walSize: 4_500_000 }, { name: 'state_5.sqlite', size: 4096, walSize: 0 }] },
+  ];
+  const r = await writeBundle(input(dir, { shimStartedAt: now - 300_000, childStartedAt: now - 300_000, looks }), { finisher: false, platform: 'linux' });
+  const manifest = JSON.parse(readFileSync(join(r.path!, 'manifest.json'), 'utf8'));
+  assert.deepEqual(manifest.logs.targets, [{ name: 'codex_otel::trace', rows: 30, bytes: 30_000 }, { name: 'codex_core::session', rows: 10, bytes: 1_000 }]);
+  const minute = (s: number) => new Date(Math.floor(s / 60) * 60_000).toISOString().slice(0, 16) + 'Z';
+  assert.deepEqual(manifest.logs.perMinute, [{ minute: minute(sec - 120), rows: 30 }, { minute: minute(sec), rows: 10 }]);
+  assert.equal(manifest.looks.length, 2, 'only the last 10 minutes of looks');
+  const report = readFileSync(join(r.path!, 'REPORT.md'), 'utf8');
+  const section = report.slice(report.indexOf('## Just before the crash'), report.indexOf('## OS crash report'));
+  assert.match(section, new RegExp(`Log rows written per minute over the session's last minutes \\(UTC\\): ${minute(sec - 120).slice(11, 16)} 30, ${minute(sec).slice(11, 16)} 10\\.`));
+  assert.match(section, /\| Time \| logs_2\.sqlite WAL \| state_5\.sqlite WAL \|/);
+  assert.match(section, /\| [\d-]+ [\d:.]+ UTC \| 2\.0 MB \| 0 B \|\n\| [\d-]+ [\d:.]+ UTC \| 4\.5 MB \| 0 B \|\n\| [\d-]+ [\d:.]+ UTC \(crash\) \| [\d.]+ k?B \| [\d.]+ k?B \|/);
+  assert.match(section, /\| codex_otel::trace \| 30 \| 30\.0 kB \|\n\| codex_core::session \| 10 \| 1\.0 kB \|/);
+  assert.doesNotMatch(section, /old_target/);
+});
+
 test('crash.logRows caps the tail, WARN and above first', async (t) => {
   const dir = home(t);
   sessionRows(dir, 50);

@@ -77,7 +77,7 @@ test('a healthy home: every check ok, exit 0, the real codex and its version nam
   assert.equal(report.version, 1);
   assert.equal(report.ok, true);
   assert.deepEqual(notOkIds(report), []);
-  assert.deepEqual(report.checks.map((c) => c.id), ['path', 'real-codex', 'config', 'dbs', 'db:logs_2.sqlite', 'db:state_5.sqlite', 'codex', 'lock', 'sessions', 'archives', 'crashes', 'schedule', 'drop-levels', 'sqlite']);
+  assert.deepEqual(report.checks.map((c) => c.id), ['path', 'real-codex', 'config', 'dbs', 'db:logs_2.sqlite', 'db:state_5.sqlite', 'codex', 'lock', 'sessions', 'growth', 'archives', 'crashes', 'schedule', 'drop-levels', 'sqlite']);
   for (const c of report.checks) if (c.level === 'ok') assert.equal(c.fix, undefined, `${c.id} has no fix when ok`);
   const schedule = byId(report, 'schedule');
   assert.equal(schedule.level, 'warn', 'no scheduled maintain in a fresh home: a warning, not a failure');
@@ -93,7 +93,7 @@ test('a healthy home: every check ok, exit 0, the real codex and its version nam
   const human = doctor(codexHome);
   assert.equal(human.status, 0);
   assert.match(human.stdout, /^ok +path +`codex` is the shim in bash/m);
-  assert.match(human.stdout, /0 failures, 1 warning \(of 14 checks\)\.\n$/);
+  assert.match(human.stdout, /0 failures, 1 warning \(of 15 checks\)\.\n$/);
 });
 
 test('an over-limit log DB fails with the rotate fix (exit 1); --deep adds quick_check ok', (t) => {
@@ -113,7 +113,7 @@ test('an over-limit log DB fails with the rotate fix (exit 1); --deep adds quick
   const human = doctor(codexHome, [], { CODEXGUARD_CONFIG: rc });
   assert.equal(human.status, 1);
   assert.match(human.stdout, /^fail +db:logs_2\.sqlite +.*\n +fix: codexguard rotate$/m);
-  assert.match(human.stdout, /1 failure, 1 warning \(of 14 checks\)\.\n$/);
+  assert.match(human.stdout, /1 failure, 1 warning \(of 15 checks\)\.\n$/);
 });
 
 test('a config typo fails the config check, naming the file and key', (t) => {

@@ -115,11 +115,11 @@ test('judgeJob: several kinds, unreadable command, a job that stopped running', 
   const job = { kind: 'cron' as const, files: [], program: [process.execPath, CLI], everyMs: H, loaded: true, lastRun: null, lastExitCode: null };
   const now = Date.parse('2026-01-10T12:00:00Z');
   assert.deepEqual(judgeJob(job, ['cron'], '2026-01-10T11:30:00Z', '/log', H, now), []);
-  assert.deepEqual(judgeJob(job, ['cron'], '2026-01-07T12:00:00Z', '/log', H, now), ['the last run was 3d ago, over 3 intervals: see /log']);
+  assert.deepEqual(judgeJob(job, ['cron'], '2026-01-07T12:00:00Z', '/log', H, now), ['the last run was 3 d ago, over 3 intervals: see /log']);
   // After a weekend closed: launchd says the agent is loaded and its last run exited 0, so the old log is no warning.
   const agent = { ...job, kind: 'launchd' as const, loaded: true, lastExitCode: 0 };
   assert.deepEqual(judgeJob(agent, ['launchd'], '2026-01-07T12:00:00Z', '/log', H, now), []);
-  assert.deepEqual(judgeJob({ ...agent, lastExitCode: null }, ['launchd'], '2026-01-07T12:00:00Z', '/log', H, now), ['the last run was 3d ago, over 3 intervals: see /log']);
+  assert.deepEqual(judgeJob({ ...agent, lastExitCode: null }, ['launchd'], '2026-01-07T12:00:00Z', '/log', H, now), ['the last run was 3 d ago, over 3 intervals: see /log']);
   assert.deepEqual(judgeJob({ ...job, program: null }, ['systemd', 'cron'], null, '/log', undefined, now), [
     'scheduled 2 times (systemd, cron): run `codexguard schedule install` to keep one',
     "cannot read the cron job's command: run `codexguard schedule install`",

@@ -1,12 +1,12 @@
 // The whole session, not just the launch: while codex runs, the shim stats the DBs every wal.watchEvery and checkpoints
 // a WAL that grows over wal.maxSize; the session's figures (sizes at start and end, bytes codex wrote) land in the history.
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import { historyFile } from '../src/registry/session.ts';
 import { codexHomeWithLogs } from './helpers/codex-home.ts';
-import { cleanEnv, linkShim, NODE_BIN_DIR, REPO, runSync, tmp } from './helpers/index.ts';
+import { cleanEnv, fakeCodex, linkShim, NODE_BIN_DIR, REPO, runSync, tmp } from './helpers/index.ts';
 
 const GROWER = join(REPO, 'test', 'fixtures', 'wal-grower.mjs');
 
@@ -50,4 +50,25 @@ test('without a look in time (wal.watchEvery 1h), the same WAL stays as codex le
   const { result } = session(t, '1h', 2_000);
   assert.ok(result.walGrown > 5e6);
   assert.ok(result.walAfter > 5e6, `nothing checkpointed it: ${result.walAfter} bytes`);
+});
+
+test("a crash bundle carries the session's last in-session looks (sizes and WALs), and REPORT.md shows them", (t) => {
+  const root = tmp(t);
+  const home = codexHomeWithLogs(t, { rows: 100 });
+  const user = join(root, 'user');
+  mkdirSync(user);
+  writeFileSync(join(user, '.codexguardrc'), JSON.stringify({ wal: { watchEvery: '1s' }, restart: { mode: 'never' } }));
+  const shimDir = join(root, 'shim');
+  linkShim(shimDir);
+  fakeCodex(join(root, 'real'));
+  // Alive for 3.5 s, so that the 1 s watch looks at least twice before it dies.
+  const env = cleanEnv({ HOME: user, CODEX_HOME: home, PATH: [shimDir, join(root, 'real'), NODE_BIN_DIR].join(':'), FAKE_CODEX_SLEEP_MS: '3500', FAKE_CODEX_SIGNAL: 'SIGTRAP' });
+  const r = runSync(join(shimDir, 'codex'), [], { env, cwd: user, timeout: 60_000 });
+  assert.equal(r.signal, 'SIGTRAP', r.stderr);
+  const crashes = join(home, 'codexguard', 'crashes');
+  const [bundle] = readdirSync(crashes);
+  const manifest = JSON.parse(readFileSync(join(crashes, bundle!, 'manifest.json'), 'utf8')) as { looks: Array<{ at: number; dbs: Array<{ name: string }> }> };
+  assert.ok(manifest.looks.length >= 2, `looks: ${manifest.looks.length}`);
+  assert.ok(manifest.looks.every((l) => l.dbs.some((d) => d.name === 'logs_2.sqlite')));
+  assert.match(readFileSync(join(crashes, bundle!, 'REPORT.md'), 'utf8'), /WAL sizes at the in-session checks and at the crash:\n\n\| Time \| logs_2\.sqlite WAL \|/);
 });

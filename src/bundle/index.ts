@@ -33,6 +33,7 @@ export function crashInputFromSession(ctx: SessionContext, end: ChildEnd, signal
     restarts: Math.max(0, (ctx.crashes?.length ?? 1) - 1),
     ...(ctx.dbSnapshot ? { preflight: ctx.dbSnapshot } : {}),
     ...(wrote === undefined ? {} : { codexWroteBytes: wrote }),
+    ...(ctx.looks?.length ? { looks: ctx.looks } : {}),
     ...extra,
   };
 }

@@ -1,6 +1,7 @@
 // logs-tail.jsonl: the last log rows written during the session, WARN and above first, each redacted.
 import { scanInventory } from '../inventory/scan.ts';
-import { redactValue } from './redact.ts';
+import { biggest, type Group } from '../insight/top.ts';
+import { redactText, redactValue } from './redact.ts';
 import { oneLine } from '../errors.ts';
 
 /** Levels that go first. */
@@ -13,7 +14,15 @@ export interface LogsTail {
   levels: Record<string, number>;
   sources: string[];
   errors: string[];
+  /** The session's targets with the most bytes (`estimated_bytes`), from its newest 50 000 rows. */
+  targets: Group[];
+  /** Rows written per minute over the session's last 10 minutes (minutes with none left out), oldest first. */
+  perMinute: Array<{ minute: string; rows: number }>;
 }
+
+/** The newest rows the targets are counted from, and the minutes looked at before the crash. */
+const TARGET_ROWS = 50_000;
+const LAST_MINUTES = 10;
 
 /** Row as stored in the bundle: the DB it came from, an ISO time, then every column, redacted. */
 function present(db: string, row: Record<string, unknown>): Record<string, unknown> {
@@ -25,7 +34,9 @@ function present(db: string, row: Record<string, unknown>): Record<string, unkno
 
 /** Reads up to `limit` session rows (ts ≥ sessionStart) from every log DB in `dir`, read-only, with a short busy timeout. */
 export async function readLogsTail(dir: string, sessionStart: number, limit: number): Promise<LogsTail> {
-  const tail: LogsTail = { rows: [], levels: {}, sources: [], errors: [] };
+  const tail: LogsTail = { rows: [], levels: {}, sources: [], errors: [], targets: [], perMinute: [] };
+  const targets: Group[] = [];
+  const minutes = new Map<number, number>();
   const logs = scanInventory(dir).dbs.filter((d) => d.kind === 'log' && d.exists);
   if (logs.length === 0 || limit <= 0) return tail;
   const Database = (await import('better-sqlite3')).default;
@@ -42,6 +53,11 @@ export async function readLogsTail(dir: string, sessionStart: number, limit: num
         for (const { level, n } of conn.prepare('SELECT upper(level) AS level, count(*) AS n FROM logs WHERE ts >= ? GROUP BY 1').all(since) as Array<{ level: string; n: number }>) {
           tail.levels[level] = (tail.levels[level] ?? 0) + n;
         }
+        // Bounded like `codexguard top`: a rowid range over the newest rows, and Codex's ts index for the minutes.
+        const from = Math.max(0, ((conn.prepare('SELECT max(id) FROM logs').pluck().get() as number | null) ?? 0) - TARGET_ROWS);
+        targets.push(...(conn.prepare('SELECT target AS name, count(*) AS rows, coalesce(sum(estimated_bytes), 0) AS bytes FROM logs WHERE id > ? AND ts >= ? GROUP BY target').all(from, since) as Group[]));
+        const lastMinutes = Math.max(since, Math.floor(Date.now() / 1000) - LAST_MINUTES * 60);
+        for (const { m, n } of conn.prepare('SELECT ts / 60 AS m, count(*) AS n FROM logs WHERE ts >= ? GROUP BY m').all(lastMinutes) as Array<{ m: number; n: number }>) minutes.set(m, (minutes.get(m) ?? 0) + n);
         severe.push(...a.map((r) => present(db.name, r)));
         rest.push(...b.map((r) => present(db.name, r)));
         tail.sources.push(db.name);
@@ -57,6 +73,9 @@ export async function readLogsTail(dir: string, sessionStart: number, limit: num
   const second = rest.sort(newest).slice(0, limit - first.length);
   // Within each group, oldest first, as a log reads.
   tail.rows = [...first.reverse(), ...second.reverse()];
+  // Target names are code paths, but one can carry text: redacted like the rows.
+  tail.targets = biggest(targets, 5).map((g) => ({ ...g, name: redactText(g.name) }));
+  tail.perMinute = [...minutes].sort((a, b) => a[0] - b[0]).map(([m, rows]) => ({ minute: new Date(m * 60_000).toISOString().slice(0, 16) + 'Z', rows }));
   return tail;
 }
 

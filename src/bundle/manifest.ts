@@ -1,7 +1,8 @@
 // manifest.json: the crash's facts under a versioned schema (argv redacted, env allow-listed). Pure.
 import { constants } from 'node:os';
 import { redactArgv, redactEnv, redactText } from './redact.ts';
-import { SCHEMA, type CrashInput } from './types.ts';
+import type { Group } from '../insight/top.ts';
+import { SCHEMA, type CrashInput, type DbSnapshot } from './types.ts';
 
 /** The bundle's manifest, schema 1. Times are ISO strings (UTC); absent facts are null. */
 export interface Manifest {
@@ -26,8 +27,13 @@ export interface Manifest {
   sqliteHome: string;
   likelyCause: { id: string; title: string; confidence: string };
   osReports: 'found' | 'none' | 'pending' | 'unavailable';
-  /** Session log rows: how many by level, the rows copied, the log DBs read. */
-  logs: { levels: Record<string, number>; copied: number; sources: string[] };
+  /**
+   * Session log rows: how many by level, the rows copied, the log DBs read; the session's biggest targets and its rows
+   * per minute over its last 10 minutes (absent in bundles of older codexguard).
+   */
+  logs: { levels: Record<string, number>; copied: number; sources: string[]; targets?: Group[]; perMinute?: Array<{ minute: string; rows: number }> };
+  /** The in-session checks' DB sizes (every wal.watchEvery) over the session's last 10 minutes, oldest first. */
+  looks?: DbSnapshot[];
   files: string[];
   warnings: string[];
 }
@@ -64,6 +70,7 @@ export function baseManifest(
     codexHome: redactText(extra.codexHome),
     sqliteHome: redactText(extra.sqliteHome),
     logs: { levels: {}, copied: 0, sources: [] },
+    looks: (input.looks ?? []).filter((l) => input.endedAt - l.at <= 10 * 60_000).map((l) => ({ at: l.at, dbs: l.dbs.map(({ name, size, walSize }) => ({ name, size, walSize })) })),
     warnings: [],
   };
 }

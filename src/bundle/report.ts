@@ -41,6 +41,33 @@ function databasesTable(dbs: readonly DbReport[]): string[] {
   return ['| File | Size at launch | Size at crash | Growth | WAL at launch | WAL at crash | Rows |', '|---|---|---|---|---|---|---|', ...rows];
 }
 
+/** The session's last minutes: rows per minute, the WALs at each in-session check and at the crash, the biggest targets. */
+function beforeTheCrash(m: Manifest, dbs: readonly DbReport[]): string[] {
+  const out: string[] = [];
+  const perMinute = m.logs.perMinute ?? [];
+  const hhmm = (iso: string) => iso.slice(11, 16);
+  out.push(perMinute.length
+    ? `Log rows written per minute over the session's last minutes (UTC): ${perMinute.map((p) => `${hhmm(p.minute)} ${p.rows.toLocaleString('en-US')}`).join(', ')}.`
+    : "No log rows in the session's last minutes.");
+  const looks = m.looks ?? [];
+  const names = dbs.filter((d) => d.exists).map((d) => d.name);
+  if (looks.length && names.length) {
+    const wal = (list: ReadonlyArray<{ name: string; walSize: number }>, name: string) => {
+      const db = list.find((x) => x.name === name);
+      return db ? humanSize(db.walSize) : 'n/a';
+    };
+    out.push('', `WAL sizes at the in-session checks and at the crash:`, '', `| Time | ${names.map((n) => `${n} WAL`).join(' | ')} |`, `|---|${names.map(() => '---|').join('')}`);
+    for (const look of looks) out.push(`| ${stamp(new Date(look.at).toISOString())} | ${names.map((n) => wal(look.dbs, n)).join(' | ')} |`);
+    out.push(`| ${stamp(m.times.endedAt)} (crash) | ${names.map((n) => wal(dbs, n)).join(' | ')} |`);
+  }
+  const targets = m.logs.targets ?? [];
+  if (targets.length) {
+    out.push('', "The session's targets with the most bytes (from its newest 50,000 rows):", '', '| Target | Rows | Bytes |', '|---|---|---|');
+    for (const t of targets) out.push(`| ${cell(t.name)} | ${t.rows.toLocaleString('en-US')} | ${humanSize(t.bytes)} |`);
+  }
+  return out;
+}
+
 function likelyCause(verdicts: readonly Verdict[]): string[] {
   const out: string[] = [];
   verdicts.forEach((v, i) => {
@@ -115,6 +142,10 @@ export function renderReport(d: ReportData): string {
     '',
     written ? `Rows written during the session, by level: ${Object.entries(d.levels).map(([l, n]) => `${l} ${n}`).join(', ')}.` : 'No log rows were written during the session.',
     ...(d.severe.length ? ['', 'Last WARN-or-above rows (redacted):', '', '```', ...d.severe.slice(-10).map((r) => `${r.time} ${r.level} ${r.target}: ${String(r.feedback_log_body ?? r.message ?? '').slice(0, 300)}`), '```'] : []),
+    '',
+    '## Just before the crash',
+    '',
+    ...beforeTheCrash(m, d.dbs),
     '',
     '## OS crash report',
     '',

@@ -34,6 +34,8 @@ export interface CrashInput {
   restarts?: number;
   /** Bytes the crashed codex wrote to storage during its run (Linux, from /proc). */
   codexWroteBytes?: number;
+  /** The in-session checks' DB sizes, oldest first (the shim keeps the last few). */
+  looks?: readonly DbSnapshot[];
 }
 
 /** Where and how much to capture. Everything has a default. */

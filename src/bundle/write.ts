@@ -68,7 +68,7 @@ export async function writeBundle(input: CrashInput, opts: BundleOptions = {}): 
 
   const dbs = compareDatabases(await step('databases', () => databasesAtCrash(sqliteHome, sessionStart, left), []), input.preflight);
   await put(FILES.databases, json(dbs));
-  const empty: LogsTail = { rows: [], levels: {}, sources: [], errors: [] };
+  const empty: LogsTail = { rows: [], levels: {}, sources: [], errors: [], targets: [], perMinute: [] };
   const tail = await step('log rows', () => readLogsTail(sqliteHome, sessionStart, opts.logRows ?? BUNDLE_DEFAULTS.logRows), empty);
   warnings.push(...tail.errors.map((e) => `log rows: ${e}`));
   await put(FILES.logs, toJsonl(tail.rows));
@@ -81,7 +81,7 @@ export async function writeBundle(input: CrashInput, opts: BundleOptions = {}): 
   await put(FILES.osReports, json(os));
 
   const base = baseManifest(id, input, { codexguard: VERSION, version: version.version, versionSource: version.source, capturedAt: Date.now(), codexHome, sqliteHome, platform: platformInfo() });
-  base.logs = { levels: tail.levels, copied: tail.rows.length, sources: tail.sources };
+  base.logs = { levels: tail.levels, copied: tail.rows.length, sources: tail.sources, targets: tail.targets, perMinute: tail.perMinute };
   const pending = os.status === 'pending';
   const state: BundleState = { base, dbs, rows: tail.rows, system, os, osTexts: stored?.texts ?? [] };
   base.warnings = warnings;

@@ -7,11 +7,22 @@ import { commandContext, type CommandContext } from '../command-context.ts';
 import { sessionsDir } from '../registry/session.ts';
 import { gatherDropLevels, gatherSchedule, judgeDropLevels, judgeSchedule } from './extras.ts';
 import { gatherPath, gatherRealCodex } from './gather-activation.ts';
-import { gatherCrashes, gatherLastSession, gatherLock, loadSqlite, quickChecks } from './gather-state.ts';
+import { gatherCrashes, gatherLock, loadSqlite, quickChecks } from './gather-state.ts';
 import { judgePath, judgeRealCodex } from './judge-activation.ts';
-import { judgeConfig, judgeDbs, judgeSqliteModule } from './judge-home.ts';
+import { fastestToLimit, judgeConfig, judgeDbs, judgeGrowth, judgeSqliteModule } from './judge-home.ts';
 import { judgeArchives, judgeCodex, judgeCrashes, judgeLock, judgeSessions } from './judge-state.ts';
 import { buildReport, crashed, guarded, type DoctorReport } from './report.ts';
+
+/** The biggest target among the newest 20 000 rows of the DB that grows too fast (only then is SQLite read). */
+async function gatherTopTarget(s: StatusJson): Promise<{ target: string; share: number } | undefined> {
+  const fast = fastestToLimit(s.growth);
+  if (!fast) return undefined;
+  const { logTop } = await import('../insight/top.ts');
+  const top = logTop(join(s.sqliteHome.dir, fast.name), { sampleRows: 20_000, days: 1, limit: 1 });
+  const sampled = top.levels.reduce((n, g) => n + g.bytes, 0);
+  const first = top.targets[0];
+  return first && sampled > 0 ? { target: first.name, share: first.bytes / sampled } : undefined;
+}
 
 /** `--deep` adds `PRAGMA quick_check` on every DB. */
 export interface DoctorOptions {
@@ -46,7 +57,11 @@ export async function runDoctor(options: DoctorOptions = {}): Promise<DoctorRepo
       guarded('lock', async () => judgeLock(gatherLock((await context).home.codexHome))),
       guarded('sessions', async () => {
         const s = await status;
-        return judgeSessions({ dir: sessionsDir(s.codexHome), sessions: s.sessions, last: gatherLastSession(s.codexHome) });
+        return judgeSessions({ dir: sessionsDir(s.codexHome), sessions: s.sessions, last: s.lastSession ?? undefined });
+      }),
+      guarded('growth', async () => {
+        const s = await status;
+        return judgeGrowth({ growth: s.growth, logMaxBytes: s.limits.logMaxBytes, top: await gatherTopTarget(s) });
       }),
       guarded('archives', async () => judgeArchives({ archives: (await status).archives })),
       guarded('crashes', async () => {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { StatusJson } from '../status/gather.ts';
 import type { CommandContext } from '../command-context.ts';
 import { describeRule, isEmptyRule, planDropLevels, ruleOf, type DropRule } from '../droplevels/sql.ts';
-import { ago } from './judge-state.ts';
+import { ago } from '../human.ts';
 import { notOk, ok, type Check } from './report.ts';
 
 /** The scheduled job as doctor needs it: the fields of src/schedule's `ScheduleStatus` that it reads. */

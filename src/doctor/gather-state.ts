@@ -1,13 +1,11 @@
 // Gathers, without changing anything, the facts about the pre-flight lock, crash bundles, and (--deep) each DB's quick_check.
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { listBundles } from '../bundle/store.ts';
 import { readOwner } from '../lock/owner.ts';
 import { LOCK_DEFAULTS, lockPaths } from '../lock/preflight-lock.ts';
 import { isAlive, where } from '../registry/process-stamp.ts';
 import type { QuickCheck } from './judge-home.ts';
-import type { DbSnapshot } from '../bundle/types.ts';
-import { historyFile, type SessionEntry } from '../registry/session.ts';
-import type { CrashFacts, LastSession, LockFacts } from './judge-state.ts';
+import type { CrashFacts, LockFacts } from './judge-state.ts';
 import { reason } from './report.ts';
 import { treeBytes } from '../disk-usage.ts';
 
@@ -72,27 +70,4 @@ export async function quickChecks(paths: Record<string, string>): Promise<Record
     }
   }
   return out;
-}
-
-/** The newest ended session in the history, with its figures (undefined when there is none). */
-export function gatherLastSession(codexHome: string): LastSession | undefined {
-  let text: string;
-  try {
-    text = readFileSync(historyFile(codexHome), 'utf8');
-  } catch {
-    return undefined;
-  }
-  const line = text.trimEnd().split('\n').pop();
-  try {
-    const e = JSON.parse(line ?? '') as Partial<SessionEntry> & { endedAt?: number };
-    const total = (list: DbSnapshot['dbs'] | undefined, name: string) => {
-      const db = list?.find((d) => d.name === name);
-      return db ? db.size + db.walSize : 0;
-    };
-    const names = [...new Set([...(e.figures?.start?.dbs ?? []), ...(e.figures?.last?.dbs ?? [])].map((d) => d.name))].sort();
-    const growth = names.map((name) => ({ name, before: total(e.figures?.start?.dbs, name), after: total(e.figures?.last?.dbs, name) }));
-    return typeof e.pid === 'number' && typeof e.endedAt === 'number' ? { pid: e.pid, endedAt: e.endedAt, codexWroteBytes: e.figures?.codexWroteBytes, growth } : undefined;
-  } catch {
-    return undefined;
-  }
 }

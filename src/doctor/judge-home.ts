@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { formatIssue, tildify, type ConfigIssue } from '../config/issues.ts';
 import { humanSize } from '../human.ts';
 import type { StatusJson } from '../status/gather.ts';
+import { WARN_WITHIN_HOURS, type DbGrowth } from '../insight/growth.ts';
 import { notOk, ok, type Check, type Level } from './report.ts';
 import { sourceLabel } from '../inventory/sqlite-home.ts';
 
@@ -108,4 +109,37 @@ export function judgeSqliteModule(r: { version: string } | { error: unknown }): 
   const abi = abiMismatch(r.error);
   if (abi) return notOk('sqlite', 'fail', abi.message.replace(/: run .*$/, ''), abi.message.replace(/^.*?: (run .*)$/, '$1'), { code: abi.code });
   return notOk('sqlite', 'fail', `better-sqlite3 does not load: ${oneLine(r.error)}`, 'install codexguard again (`sh install/install.sh`, or `npm install -g` of its package)');
+}
+
+/** The `growth` check's facts: status's growth figures, the log DB limit, and the biggest target of a DB growing too fast. */
+export interface GrowthFacts {
+  growth: StatusJson['growth'];
+  logMaxBytes: number;
+  top?: { target: string; share: number } | undefined;
+}
+
+/** The DB that reaches its limit soonest within WARN_WITHIN_HOURS at its current rate (pure; undefined when none). */
+export function fastestToLimit(growth: StatusJson['growth']): DbGrowth | undefined {
+  return growth.dbs
+    .filter((g) => g.hoursToLimit !== null && g.hoursToLimit > 0 && g.hoursToLimit <= WARN_WITHIN_HOURS)
+    .sort((a, b) => a.hoursToLimit! - b.hoursToLimit!)[0];
+}
+
+/** The `growth` check: a warn when a log DB would reach logs.maxSize within a day at its current rate, naming its top target. */
+export function judgeGrowth(f: GrowthFacts): Check {
+  const details = { ...f };
+  if (f.growth.points === 0) return ok('growth', 'no points yet (one an hour at most, after a codex session or a scheduled maintain)', details);
+  const fast = fastestToLimit(f.growth);
+  if (fast) {
+    const top = f.top ? `; most of it is ${f.top.target} (${Math.round(f.top.share * 100)} % of the bytes of the newest rows)` : '';
+    const fix = f.top ? `keep ${f.top.target} out with logs.filter, e.g. "info,${f.top.target}=warn" (\`codexguard top\` shows the rest)` : 'see `codexguard top`, then set logs.filter or logs.dropLevels';
+    return notOk('growth', 'warn', `${fast.name} grows ${humanSize(fast.bytesPerHour!)}/h: at that rate it reaches logs.maxSize (${humanSize(f.logMaxBytes)}) in about ${Math.max(1, Math.round(fast.hoursToLimit!))} h${top}`, fix, details);
+  }
+  const rated = f.growth.dbs.filter((g) => g.bytesPerHour !== null);
+  if (!rated.length) return ok('growth', `${f.growth.points} point${f.growth.points === 1 ? '' : 's'}, not an hour apart yet`, details);
+  const line = (g: DbGrowth) => {
+    const limit = g.hoursToLimit === null ? '' : g.hoursToLimit === 0 ? ' (over logs.maxSize: the next launch rotates it)' : ` (logs.maxSize in about ${Math.round(g.hoursToLimit)} h)`;
+    return `${g.name} ${g.bytesPerHour! < 0 ? '-' : '+'}${humanSize(Math.abs(g.bytesPerHour!))}/h${limit}`;
+  };
+  return ok('growth', rated.map(line).join(', '), details);
 }

@@ -1,5 +1,6 @@
 // doctor's judgments on codexguard's own state (pure): the pre-flight lock, live sessions, archives, crash bundles.
-import { humanSize } from '../human.ts';
+import { ago, humanSize } from '../human.ts';
+import { describeLast, type LastSession } from '../insight/last-session.ts';
 import { notOk, ok, type Check } from './report.ts';
 
 /** A pre-flight that holds the lock longer than this is taken for stuck. */
@@ -7,11 +8,6 @@ export const STUCK_MS = 5 * 60_000;
 /** A crash younger than this makes the `crashes` check a warn. */
 export const RECENT_CRASH_MS = 24 * 3600_000;
 
-/** How long ago, for people: "42 s", "7 min", "3 h", "2 d". */
-export function ago(ms: number): string {
-  const s = Math.max(0, Math.round(ms / 1000));
-  return s < 120 ? `${s} s` : s < 7200 ? `${Math.round(s / 60)} min` : s < 172_800 ? `${Math.round(s / 3600)} h` : `${Math.round(s / 86_400)} d`;
-}
 
 /** The pre-flight lock dir, and its owner record when it describes that very dir. */
 export type LockFacts =
@@ -39,22 +35,6 @@ export interface SessionFacts {
   dir: string;
   sessions: Array<{ pid: number; codexPid: number | null; startedAt: number }> | null;
   last?: LastSession | undefined;
-}
-
-/** The newest line of the session history: when it ended, the bytes codex wrote, each DB's size (main + WAL) at its start and end. */
-export interface LastSession {
-  pid: number;
-  endedAt: number;
-  codexWroteBytes?: number | undefined;
-  growth: Array<{ name: string; before: number; after: number }>;
-}
-
-/** "last session (pid 4250, 3 min ago): codex wrote 45.2 MB; logs_2.sqlite 12.0 MB → 12.5 MB". */
-export function describeLast(l: LastSession, now: number): string {
-  const grew = l.growth.filter((g) => g.after !== g.before).map((g) => `${g.name} ${humanSize(g.before)} → ${humanSize(g.after)}`);
-  const wrote = l.codexWroteBytes === undefined ? [] : [`codex wrote ${humanSize(l.codexWroteBytes)}`];
-  const parts = [...wrote, ...grew];
-  return `last session (pid ${l.pid}, ended ${ago(now - l.endedAt)} ago)${parts.length ? `: ${parts.join('; ')}` : ''}`;
 }
 
 /** The `codex` check: what Codex's own daemon is doing (never a failure: codexguard works around it). */

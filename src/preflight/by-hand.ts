@@ -44,5 +44,8 @@ export async function runPreflightNow(options: MaintainOptions): Promise<Preflig
     const { compressPending } = await import('./maintain.ts');
     ok = (await compressPending(home, settings.lockTimeoutMs, say)) && ok;
   }
+  // One growth point an hour for `status` and doctor (the scheduled run is what keeps them coming for the Desktop app).
+  const { recordPointIfDue } = await import('../insight/growth-io.ts');
+  await recordPointIfDue(home.codexHome, report.inventory);
   return { status: ok ? 0 : 1, deferred: report.deferred };
 }

@@ -1,6 +1,7 @@
 // `schedule status` and doctor's view: which scheduled job is installed, how it runs, and what is wrong with it, one line each.
 import { existsSync } from 'node:fs';
 import { formatDuration } from '../config/format.ts';
+import { ago } from '../human.ts';
 import { inspectCron } from './cron-io.ts';
 import { mtimeOf } from './files.ts';
 import { cronSchedule, intervalSeconds } from './interval.ts';
@@ -37,11 +38,6 @@ export interface StatusOptions {
 
 const FIX = 'run `codexguard schedule install`';
 
-/** A time span for people, in its largest sensible unit: "3d", "5h", "12m". */
-function ago(ms: number): string {
-  const [unit, size] = ms >= 2 * 86_400_000 ? ['d', 86_400_000] : ms >= 2 * 3_600_000 ? ['h', 3_600_000] : ['m', 60_000];
-  return `${Math.round(ms / (size as number))}${unit}`;
-}
 
 /** The problems of an installed job, judged against the expected interval (pure but for the existence of the program's files). */
 export function judgeJob(job: InstalledJob, kinds: readonly ScheduleKind[], lastRun: string | null, logFile: string, everyMs?: number, now = Date.now()): string[] {

@@ -27,6 +27,8 @@ export interface SessionContext {
   crashes?: CrashedRun[];
   /** Codex's DB sizes after the pre-flight (for the crash bundle's growth column; set with the pre-flight). */
   dbSnapshot?: DbSnapshot;
+  /** The in-session checks' DB sizes, the newest few, oldest first (the crash bundle's last minutes). */
+  looks?: DbSnapshot[];
   /** This process's I/O counters right before the current child started (Linux), to tell what that child wrote. */
   ioBeforeChild?: IoMark | undefined;
   /** The same before the session's first child: what every run of the session wrote. */

@@ -95,6 +95,9 @@ async function settings(quiet: boolean): Promise<LaunchSettings> {
   return settingsFrom(loaded?.config ?? defaults(), loaded?.issues);
 }
 
+/** In-session looks kept for a crash bundle: 10 minutes at the default wal.watchEvery of 30 s. */
+const LOOKS_KEPT = 20;
+
 /** Sessions at least this long get their figures recorded at the end (sizes, bytes written) and a history line. */
 const RECORD_AFTER_MS = 1_000;
 
@@ -120,7 +123,11 @@ async function guarded(ctx: SessionContext, s: LaunchSettings, self: string): Pr
     dir,
     limits: s.limits,
     everyMs: s.watchEveryMs,
-    onLook: (inventory) => session?.setFigures({ start: start0, last: snapshot(inventory), codexWroteBytes: ctx.childPid === undefined ? undefined : writeBytes(ctx.childPid) }),
+    onLook: (inventory) => {
+      const look = snapshot(inventory);
+      ctx.looks = [...(ctx.looks ?? []).slice(1 - LOOKS_KEPT), look];
+      session?.setFigures({ start: start0, last: look, codexWroteBytes: ctx.childPid === undefined ? undefined : writeBytes(ctx.childPid) });
+    },
   });
   // Before codex takes the terminal: what to put back if it dies in raw mode.
   ctx.savedTty = saveTerminal();
@@ -131,8 +138,12 @@ async function guarded(ctx: SessionContext, s: LaunchSettings, self: string): Pr
     // A run shorter than a second (`--version`, `--help`, completions) changes nothing worth a history line: its end costs nothing.
     if (session && dir !== undefined && Date.now() - ctx.shimStartedAt >= RECORD_AFTER_MS) {
       const codexWroteBytes = childrenWrote(ctx.ioAtStart, ioMark());
+      const inventory = scanInventory(dir);
       // Kept in memory only: recordEnded writes it to the history as the entry goes.
-      session.entry.figures = { start: start0, last: snapshot(scanInventory(dir)), codexWroteBytes };
+      session.entry.figures = { start: start0, last: snapshot(inventory), codexWroteBytes };
+      // After codex, never before it: a growth point at most once an hour (a stat says whether one is due).
+      const home = session.entry.codexHome;
+      await failOpen(async () => (await import('../insight/growth-io.ts')).recordPointIfDue(home, inventory), false);
     }
   }
 }

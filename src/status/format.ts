@@ -2,6 +2,8 @@
 import { tildify } from '../config/issues.ts';
 import { humanSize } from '../human.ts';
 import { sourceLabel } from '../inventory/sqlite-home.ts';
+import sparkly from 'sparkly';
+import { describeLast } from '../insight/last-session.ts';
 import type { StatusJson } from './gather.ts';
 
 /** Rows as aligned columns, the first row the header; with `numbers`, every column after the first is right-aligned. */
@@ -33,5 +35,33 @@ export function formatStatus(s: StatusJson, home = process.env.HOME): string {
   const archived = s.archives.reduce((n, a) => n + a.bytes, 0);
   out.push(`archives: ${s.archives.length}${s.archives.length ? ` (${humanSize(archived)}; newest ${s.archives[0]!.name})` : ''}`);
   out.push(`config: ${s.config.files.length ? s.config.files.map((f) => `${t(f.path)} (${f.level})`).join(', ') : 'defaults (no config file)'}`);
+  out.push('', ...formatGrowth(s));
   return out.join('\n');
+}
+
+/** "+12.0 MB/h, 3 400 rows/h": a signed rate for people. */
+function perHour(bytes: number | null, rows: number | null): string {
+  if (bytes === null) return 'no rate yet (an hour of points needed)';
+  const b = `${bytes < 0 ? '-' : '+'}${humanSize(Math.abs(bytes))}/h`;
+  return rows === null ? b : `${b}, ${Math.round(rows).toLocaleString('en-US')} rows/h`;
+}
+
+/** The growth lines: a sparkline per DB over 7 days, its rate over the last day, and the last session's figures. */
+export function formatGrowth(s: Pick<StatusJson, 'growth' | 'lastSession' | 'limits'>, now = Date.now()): string[] {
+  const out: string[] = [];
+  if (s.growth.points === 0) out.push('growth: no points yet (one an hour at most, after a codex session or a `codexguard maintain`)');
+  else {
+    out.push(`growth, last 7 days in 6-hour steps (${s.growth.points} point${s.growth.points === 1 ? '' : 's'} since ${new Date(s.growth.oldest!).toISOString().slice(0, 10)}):`);
+    const rows = s.growth.dbs.map((g) => {
+      const limit = g.hoursToLimit === null ? '' : g.hoursToLimit === 0 ? `; over logs.maxSize (${humanSize(s.limits.logMaxBytes)})` : `; reaches logs.maxSize (${humanSize(s.limits.logMaxBytes)}) in about ${humanHours(g.hoursToLimit)}`;
+      return [`  ${g.name}`, sparkly(g.spark.map((v) => v ?? Number.NaN), { minimum: 0 }), `${perHour(g.bytesPerHour, g.rowsPerHour)}${limit}`];
+    });
+    out.push(textTable(rows));
+  }
+  if (s.lastSession) out.push(describeLast(s.lastSession, now));
+  return out;
+}
+
+function humanHours(h: number): string {
+  return h < 1 ? `${Math.max(1, Math.round(h * 60))} min` : h < 48 ? `${Math.round(h)} h` : `${Math.round(h / 24)} days`;
 }

@@ -9,6 +9,9 @@ import { liveSessions } from '../registry/live.ts';
 import { listArchives } from '../rotate/archives.ts';
 import { CODEX_LOG_BUDGET_BYTES, trueSize } from '../sqlite/true-size.ts';
 import { VERSION } from '../version.ts';
+import { growthOf, type DbGrowth } from '../insight/growth.ts';
+import { readPoints } from '../insight/growth-io.ts';
+import { gatherLastSession, type LastSession } from '../insight/last-session.ts';
 
 /** The stable shape of `status --json` (version 1). */
 export interface StatusJson {
@@ -36,6 +39,13 @@ export interface StatusJson {
   sessions: Array<{ pid: number; codexPid: number | null; startedAt: number }> | null;
   archives: Array<{ db: string; name: string; date: string; bytes: number; compressed: boolean }>;
   config: { files: Array<{ level: string; path: string }>; sources: Record<string, string> };
+  /**
+   * Growth from codexguard's points (one an hour at most, after a codex session or a maintain run; kept 30 days):
+   * per DB, 7 days in 6-hour steps (bytes, main + WAL; null where no point), and the rates over the last day.
+   */
+  growth: { points: number; oldest: number | null; dbs: DbGrowth[] };
+  /** The newest ended session through the shim: what codex wrote and how each DB grew (null: none recorded). */
+  lastSession: LastSession | null;
 }
 
 /** Gathers the status (sizes, each DB's pages read-only with a 100 ms busy timeout, the registry). */
@@ -65,7 +75,15 @@ export async function gatherStatus(): Promise<StatusJson> {
     sessions: live.ok ? live.sessions.map((s) => ({ pid: s.pid, codexPid: s.child?.pid ?? null, startedAt: s.startedAt })) : null,
     archives: listArchives(home.dir).map((a) => ({ db: a.db, name: a.name, date: a.date.toISOString(), bytes: a.bytes, compressed: a.compressed })),
     config: { files: loaded.files.map((f) => ({ level: f.level, path: f.path })), sources: loaded.sources },
+    growth: growthJson(readPoints(home.codexHome), inventory, settings.limits.logMaxBytes),
+    lastSession: gatherLastSession(home.codexHome) ?? null,
   };
+}
+
+function growthJson(points: ReturnType<typeof readPoints>, inventory: ReturnType<typeof scanInventory>, logLimit: number): StatusJson['growth'] {
+  const here = points.filter((p) => p.dir === inventory.dir);
+  const dbs = inventory.dbs.filter((db) => db.exists).map((db) => ({ name: db.name, kind: db.kind, bytes: db.size + db.walSize, wal: db.walSize }));
+  return { points: here.length, oldest: here[0]?.at ?? null, dbs: growthOf(here, { at: Date.now(), dir: inventory.dir, dbs }, logLimit) };
 }
 
 /** The `codex` part of status --json. */
