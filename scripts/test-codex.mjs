@@ -55,7 +55,10 @@ async function dumpSchemas(version, out) {
         env: { HOME: tmp, PATH: process.env.PATH, LANG: 'C', CODEX_HOME: home, OPENAI_API_KEY: 'sk-test', RUST_LOG: 'warn' },
       });
       const timer = setTimeout(() => child.kill('SIGKILL'), 90_000);
-      child.once('exit', () => (clearTimeout(timer), resolve()));
+      child.once('exit', () => {
+        clearTimeout(timer);
+        resolve();
+      });
     });
     const { default: Database } = await import('better-sqlite3');
     const parts = [];

@@ -10,7 +10,7 @@ import { dataDir, linksDir, manifestPath, tildify } from '../src/activate/locati
 import { mergeFiles, type FileRecord } from '../src/activate/manifest.ts';
 import { bashLoginFile, defaultShells, parseShells, rcFiles } from '../src/activate/shells.ts';
 import { judge, parseProbe, probesFor, reloadHint, type ProbeFacts } from '../src/activate/verify.ts';
-import { CodexguardError, EXIT } from '../src/errors.ts';
+import { type CodexguardError, EXIT } from '../src/errors.ts';
 
 const DIR = "/h/it's a $dir with `spaces`/bin";
 const exists = (paths: string[]) => (p: string) => paths.includes(p);

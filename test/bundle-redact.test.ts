@@ -170,7 +170,7 @@ test('env keeps only the allow-list', () => {
 });
 
 test('deep redaction of rows: secret-named fields and secrets in strings', () => {
-  const out = redactValue({ level: 'WARN', token: 'plain-value-4', nested: { body: `Bearer ${SECRETS.bearer}`, count: 3 } }) as Record<string, any>;
+  const out = redactValue({ level: 'WARN', token: 'plain-value-4', nested: { body: `Bearer ${SECRETS.bearer}`, count: 3 } }) as { token: unknown; level: unknown; nested: { count: unknown } };
   assert.equal(out.token, REDACTED);
   assert.equal(out.level, 'WARN');
   assert.equal(out.nested.count, 3);

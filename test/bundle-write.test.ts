@@ -53,7 +53,7 @@ function input(dir: string, over: Partial<CrashInput> = {}): CrashInput {
 /** Every file under `dir`, recursively, with its text. */
 function allFiles(dir: string): Map<string, string> {
   const out = new Map<string, string>();
-  for (const e of readdirSync(dir, { withFileTypes: true, recursive: true })) if (e.isFile()) out.set(join(e.parentPath ?? (e as any).path, e.name), readFileSync(join(e.parentPath ?? (e as any).path, e.name), 'utf8'));
+  for (const e of readdirSync(dir, { withFileTypes: true, recursive: true })) if (e.isFile()) out.set(join(e.parentPath, e.name), readFileSync(join(e.parentPath, e.name), 'utf8'));
   return out;
 }
 
@@ -87,12 +87,12 @@ test('a bundle holds every file, owner-only, with every planted secret gone and 
   assert.equal(manifest.osReports, 'unavailable');
 
   const dbs = JSON.parse(files.get(join(r.path!, 'databases.json'))!);
-  const logs = dbs.find((d: any) => d.name === 'logs_2.sqlite');
+  const logs = dbs.find((d: { name: string }) => d.name === 'logs_2.sqlite');
   assert.equal(logs.rows, 3007);
   assert.equal(logs.sessionRows, 7);
   assert.deepEqual(logs.launch, { size: 1_000_000, walSize: 0 });
   assert.equal(logs.growth.size, logs.size - 1_000_000);
-  assert.equal(dbs.find((d: any) => d.name === 'state_5.sqlite').rows, null);
+  assert.equal(dbs.find((d: { name: string }) => d.name === 'state_5.sqlite').rows, null);
 
   const rows = files.get(join(r.path!, 'logs-tail.jsonl'))!.trim().split('\n').map((l) => JSON.parse(l));
   assert.deepEqual(rows.map((x) => x.level), ['WARN', 'ERROR', 'INFO', 'INFO', 'INFO', 'INFO', 'INFO']);
@@ -123,7 +123,7 @@ test("REPORT.md shows the session's last minutes: rows per minute, the WAL at ea
   const r = await writeBundle(input(dir, { shimStartedAt: now - 300_000, childStartedAt: now - 300_000, looks }), { finisher: false, platform: 'linux' });
   const manifest = JSON.parse(readFileSync(join(r.path!, 'manifest.json'), 'utf8'));
   assert.deepEqual(manifest.logs.targets, [{ name: 'codex_otel::trace', rows: 30, bytes: 30_000 }, { name: 'codex_core::session', rows: 10, bytes: 1_000 }]);
-  const minute = (s: number) => new Date(Math.floor(s / 60) * 60_000).toISOString().slice(0, 16) + 'Z';
+  const minute = (s: number) => `${new Date(Math.floor(s / 60) * 60_000).toISOString().slice(0, 16)}Z`;
   assert.deepEqual(manifest.logs.perMinute, [{ minute: minute(sec - 120), rows: 30 }, { minute: minute(sec), rows: 10 }]);
   assert.equal(manifest.looks.length, 2, 'only the last 10 minutes of looks');
   const report = readFileSync(join(r.path!, 'REPORT.md'), 'utf8');

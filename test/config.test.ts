@@ -113,7 +113,11 @@ test('a file that is not a mapping is one error; an empty file or section is fin
 test('what the file said is shown briefly, never expanded', () => {
   const deep: Record<string, unknown> = {};
   let node = deep;
-  for (let i = 0; i < 50; i++) node = (node.x = {}) as Record<string, unknown>;
+  for (let i = 0; i < 50; i++) {
+    const next: Record<string, unknown> = {};
+    node.x = next;
+    node = next;
+  }
   const { issues } = validate({ logs: { maxSize: deep, keepRows: 'x'.repeat(500) } }, USER, HOME);
   assert.match(issues[0]!.message, /got a mapping$/);
   assert.ok(issues[1]!.message.length < 120, issues[1]!.message);

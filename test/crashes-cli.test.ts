@@ -41,7 +41,7 @@ test('crashes lists the bundles newest first, as a table and as JSON', async (t)
   const json = JSON.parse(s.cli('crashes', '--json').stdout);
   assert.equal(json.version, 1);
   assert.equal(json.dir, s.crashes);
-  assert.deepEqual(json.bundles.map((x: any) => [x.id, x.signal, x.codexVersion]), [[b.id, 'SIGSEGV', '0.169.0'], [a.id, 'SIGTRAP', '0.141.0']]);
+  assert.deepEqual(json.bundles.map((x: { id: string; signal: string; codexVersion: string }) => [x.id, x.signal, x.codexVersion]), [[b.id, 'SIGSEGV', '0.169.0'], [a.id, 'SIGTRAP', '0.141.0']]);
   assert.equal(json.bundles[1].likelyCause.id, 'unknown');
 });
 

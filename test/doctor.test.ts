@@ -16,6 +16,9 @@ import { codexHomeWithLogs, makeCodexDb, PINNED_CODEX_VERSION, REAL_CODEX } from
 import { CLI, cleanEnv, NODE_BIN_DIR, runSync, tmp } from './helpers/index.ts';
 import { inTmux, sq } from './helpers/tmux.ts';
 
+// biome-ignore lint/suspicious/noTemplateCurlyInString: a shell's ${VAR:+…}, written into ~/.profile as it is.
+const PROFILE = '# ~/.profile\nexport PATH="${CG_REAL_DIR:+$CG_REAL_DIR:}$PATH"\n';
+
 // One HOME where `codexguard install --shell bash` ran, shared by the CLI tests; each test brings its own CODEX_HOME.
 let root: string;
 let home: string;
@@ -33,7 +36,7 @@ before(() => {
   symlinkSync(REAL_CODEX, join(realDir, 'codex'));
   writeFileSync(join(home, '.bashrc'), '# ~/.bashrc\n');
   // Login shells start over from /etc/profile's PATH; like a user's ~/.profile, this one adds where codex lives.
-  writeFileSync(join(home, '.profile'), '# ~/.profile\nexport PATH="${CG_REAL_DIR:+$CG_REAL_DIR:}$PATH"\n');
+  writeFileSync(join(home, '.profile'), PROFILE);
   linksDir = join(home, '.local', 'share', 'codexguard', 'bin');
   const r = runSync(process.execPath, [CLI, 'install', '--shell', 'bash', '--no-verify'], { env: cleanEnv({ HOME: home, SHELL: '/bin/bash', PATH: basePath() }), cwd: home });
   assert.equal(r.status, 0, r.stdout + r.stderr);
@@ -385,7 +388,7 @@ test('doctor in an interactive bash on a real terminal, 10 times in a row: never
   // A HOME where the shim is installed for every shell, so each doctor probes bash -i, bash -l, zsh -i and fish -i at once.
   const user = join(dir, 'home');
   mkdirSync(user);
-  writeFileSync(join(user, '.profile'), '# ~/.profile\nexport PATH="${CG_REAL_DIR:+$CG_REAL_DIR:}$PATH"\n');
+  writeFileSync(join(user, '.profile'), PROFILE);
   const installed = runSync(process.execPath, [CLI, 'install', '--shell', 'bash', 'zsh', 'fish', '--no-verify', '--no-schedule'], { env: cleanEnv({ HOME: user, SHELL: '/bin/bash', PATH: basePath() }), cwd: user });
   assert.equal(installed.status, 0, installed.stdout + installed.stderr);
   // An interactive bash with job control, as a user types in it.

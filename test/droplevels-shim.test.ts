@@ -62,7 +62,7 @@ test('the shim installs the trigger once, re-applies it to a new log DB, and rem
 });
 
 test('through the shim, logs.filter installs its trigger; a bad filter is one line at launch and leaves the trigger as it is', (t) => {
-  const { rc, codexHome, log, codex } = world(t);
+  const { rc, log, codex } = world(t);
 
   writeFileSync(rc, JSON.stringify({ logs: { filter: 'info,codex_otel=off' } }));
   const first = codex();

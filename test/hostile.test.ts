@@ -142,7 +142,10 @@ for (const mode of ['immediate', 'exclusive'] as const) {
       let stderr = '';
       child.stderr.on('data', (d) => (stderr += d));
       const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-      child.on('close', (status) => (clearTimeout(timer), resolve({ status, stderr })));
+      child.on('close', (status) => {
+        clearTimeout(timer);
+        resolve({ status, stderr });
+      });
     });
     assert.equal(r.status, 0, `the shim ended on its own: ${r.stderr}`);
     assert.deepEqual(readRecord(w.record).argv, ['go'], 'codex started');

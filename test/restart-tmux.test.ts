@@ -10,7 +10,7 @@ import { inTmux, sttyFlags, type Pane } from './helpers/tmux.ts';
 const TUI = join(REPO, 'test', 'fixtures', 'fake-codex-tui.mjs');
 const TRAP = 128 + constants.signals.SIGTRAP;
 /** The question, unanswered, with the bundle's path. */
-const QUESTION = /^codexguard: codex crashed \(SIGTRAP, trace trap\) after \d+m?s; bundle: ~\/codex-home\/codexguard\/crashes\/\S+-SIGTRAP-\d+  \[r\]esume  \[q\]uit *$/m;
+const QUESTION = /^codexguard: codex crashed \(SIGTRAP, trace trap\) after \d+m?s; bundle: ~\/codex-home\/codexguard\/crashes\/\S+-SIGTRAP-\d+ {2}\[r\]esume {2}\[q\]uit *$/m;
 /** The question, with the answer echoed after it. */
 const answered = (echo: string) => new RegExp(`-SIGTRAP-\\d+  \\[r\\]esume  \\[q\\]uit ${echo}`);
 
@@ -93,7 +93,7 @@ describe('restart under "ask" on a terminal', { concurrency: true }, () => {
     assert.equal(runs.length, 4);
     for (const run of runs.slice(1)) assert.deepEqual(run.argv, ['resume', '--last', '-m', 'o3']);
     const screen = s.pane.screen();
-    assert.equal([...screen.matchAll(/\[r\]esume  \[q\]uit/g)].length, 3, 'asked three times, not a fourth');
+    assert.equal([...screen.matchAll(/\[r\]esume {2}\[q\]uit/g)].length, 3, 'asked three times, not a fourth');
     assert.match(screen, /codexguard: not restarting codex: it crashed 4 times within 10m \(restart.maxRestarts is 3\)/);
     assert.ok(sttyFlags(end.stty).has('icanon'));
   });

@@ -445,7 +445,10 @@ test('lsof (macOS): only this user\'s processes (pgrep -U, then -a -p), -w, boun
   delete process.env.LSOF_SLEEP;
   // Live sessions force a shared rotation: who has it open is then not asked at all.
   let asked = 0;
-  const counting = async () => (asked++, []);
+  const counting = async () => {
+    asked++;
+    return [];
+  };
   const shared = await rotateLogDb(dir, 'logs_2.sqlite', options({ liveSessions: 1, openers: counting }));
   assert.equal(shared.strategy, 'shared', shared.message);
   assert.equal(asked, 0);

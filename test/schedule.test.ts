@@ -197,7 +197,7 @@ if (a[0] === 'bootstrap') {
 if (a[0] === 'bootout') { if (!fs.existsSync(on)) process.exit(3); fs.rmSync(on); if (fs.existsSync(H + '/.launchd-race')) fs.writeFileSync(tearing, '2'); }`,
   };
   for (const tool of tools) {
-    writeFileSync(join(bin, tool), head + bodies[tool] + '\n');
+    writeFileSync(join(bin, tool), `${head + bodies[tool]}\n`);
     chmodSync(join(bin, tool), 0o755);
   }
   return bin;

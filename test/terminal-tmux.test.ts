@@ -36,7 +36,7 @@ for (const signal of SIGNALS) {
     const w = world(t, { FAKE_TUI_SIGNAL: signal });
     const pane = inTmux(t, w.root, [process.execPath, SHIM, '-m', 'o3'], w.env);
     // The question waits in the shim's own raw mode; everything codex turned on is off already.
-    const screen = await pane.waitScreen(/\[r\]esume  \[q\]uit/);
+    const screen = await pane.waitScreen(/\[r\]esume {2}\[q\]uit/);
     assert.equal(pane.display('#{alternate_on}'), '0', 'left the alternate screen');
     assert.equal(pane.display('#{cursor_flag}'), '1', 'cursor visible');
     assert.equal(pane.display('#{mouse_any_flag}#{mouse_sgr_flag}#{mouse_button_flag}'), '000', 'mouse reporting off');

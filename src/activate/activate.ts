@@ -48,7 +48,9 @@ export function activate(env: Env, shells: readonly Shell[], targets = linkTarge
   const manifestFile = manifestPath(env);
   const old = readManifest(manifestFile);
   const createdDirs = new Set(old?.createdDirs ?? []);
-  const made = (dirs: string[]) => dirs.forEach((d) => createdDirs.add(d));
+  const made = (dirs: string[]) => {
+    for (const d of dirs) createdDirs.add(d);
+  };
   made(makeDirs(dir));
   const links = Object.entries(targets).map(([name, target]) => {
     const path = join(dir, name);

@@ -24,7 +24,7 @@ export function blockText(syntax: Syntax, dir: string): string {
   }
   const d = quoteSh(dir);
   // ${PATH:+:$PATH}: an empty PATH must not gain an empty entry (that would mean the cwd).
-  return [BEGIN, NOTE, 'case "$PATH" in', `  ${d}|${d}:*) ;;`, `  *) export PATH=${d}"\${PATH:+:\$PATH}" ;;`, 'esac', END, ''].join('\n');
+  return [BEGIN, NOTE, 'case "$PATH" in', `  ${d}|${d}:*) ;;`, `  *) export PATH=${d}"\${PATH:+:$PATH}" ;;`, 'esac', END, ''].join('\n');
 }
 
 /** What install put into one file: a separator it needed, then the block. */

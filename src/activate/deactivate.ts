@@ -38,7 +38,7 @@ const ours = (target: string) => /\/bin\/codex(guard)?\.js$/.test(target);
 export function deactivate(env: Env): DeactivateResult {
   const warnings: string[] = [];
   const manifestFile = manifestPath(env);
-  let manifest;
+  let manifest: ReturnType<typeof readManifest> | undefined;
   try {
     manifest = readManifest(manifestFile);
   } catch (error) {

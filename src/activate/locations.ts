@@ -10,7 +10,7 @@ export type Env = Readonly<Record<string, string | undefined>>;
 /** The user's home directory from HOME; activation never guesses it. */
 export function homeOf(env: Env): string {
   const home = env.HOME;
-  if (!home || !home.startsWith('/')) {
+  if (!home?.startsWith('/')) {
     throw new CodexguardError('E_NO_HOME', 'HOME is not set to an absolute path; cannot find your shell start-up files');
   }
   return home;
@@ -19,7 +19,7 @@ export function homeOf(env: Env): string {
 /** `${XDG_DATA_HOME:-$HOME/.local/share}/codexguard`: codexguard's own data dir. */
 export function dataDir(env: Env): string {
   const xdg = env.XDG_DATA_HOME;
-  return join(xdg && xdg.startsWith('/') ? xdg : join(homeOf(env), '.local', 'share'), 'codexguard');
+  return join(xdg?.startsWith('/') ? xdg : join(homeOf(env), '.local', 'share'), 'codexguard');
 }
 
 /** The dir that goes first on PATH and holds the `codex` and `codexguard` links. */

@@ -75,7 +75,7 @@ export async function readLogsTail(dir: string, sessionStart: number, limit: num
   tail.rows = [...first.reverse(), ...second.reverse()];
   // Target names are code paths, but one can carry text: redacted like the rows.
   tail.targets = biggest(targets, 5).map((g) => ({ ...g, name: redactText(g.name) }));
-  tail.perMinute = [...minutes].sort((a, b) => a[0] - b[0]).map(([m, rows]) => ({ minute: new Date(m * 60_000).toISOString().slice(0, 16) + 'Z', rows }));
+  tail.perMinute = [...minutes].sort((a, b) => a[0] - b[0]).map(([m, rows]) => ({ minute: `${new Date(m * 60_000).toISOString().slice(0, 16)}Z`, rows }));
   return tail;
 }
 

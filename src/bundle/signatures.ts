@@ -29,6 +29,12 @@ export interface Match {
   missing: string[];
 }
 
+/** Adds a reason to a match, and what it weighs. */
+function add(m: Match, reason: string, score: number): void {
+  m.reasons.push(reason);
+  m.score += score;
+}
+
 /** One known crash. `match` returns undefined when the evidence rules it out. */
 export interface Signature {
   id: string;
@@ -64,14 +70,14 @@ export const SIGNATURES: readonly Signature[] = [
       // Node and codex report x64 under Rosetta too: that is Apple silicon, not the Intel Macs of the bug.
       const macIntel = e.platform === 'darwin' && e.arch === 'x64' && e.translated !== true;
       if (!frames && !macIntel) return undefined;
-      if (macIntel) m.reasons.push('Intel macOS (darwin x64)'), (m.score += 0.25);
+      if (macIntel) add(m, 'Intel macOS (darwin x64)', 0.25);
       else if (e.translated) m.reasons.push('x64 under Rosetta on Apple silicon, not an Intel Mac');
       const affected = inRange(e.codexVersion, '0.141.0', '0.142.4');
       if (affected === undefined) m.missing.push('the codex version');
-      else if (affected) m.reasons.push(`codex ${e.codexVersion} is in the affected range 0.141.0–0.142.4`), (m.score += 0.35);
+      else if (affected) add(m, `codex ${e.codexVersion} is in the affected range 0.141.0–0.142.4`, 0.35);
       else if (!frames) return undefined;
       else m.reasons.push(`codex ${e.codexVersion} is outside the reported range 0.141.0–0.142.4`);
-      if (frames) m.reasons.push('the OS report has the V8 isolate start-up frames (Isolate::New / OS::SetPermissions)'), (m.score += 0.4);
+      if (frames) add(m, 'the OS report has the V8 isolate start-up frames (Isolate::New / OS::SetPermissions)', 0.4);
       return m;
     },
   },
@@ -82,15 +88,15 @@ export const SIGNATURES: readonly Signature[] = [
     match(e) {
       const texts = [...e.osReports, ...e.logLines];
       const m: Match = { score: 0, reasons: [], missing: osMissing(e) };
-      if (any(texts, /config persistence task panicked/i)) m.reasons.push('"config persistence task panicked" in the evidence'), (m.score += 0.4);
-      if (any(texts, /database is locked|SQLITE_BUSY|database table is locked/i)) m.reasons.push('"database is locked" / SQLITE_BUSY in the evidence'), (m.score += 0.3);
-      if (any(e.osReports, /sqlite3_wal_checkpoint|sqlite3_step/)) m.reasons.push('SQLite frames in the OS report'), (m.score += 0.1);
+      if (any(texts, /config persistence task panicked/i)) add(m, '"config persistence task panicked" in the evidence', 0.4);
+      if (any(texts, /database is locked|SQLITE_BUSY|database table is locked/i)) add(m, '"database is locked" / SQLITE_BUSY in the evidence', 0.3);
+      if (any(e.osReports, /sqlite3_wal_checkpoint|sqlite3_step/)) add(m, 'SQLite frames in the OS report', 0.1);
       const log = biggestLog(e);
       if (m.score === 0 && log < 200 * MB) return undefined;
       if (m.score === 0) m.missing.push('"database is locked" / panic messages (none in the logs or OS report)');
-      if (log >= 200 * MB) m.reasons.push(`the log DB was ${(log / MB).toFixed(0)} MB with its WAL (the seed report's crashes began past ~200 MB)`), (m.score += 0.2);
+      if (log >= 200 * MB) add(m, `the log DB was ${(log / MB).toFixed(0)} MB with its WAL (the seed report's crashes began past ~200 MB)`, 0.2);
       const walGrowth = Math.max(0, ...e.dbs.map((d) => d.growth?.walSize ?? 0));
-      if (walGrowth >= 32 * MB) m.reasons.push(`a WAL grew by ${(walGrowth / MB).toFixed(0)} MB during the session`), (m.score += 0.1);
+      if (walGrowth >= 32 * MB) add(m, `a WAL grew by ${(walGrowth / MB).toFixed(0)} MB during the session`, 0.1);
       if (e.logLines.length === 0) m.missing.push('log rows from the session');
       return m;
     },
@@ -107,8 +113,8 @@ export const SIGNATURES: readonly Signature[] = [
       if (low && e.diskPurgeableUncounted) {
         m.reasons.push(`only ${((e.freeDiskBytes ?? 0) / MB).toFixed(0)} MB free on CODEX_HOME's disk, not counting APFS purgeable space (it may not be full)`);
         m.score += 0.2;
-      } else if (low) m.reasons.push(`only ${((e.freeDiskBytes ?? 0) / MB).toFixed(0)} MB free on CODEX_HOME's disk`), (m.score += 0.4);
-      if (full) m.reasons.push('"disk is full" errors in the evidence'), (m.score += 0.4);
+      } else if (low) add(m, `only ${((e.freeDiskBytes ?? 0) / MB).toFixed(0)} MB free on CODEX_HOME's disk`, 0.4);
+      if (full) add(m, '"disk is full" errors in the evidence', 0.4);
       return m;
     },
   },

@@ -7,6 +7,7 @@ import { keepInspectorClosed } from '../boot/no-inspector.ts';
 import { holdsSettled } from '../rotate/holds.ts';
 
 /** A command module's entry: takes commander's parsed options (and positional args), returns an exit status. */
+// biome-ignore lint/suspicious/noExplicitAny: commander hands each command its own parsed options and positional args.
 export type CommandRun = (...args: any[]) => Promise<number>;
 
 /** Wraps a lazily imported command so that its module loads only when it runs. */
@@ -112,7 +113,9 @@ export function buildProgram(): Command {
     .action(lazy(crashes));
   crashCmd.command('show').description('show one crash bundle').argument('<id>', 'bundle id, a unique prefix, or "latest"').option('--json', 'print the manifest')
     // `--json` after `show` lands on `crashes` (it has one too): read both.
-    .action(async (id: string, _o: unknown, cmd: Command) => void (process.exitCode = await (await crashes()).show(id, cmd.optsWithGlobals())));
+    .action(async (id: string, _o: unknown, cmd: Command) => {
+      process.exitCode = await (await crashes()).show(id, cmd.optsWithGlobals());
+    });
   crashCmd.command('report').description("print a crash bundle's REPORT.md, ready to paste into an issue").argument('<id>', 'bundle id, a unique prefix, or "latest"')
     .action(lazy(async () => ({ run: (await crashes()).report })));
   crashCmd.command('pack').description('write a crash bundle as a .tar.gz (mode 0600)').argument('<id>', 'bundle id, a unique prefix, or "latest"').option('-o, --output <file>', 'archive to write (default ./<id>.tar.gz)')

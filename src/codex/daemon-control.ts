@@ -1,5 +1,6 @@
 // Stops and starts Codex's app-server daemon the official way (`codex app-server daemon stop|start`), every wait bounded.
-import { spawn } from 'node:child_process';
+import { type ChildProcessByStdio, spawn } from 'node:child_process';
+import type { Readable } from 'node:stream';
 import { pidRunning } from '../registry/process-stamp.ts';
 
 /** The real codex to ask: an absolute path and the environment it runs with (CODEX_HOME included). */
@@ -22,7 +23,7 @@ function daemonCommand(codex: CodexCommand, verb: 'stop' | 'start', timeoutMs: n
   const done = (ok: boolean, message: string): ControlResult => (ok ? { ok, ms: Date.now() - started } : { ok, ms: Date.now() - started, message });
   return new Promise((resolve) => {
     let out = '';
-    let child;
+    let child: ChildProcessByStdio<null, Readable, Readable>;
     try {
       child = spawn(codex.file, ['app-server', 'daemon', verb], { env: codex.env, stdio: ['ignore', 'pipe', 'pipe'] });
     } catch (error) {
@@ -32,7 +33,10 @@ function daemonCommand(codex: CodexCommand, verb: 'stop' | 'start', timeoutMs: n
     const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
     child.stdout.on('data', (chunk) => (out += chunk));
     child.stderr.resume();
-    child.on('error', (error) => (clearTimeout(timer), resolve(done(false, `cannot run ${codex.file}: ${error.message}`))));
+    child.on('error', (error) => {
+      clearTimeout(timer);
+      resolve(done(false, `cannot run ${codex.file}: ${error.message}`));
+    });
     // 'exit', not 'close': the daemon that `start` leaves behind may keep a copy of the pipes open.
     child.on('exit', (code, signal) => {
       clearTimeout(timer);

@@ -85,7 +85,9 @@ function holdWith(command: string, args: string[]): Promise<Attempt & { missing?
     let err = '';
     let settled = false;
     const settle = (value: Attempt & { missing?: boolean }) => {
-      if (!settled) (settled = true), resolve(value);
+      if (settled) return;
+      settled = true;
+      resolve(value);
     };
     child.on('error', (error: NodeJS.ErrnoException) => settle({ state: 'unsupported', reason: error.message, missing: error.code === 'ENOENT' }));
     child.stderr!.on('data', (chunk) => (err += chunk));

@@ -64,7 +64,7 @@ export async function onCrash(ctx: SessionContext, end: ChildEnd, signal: NodeJS
   const term = restoreTerminal(ctx.savedTty);
   try {
     const startedAt = ctx.childStartedAt ?? ctx.shimStartedAt;
-    (ctx.crashes ??= []).push({ startedAt, endedAt });
+    ctx.crashes = [...(ctx.crashes ?? []), { startedAt, endedAt }];
     const bundle = await guard(ctx, () => writeCrashBundle(ctx, end, signal, endedAt), undefined);
     const policy = crashPolicy(ctx.crashPolicy);
     const plan = restartArgs(ctx.args, policy.resume);

@@ -19,7 +19,7 @@ export const VERSION_TIMEOUT_MS = 5_000;
 export async function gatherPath(env: Env, shimRealpath: string): Promise<PathFacts> {
   const found = walkPath('codex', env.PATH, new Set()).found;
   const current = { codex: found?.path, isShim: found?.realpath === shimRealpath };
-  let manifest;
+  let manifest: ReturnType<typeof readManifest>;
   try {
     manifest = readManifest(manifestPath(env));
   } catch (error) {
@@ -36,7 +36,7 @@ export async function gatherPath(env: Env, shimRealpath: string): Promise<PathFa
 /** Resolves the real codex exactly as the shim would from this environment, then asks it for its version. */
 export async function gatherRealCodex(env: NodeJS.ProcessEnv, shimRealpath: string, codexPath: string | null): Promise<RealCodexFacts> {
   const configured = codexPath ? { path: codexPath, source: 'codexPath (user config)' } : undefined;
-  let real;
+  let real: ReturnType<typeof resolveRealCodex>;
   try {
     real = resolveRealCodex({ self: shimRealpath, env: { ...env, [SHIM_CHAIN]: undefined }, configured });
   } catch (error) {

@@ -56,7 +56,7 @@ export async function quickChecks(paths: Record<string, string>): Promise<Record
   const { openExisting } = await import('../sqlite/open.ts');
   const out: Record<string, QuickCheck> = {};
   for (const [name, path] of Object.entries(paths)) {
-    let db;
+    let db: ReturnType<typeof openExisting> | undefined;
     try {
       db = openExisting(path, { readonly: true, busyTimeoutMs: QUICK_CHECK_BUSY_MS });
       const rows = db.pragma('quick_check(20)', { simple: false }) as Array<Record<string, unknown>>;

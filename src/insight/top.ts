@@ -62,7 +62,7 @@ export function logTop(path: string, options: TopOptions = {}): LogTop {
       sampled: groups.reduce((n, g) => n + g.rows, 0),
       targets: biggest(groups.map((g) => ({ name: g.target, rows: g.rows, bytes: g.bytes })), limit),
       levels: biggest(groups.map((g) => ({ name: g.level, rows: g.rows, bytes: g.bytes })), 100),
-      hours: hours.map((x) => ({ hour: new Date(x.h * 3_600_000).toISOString().slice(0, 13) + ':00Z', rows: x.rows })),
+      hours: hours.map((x) => ({ hour: `${new Date(x.h * 3_600_000).toISOString().slice(0, 13)}:00Z`, rows: x.rows })),
     };
   } finally {
     db.close();

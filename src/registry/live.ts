@@ -16,7 +16,7 @@ export function parseEntry(text: string): SessionEntry | undefined {
     return undefined;
   }
   const e = value as Partial<SessionEntry> | null;
-  if (!e || e.v !== 1 || (e.child !== null && !isStamp(e.child)) || typeof e.codexHome !== 'string' || typeof e.argv0 !== 'string') return undefined;
+  if (e?.v !== 1 || (e.child !== null && !isStamp(e.child)) || typeof e.codexHome !== 'string' || typeof e.argv0 !== 'string') return undefined;
   return isStamp(e) ? (e as SessionEntry) : undefined;
 }
 

@@ -34,7 +34,10 @@ export function withOurLine(crontab: string, line: string): string {
   const out: string[] = [];
   for (const l of linesOf(crontab)) {
     if (!isOurLine(l)) out.push(l);
-    else if (!placed) (out.push(`${line}\n`), (placed = true));
+    else if (!placed) {
+      out.push(`${line}\n`);
+      placed = true;
+    }
   }
   if (!placed) {
     const last = out.at(-1);

@@ -1,5 +1,5 @@
 // Small file helpers for the job files: read if present, write only when the text changes (atomically), mtimes.
-import { lstatSync, mkdirSync, readdirSync, readFileSync, rmdirSync, statSync } from 'node:fs';
+import { type Dirent, lstatSync, mkdirSync, readdirSync, readFileSync, rmdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { writeAtomic } from '../private-fs.ts';
 
@@ -62,7 +62,7 @@ export function missingRoot(dir: string): string | undefined {
 
 /** Removes `root` and the folders under it, deepest first, as far as they are empty; a file anywhere keeps its folders. */
 export function removeEmptyTree(root: string): void {
-  let entries;
+  let entries: Dirent[];
   try {
     entries = readdirSync(root, { withFileTypes: true });
   } catch {

@@ -87,7 +87,10 @@ export async function removeLaunchd(ctx: ScheduleContext): Promise<StepOutcome> 
   if (result.ok) {
     const out = await runTool('launchctl', ['bootout', service], ctx.env);
     if (out.ok) lines.push('unloaded the launchd agent');
-    else (ok = false), lines.push(`could not unload the launchd agent: ${out.reason}`);
+    else {
+      ok = false;
+      lines.push(`could not unload the launchd agent: ${out.reason}`);
+    }
   }
   if (removeQuietly(path)) lines.push(`removed ${path}`);
   return { ok, changed: lines.length > 0, lines };

@@ -90,7 +90,10 @@ export async function removeSystemd(ctx: ScheduleContext): Promise<StepOutcome> 
   if (manager.ok) {
     const off = await systemctl(ctx, 'disable', '--now', TIMER);
     if (off.ok) lines.push(`disabled and stopped ${TIMER}`);
-    else if (existsSync(p.timer)) (ok = false), lines.push(`could not disable ${TIMER}: ${off.reason}`);
+    else if (existsSync(p.timer)) {
+      ok = false;
+      lines.push(`could not disable ${TIMER}: ${off.reason}`);
+    }
   }
   for (const f of [p.wants, p.timer, p.service]) if (removeQuietly(f)) lines.push(`removed ${f}`);
   rmdirQuietly(dirname(p.wants));

@@ -25,7 +25,7 @@ export function checkpointDb(path: string, busyTimeoutMs = CHECKPOINT_BUSY_MS): 
   const base = { path, walBefore };
   const denied = readOnly(dirname(path), `checkpoint ${path}`);
   if (denied) return { ...denied, ...base, walAfter: walBefore };
-  let db;
+  let db: ReturnType<typeof openExisting>;
   try {
     db = openExisting(path, { busyTimeoutMs });
   } catch (error) {

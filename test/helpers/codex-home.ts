@@ -88,7 +88,10 @@ const TEXT = (() => {
 export function fillLogs(path: string, options: FillOptions): number[] {
   const { rows, now = Math.floor(Date.now() / 1000), spreadSeconds = 10 * 86_400, bodyBytes = 2_000 } = options;
   let x = options.seed ?? 7;
-  const rand = () => ((x = (x * 1103515245 + 12345) >>> 0) / 2 ** 32);
+  const rand = () => {
+    x = (x * 1103515245 + 12345) >>> 0;
+    return x / 2 ** 32;
+  };
   const db = new Database(path);
   db.pragma('journal_mode = WAL');
   const insert = db.prepare(`INSERT INTO logs (ts, ts_nanos, level, target, feedback_log_body, module_path, file, line, thread_id, process_uuid, estimated_bytes)
@@ -326,7 +329,10 @@ export async function appServer(t: TestContext, home: string) {
     for (const line of lines) {
       try {
         const message = JSON.parse(line);
-        if (typeof message.id === 'number' && waiting.has(message.id)) waiting.get(message.id)!(message), waiting.delete(message.id);
+        if (typeof message.id === 'number' && waiting.has(message.id)) {
+          waiting.get(message.id)!(message);
+          waiting.delete(message.id);
+        }
       } catch {
         // not JSON: ignore
       }
@@ -339,7 +345,10 @@ export async function appServer(t: TestContext, home: string) {
     new Promise<{ result?: unknown; error?: { message: string } }>((resolve, reject) => {
       const id = nextId++;
       const timer = setTimeout(() => reject(new Error(`app-server: no answer to ${method}; stderr: ${stderr.slice(-500)}`)), ms);
-      waiting.set(id, (message) => (clearTimeout(timer), resolve(message)));
+      waiting.set(id, (message) => {
+        clearTimeout(timer);
+        resolve(message);
+      });
       send({ id, method, params });
     });
   await request('initialize', { clientInfo: { name: 'codexguard-test', version: '1' } });

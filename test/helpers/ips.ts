@@ -21,7 +21,7 @@ export interface IpsOptions {
 
 /** An .ips report as ReportCrash would write it for such a process. */
 export function ipsReport(o: IpsOptions): string {
-  const escape = (s: string) => JSON.stringify(s).slice(1, -1).replaceAll('/', '\\/');
+  const escaped = (s: string) => JSON.stringify(s).slice(1, -1).replaceAll('/', '\\/');
   let text = readFileSync(IPS_TEMPLATE, 'utf8');
   const set = (key: string, value: string) => {
     const re = new RegExp(`^  "${key}" : .*,$`, 'm');
@@ -38,8 +38,8 @@ export function ipsReport(o: IpsOptions): string {
   if (o.procPath !== undefined) {
     let path = o.procPath;
     if (o.home && path.startsWith(`${o.home}/`)) path = `${o.home.slice(0, o.home.lastIndexOf('/'))}/USER${path.slice(o.home.length)}`;
-    set('procPath', `"${escape(path)}"`);
+    set('procPath', `"${escaped(path)}"`);
   }
-  if (o.extra !== undefined) text = text.replace(/^  "sip" : "enabled",$/m, `  "sip" : "enabled",\n  "environment" : ${JSON.stringify(o.extra)},`);
+  if (o.extra !== undefined) text = text.replace(/^ {2}"sip" : "enabled",$/m, `  "sip" : "enabled",\n  "environment" : ${JSON.stringify(o.extra)},`);
   return text;
 }
