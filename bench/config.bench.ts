@@ -29,7 +29,12 @@ function variant(dir: string, name: string, files: Record<string, string>): Vari
   const cwd = join(home, 'src', 'org', 'repo', 'pkg');
   mkdirSync(cwd, { recursive: true });
   for (const [file, text] of Object.entries(files)) writeFileSync(join(home, file), text);
-  const env = { HOME: home, PATH: process.env.PATH, CODEX_HOME: join(home, '.codex'), CODEXGUARD_REAL_CODEX: '/bin/true' };
+  const env = {
+    HOME: home,
+    PATH: process.env.PATH,
+    CODEX_HOME: join(home, '.codex'),
+    CODEXGUARD_REAL_CODEX: '/bin/true',
+  };
   return { name, file: process.execPath, args: [SHIM], env, cwd, check: () => undefined };
 }
 
@@ -47,8 +52,14 @@ export async function bench(): Promise<{ ok: boolean }> {
     printTable(rows, '\n.codexguardrc: a launch through the shim (real codex = /bin/true), 40 paired rounds');
     const added = (name: string) => median(samples.get(name)!) - base;
     const results = [
-      [`a JSON user + project config adds ${ms(added('user + project JSON'))} (budget ${BUDGET_MS.json} ms)`, added('user + project JSON') <= BUDGET_MS.json],
-      [`a YAML user + project config adds ${ms(added('user + project YAML'))} (budget ${BUDGET_MS.yaml} ms)`, added('user + project YAML') <= BUDGET_MS.yaml],
+      [
+        `a JSON user + project config adds ${ms(added('user + project JSON'))} (budget ${BUDGET_MS.json} ms)`,
+        added('user + project JSON') <= BUDGET_MS.json,
+      ],
+      [
+        `a YAML user + project config adds ${ms(added('user + project YAML'))} (budget ${BUDGET_MS.yaml} ms)`,
+        added('user + project YAML') <= BUDGET_MS.yaml,
+      ],
     ] as const;
     for (const [text, ok] of results) console.log(`${ok ? 'PASS' : 'FAIL'}  ${text}`);
     return { ok: results.every(([, ok]) => ok) };

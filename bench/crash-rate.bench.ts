@@ -44,14 +44,30 @@ function runOnce(fixture: string, busyMs: number, viaShim: boolean): SeedResult 
   try {
     cpSync(fixture, dir, { recursive: true });
     const result = join(dir, 'result.json');
-    const env = { PATH: process.env.PATH, HOME: dir, CODEX_HOME: dir, SEED_BUSY_TIMEOUT_MS: String(busyMs), SEED_RESULT: result, CODEXGUARD_REAL_CODEX: SEED };
+    const env = {
+      PATH: process.env.PATH,
+      HOME: dir,
+      CODEX_HOME: dir,
+      SEED_BUSY_TIMEOUT_MS: String(busyMs),
+      SEED_RESULT: result,
+      CODEXGUARD_REAL_CODEX: SEED,
+    };
     const t = performance.now();
-    const child = spawnSync(process.execPath, viaShim ? [SHIM, 'exec', 'hi'] : [SEED, 'exec', 'hi'], { env, encoding: 'utf8', timeout: 300_000 });
+    const child = spawnSync(process.execPath, viaShim ? [SHIM, 'exec', 'hi'] : [SEED, 'exec', 'hi'], {
+      env,
+      encoding: 'utf8',
+      timeout: 300_000,
+    });
     const ms = performance.now() - t;
     const crashed = child.signal === 'SIGTRAP';
-    if (!crashed && child.status !== 0) throw new Error(`seed fake ended with ${child.status ?? child.signal}: ${child.stderr}`);
+    if (!crashed && child.status !== 0)
+      throw new Error(`seed fake ended with ${child.status ?? child.signal}: ${child.stderr}`);
     // A crash can land before any thread wrote its result: then all that is known is that it crashed.
-    const recorded = existsSync(result) ? (JSON.parse(readFileSync(result, 'utf8')) as SeedResult) : crashed ? { busy: true } : undefined;
+    const recorded = existsSync(result)
+      ? (JSON.parse(readFileSync(result, 'utf8')) as SeedResult)
+      : crashed
+        ? { busy: true }
+        : undefined;
     if (!recorded) throw new Error(`seed fake wrote no result: ${child.stderr}`);
     return { ...recorded, crashed, ms };
   } finally {
@@ -59,7 +75,8 @@ function runOnce(fixture: string, busyMs: number, viaShim: boolean): SeedResult 
   }
 }
 
-const mb = (path: string) => `${((statSync(path).size + (statSync(`${path}-wal`, { throwIfNoEntry: false })?.size ?? 0)) / 1e6).toFixed(1)} MB`;
+const mb = (path: string) =>
+  `${((statSync(path).size + (statSync(`${path}-wal`, { throwIfNoEntry: false })?.size ?? 0)) / 1e6).toFixed(1)} MB`;
 const count = (path: string) => {
   const db = new Database(path, { readonly: true });
   const n = db.prepare('SELECT count(*) FROM logs').pluck().get() as number;
@@ -80,11 +97,17 @@ function prunedCopy(fixture: string, dir: string): { db: Database.Database; prun
 }
 
 /** How long the prune holds the write lock, the WAL it leaves, and how long each checkpoint of that WAL takes. */
-function lockHold(fixture: string): { pruned: number; pruneMs: number; walMb: number; passiveMs: number; truncateMs: number } {
+function lockHold(fixture: string): {
+  pruned: number;
+  pruneMs: number;
+  walMb: number;
+  passiveMs: number;
+  truncateMs: number;
+} {
   const dir = mkdtempSync(join(tmpdir(), 'cg-bench-lock-'));
   try {
     const first = prunedCopy(fixture, dir);
-    const walMb = (statSync(join(dir, `${NAME}-wal`)).size) / 1e6;
+    const walMb = statSync(join(dir, `${NAME}-wal`)).size / 1e6;
     let t = performance.now();
     first.db.pragma('wal_checkpoint(PASSIVE)');
     const passiveMs = performance.now() - t;
@@ -110,7 +133,20 @@ async function captureTimes(fixture: string, runs: number): Promise<number[]> {
     for (let i = 0; i < runs; i++) {
       const now = Date.now();
       const r = await writeBundle(
-        { signal: 'SIGTRAP', exitCode: null, pid: 1000 + i, codexPath: SEED, argv: ['exec', 'hi'], cwd: dir, env: { TERM: 'xterm', PATH: process.env.PATH }, shimStartedAt: now - 60_000, childStartedAt: now - 59_000, endedAt: now, codexHome: dir, preflight: { at: now - 59_500, dbs: [{ name: NAME, size: statSync(join(dir, NAME)).size, walSize: 0 }] } },
+        {
+          signal: 'SIGTRAP',
+          exitCode: null,
+          pid: 1000 + i,
+          codexPath: SEED,
+          argv: ['exec', 'hi'],
+          cwd: dir,
+          env: { TERM: 'xterm', PATH: process.env.PATH },
+          shimStartedAt: now - 60_000,
+          childStartedAt: now - 59_000,
+          endedAt: now,
+          codexHome: dir,
+          preflight: { at: now - 59_500, dbs: [{ name: NAME, size: statSync(join(dir, NAME)).size, walSize: 0 }] },
+        },
         { finisher: false },
       );
       if (!r.path) throw new Error(`no bundle: ${r.warnings.join('; ')}`);
@@ -128,8 +164,12 @@ export async function bench(): Promise<{ ok: boolean }> {
   const big = makeHome(92_060, 1_620);
   const small = makeHome(2_000, 1_620);
   try {
-    console.log(`fixtures: big ${mb(join(big, NAME))} (${count(join(big, NAME))} rows), small ${mb(join(small, NAME))} (${count(join(small, NAME))} rows), rows over 30 days; built in ${((performance.now() - t) / 1000).toFixed(1)} s`);
-    console.log(`(${cpus().length} CPUs, load average ${loadavg()[0]!.toFixed(2)}; the fake: 4 writer threads, batches of 128 rows, retention 10 days in one transaction)`);
+    console.log(
+      `fixtures: big ${mb(join(big, NAME))} (${count(join(big, NAME))} rows), small ${mb(join(small, NAME))} (${count(join(small, NAME))} rows), rows over 30 days; built in ${((performance.now() - t) / 1000).toFixed(1)} s`,
+    );
+    console.log(
+      `(${cpus().length} CPUs, load average ${loadavg()[0]!.toFixed(2)}; the fake: 4 writer threads, batches of 128 rows, retention 10 days in one transaction)`,
+    );
 
     const rows = [];
     for (const busyMs of BUSY_MS) {
@@ -149,15 +189,39 @@ export async function bench(): Promise<{ ok: boolean }> {
     }
     printTable(rows, `crash rate of the seed fake on the big DB (${RUNS} runs per row, each on a fresh copy)`);
 
-    const holds = [['big', big], ['small', small]].map(([name, home]) => {
+    const holds = [
+      ['big', big],
+      ['small', small],
+    ].map(([name, home]) => {
       const h = lockHold(home!);
-      return { DB: `${name} (${mb(join(home!, NAME))})`, 'rows pruned': h.pruned, 'prune holds write lock ms': Math.round(h.pruneMs), 'WAL after MB': +h.walMb.toFixed(1), 'PASSIVE checkpoint ms': Math.round(h.passiveMs), 'TRUNCATE checkpoint ms': Math.round(h.truncateMs) };
+      return {
+        DB: `${name} (${mb(join(home!, NAME))})`,
+        'rows pruned': h.pruned,
+        'prune holds write lock ms': Math.round(h.pruneMs),
+        'WAL after MB': +h.walMb.toFixed(1),
+        'PASSIVE checkpoint ms': Math.round(h.passiveMs),
+        'TRUNCATE checkpoint ms': Math.round(h.truncateMs),
+      };
     });
-    printTable(holds, 'write-lock hold of a Codex-style start-up prune (one transaction) and of the checkpoint after it');
-    console.log('  (auto-checkpoint off while timing the prune; PASSIVE copies the WAL back without the write lock, TRUNCATE also holds writers off while it runs)');
+    printTable(
+      holds,
+      'write-lock hold of a Codex-style start-up prune (one transaction) and of the checkpoint after it',
+    );
+    console.log(
+      '  (auto-checkpoint off while timing the prune; PASSIVE copies the WAL back without the write lock, TRUNCATE also holds writers off while it runs)',
+    );
 
     const times = await captureTimes(big, 5);
-    printTable([{ 'capture ms median': Math.round(median(times)), 'capture ms max': Math.round(Math.max(...times)), runs: times.length }], `crash-bundle capture on the big DB (Linux, no coredumpctl here)`);
+    printTable(
+      [
+        {
+          'capture ms median': Math.round(median(times)),
+          'capture ms max': Math.round(Math.max(...times)),
+          runs: times.length,
+        },
+      ],
+      `crash-bundle capture on the big DB (Linux, no coredumpctl here)`,
+    );
     return { ok: budget('crash bundle capture (max of 5)', Math.max(...times), 2_000, (v) => `${Math.round(v)} ms`) };
   } finally {
     rmSync(big, { recursive: true, force: true });

@@ -24,7 +24,8 @@ function codex(home: string, args: string[]) {
 /** A home with a running daemon and a log DB of ~219 MB (100k rows), made by the daemon, filled while it is stopped, then held by it again. */
 function bigHomeWithDaemon(home: string): void {
   codex(home, ['app-server', 'daemon', 'stop']);
-  for (const name of readdirSync(home)) if (/\.sqlite|^codexguard$/.test(name)) rmSync(join(home, name), { recursive: true, force: true });
+  for (const name of readdirSync(home))
+    if (/\.sqlite|^codexguard$/.test(name)) rmSync(join(home, name), { recursive: true, force: true });
   const log = join(home, 'logs_2.sqlite');
   const start = () => {
     if (codex(home, ['app-server', 'daemon', 'start']).status !== 0) throw new Error('daemon start failed');
@@ -45,7 +46,11 @@ async function launchRotation(): Promise<{ ok: boolean; rows: string[][] }> {
   for (const d of [home, user, shim]) mkdirSync(d);
   spawnSync('ln', ['-s', join(ROOT, 'bin', 'codex.js'), join(shim, 'codex')]);
   writeFileSync(join(user, '.codexguardrc'), JSON.stringify({ logs: { maxSize: '100MB', compress: false } }));
-  const env = { ...codexEnv(home), HOME: user, PATH: [shim, dirname(REAL_CODEX), dirname(process.execPath), '/usr/bin', '/bin'].join(':') };
+  const env = {
+    ...codexEnv(home),
+    HOME: user,
+    PATH: [shim, dirname(REAL_CODEX), dirname(process.execPath), '/usr/bin', '/bin'].join(':'),
+  };
   const times: number[] = [];
   const rows: string[][] = [];
   try {
@@ -59,7 +64,13 @@ async function launchRotation(): Promise<{ ok: boolean; rows: string[][] }> {
       const took = performance.now() - start;
       const rotated = /kept \d+ of \d+ rows in a fresh file/.test(r.stderr);
       times.push(took);
-      rows.push([`run ${i + 1}`, `${(size / 1e6).toFixed(1)} MB`, before.state === 'running' ? `pid ${before.pid}` : before.state, rotated ? 'rotated' : `NOT rotated: ${r.stderr.trim()}`, ms(took)]);
+      rows.push([
+        `run ${i + 1}`,
+        `${(size / 1e6).toFixed(1)} MB`,
+        before.state === 'running' ? `pid ${before.pid}` : before.state,
+        rotated ? 'rotated' : `NOT rotated: ${r.stderr.trim()}`,
+        ms(took),
+      ]);
       if (!rotated) return { ok: false, rows };
     }
   } finally {
@@ -139,8 +150,16 @@ async function checkpointUnderWriter(): Promise<{ ok: boolean; rows: string[][] 
         ['WAL before', `${(wal / 1e6).toFixed(1)} MB`, ''],
         ['checkpoint', `${result!.code}: ${ms(took)}, WAL after ${(result!.walAfter / 1e6).toFixed(1)} MB`, ''],
         ['writer batches', String(withCheckpoint.batches), String(baseline.batches)],
-        ['writer worst wait', `${ms(withCheckpoint.worst)} (budget < ${BUDGET.worstWaitMs} ms) ${withCheckpoint.worst < BUDGET.worstWaitMs ? 'PASS' : 'FAIL'}`, ms(baseline.worst)],
-        ['writer busy errors', `${withCheckpoint.busy} (budget ${BUDGET.busyErrors}) ${withCheckpoint.busy <= BUDGET.busyErrors ? 'PASS' : 'FAIL'}`, String(baseline.busy)],
+        [
+          'writer worst wait',
+          `${ms(withCheckpoint.worst)} (budget < ${BUDGET.worstWaitMs} ms) ${withCheckpoint.worst < BUDGET.worstWaitMs ? 'PASS' : 'FAIL'}`,
+          ms(baseline.worst),
+        ],
+        [
+          'writer busy errors',
+          `${withCheckpoint.busy} (budget ${BUDGET.busyErrors}) ${withCheckpoint.busy <= BUDGET.busyErrors ? 'PASS' : 'FAIL'}`,
+          String(baseline.busy),
+        ],
       ],
     };
   } finally {
@@ -149,11 +168,14 @@ async function checkpointUnderWriter(): Promise<{ ok: boolean; rows: string[][] 
 }
 
 function fillLogsOn(db: Database.Database, rows: number, bodyBytes: number): void {
-  const insert = db.prepare("INSERT INTO logs (ts, ts_nanos, level, target, feedback_log_body, process_uuid, estimated_bytes) VALUES (?, 0, 'INFO', 'fill', ?, 'pid:fill', ?)");
+  const insert = db.prepare(
+    "INSERT INTO logs (ts, ts_nanos, level, target, feedback_log_body, process_uuid, estimated_bytes) VALUES (?, 0, 'INFO', 'fill', ?, 'pid:fill', ?)",
+  );
   const body = 'z'.repeat(bodyBytes);
   for (let done = 0; done < rows; done += 1_000) {
     db.transaction(() => {
-      for (let i = done; i < Math.min(rows, done + 1_000); i++) insert.run(Math.floor(Date.now() / 1000), body, bodyBytes);
+      for (let i = done; i < Math.min(rows, done + 1_000); i++)
+        insert.run(Math.floor(Date.now() / 1000), body, bodyBytes);
     })();
   }
 }
@@ -164,8 +186,14 @@ function rowsOf(head: string[], rows: string[][]): Row[] {
 
 export async function bench(): Promise<{ ok: boolean }> {
   const launch = await launchRotation();
-  printTable(rowsOf(['run', 'log DB + WAL', 'daemon', 'outcome', 'wall'], launch.rows), 'Launch path, idle daemon, log DB over logs.maxSize 100MB: `codex --version` through the shim (stop + rotate + codex)');
+  printTable(
+    rowsOf(['run', 'log DB + WAL', 'daemon', 'outcome', 'wall'], launch.rows),
+    'Launch path, idle daemon, log DB over logs.maxSize 100MB: `codex --version` through the shim (stop + rotate + codex)',
+  );
   const ckpt = await checkpointUnderWriter();
-  printTable(rowsOf(['what', 'with the checkpoint', 'baseline: no checkpoint'], ckpt.rows), "Busy daemon: checkpoint of a big WAL (PASSIVE, then TRUNCATE, busy 250 ms) while a writer with Codex's settings inserts");
+  printTable(
+    rowsOf(['what', 'with the checkpoint', 'baseline: no checkpoint'], ckpt.rows),
+    "Busy daemon: checkpoint of a big WAL (PASSIVE, then TRUNCATE, busy 250 ms) while a writer with Codex's settings inserts",
+  );
   return { ok: launch.ok && ckpt.ok };
 }

@@ -16,7 +16,8 @@ const MAX_OVERHEAD = 1.5;
  * A 10-directive filter (a default and 9 targets). The rows' target, codex_core::x, matches none of the 9, so each row
  * is compared with all of them before the default keeps it: the filter's worst case on rows it keeps.
  */
-const FILTER_10 = 'info,codex_core::session=debug,codex_otel=off,codex_app_server=debug,codex_mcp=warn,rmcp=warn,h2=error,hyper=error,reqwest=warn,codex_exec=debug';
+const FILTER_10 =
+  'info,codex_core::session=debug,codex_otel=off,codex_app_server=debug,codex_mcp=warn,rmcp=warn,h2=error,hyper=error,reqwest=warn,codex_exec=debug';
 /** The users' measured mix: 66.8% TRACE. */
 const MIX = ['TRACE', 'TRACE', 'TRACE', 'TRACE', 'TRACE', 'TRACE', 'TRACE', 'DEBUG', 'DEBUG', 'INFO'];
 
@@ -27,11 +28,19 @@ const CASES: Case[] = [
   { name: 'no trigger, all INFO', drop: NONE, rowLevels: () => 'INFO' },
   { name: 'trigger [TRACE], all INFO (pure cost)', drop: { levels: ['TRACE'] }, rowLevels: () => 'INFO' },
   { name: 'no trigger, all INFO (again, for the filter)', drop: NONE, rowLevels: () => 'INFO' },
-  { name: 'filter of 10 directives, all INFO (pure cost)', drop: { levels: [], filter: FILTER_10 }, rowLevels: () => 'INFO' },
+  {
+    name: 'filter of 10 directives, all INFO (pure cost)',
+    drop: { levels: [], filter: FILTER_10 },
+    rowLevels: () => 'INFO',
+  },
   { name: 'no trigger, 67% TRACE mix', drop: NONE, rowLevels: (i) => MIX[i % MIX.length]! },
   { name: 'trigger [TRACE], 67% TRACE mix', drop: { levels: ['TRACE'] }, rowLevels: (i) => MIX[i % MIX.length]! },
   { name: 'no trigger, 67% TRACE mix (again, for the filter)', drop: NONE, rowLevels: (i) => MIX[i % MIX.length]! },
-  { name: 'filter of 10 directives, 67% TRACE mix', drop: { levels: [], filter: FILTER_10 }, rowLevels: (i) => MIX[i % MIX.length]! },
+  {
+    name: 'filter of 10 directives, 67% TRACE mix',
+    drop: { levels: [], filter: FILTER_10 },
+    rowLevels: (i) => MIX[i % MIX.length]!,
+  },
 ];
 
 /** A log DB from the real schema with 20k rows already in it (indexes have depth), Codex's pragmas. */
@@ -51,12 +60,27 @@ function run(path: string, c: Case): number {
   const db = new Database(path);
   db.pragma('synchronous = NORMAL');
   const values = Array.from({ length: BATCH }, () => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ');
-  const insert = db.prepare(`INSERT INTO logs (ts, ts_nanos, level, target, feedback_log_body, thread_id, process_uuid, module_path, file, line, estimated_bytes) VALUES ${values}`);
+  const insert = db.prepare(
+    `INSERT INTO logs (ts, ts_nanos, level, target, feedback_log_body, thread_id, process_uuid, module_path, file, line, estimated_bytes) VALUES ${values}`,
+  );
   const body = 'app_server.request{otel.kind="server" rpc.method="thread/start"}: '.padEnd(600, 'x');
   const now = Math.floor(Date.now() / 1000);
   const batch = db.transaction((b: number) => {
     const params: unknown[] = [];
-    for (let i = 0; i < BATCH; i++) params.push(now, b * BATCH + i, c.rowLevels(i), 'codex_core::x', body, 'thread-1', 'pid:1:uuid', 'codex_core::x', 'x.rs', 1, 700);
+    for (let i = 0; i < BATCH; i++)
+      params.push(
+        now,
+        b * BATCH + i,
+        c.rowLevels(i),
+        'codex_core::x',
+        body,
+        'thread-1',
+        'pid:1:uuid',
+        'codex_core::x',
+        'x.rs',
+        1,
+        700,
+      );
     insert.run(...params);
   });
   // CPU time, not wall time: with synchronous=NORMAL in WAL mode a commit does not fsync, so the work is CPU-bound, and
@@ -74,18 +98,34 @@ export async function bench() {
     const samples = new Map<string, number[]>(CASES.map((c) => [c.name, []]));
     for (let round = 0; round < ROUNDS; round++) {
       // Interleaved, each on a fresh DB: drift on a busy machine hits every case alike.
-      for (const [i, c] of CASES.entries()) samples.get(c.name)!.push(run(fixture(dir, `logs_${round}_${i}.sqlite`, c.drop), c));
+      for (const [i, c] of CASES.entries())
+        samples.get(c.name)!.push(run(fixture(dir, `logs_${round}_${i}.sqlite`, c.drop), c));
     }
     const cost = (name: string) => median(samples.get(name)!);
     const base = (i: number) => cost(CASES[i - (i % 2)]!.name);
     printTable(
-      CASES.map((c, i) => ({ case: c.name, 'CPU µs/row': cost(c.name).toFixed(2), 'rows/s (CPU)': Math.round(1e6 / cost(c.name)), 'vs same rows, no trigger': ratio(cost(c.name), base(i)) })),
+      CASES.map((c, i) => ({
+        case: c.name,
+        'CPU µs/row': cost(c.name).toFixed(2),
+        'rows/s (CPU)': Math.round(1e6 / cost(c.name)),
+        'vs same rows, no trigger': ratio(cost(c.name), base(i)),
+      })),
       `${BATCH}-row multi-row INSERTs x ${BATCHES} into a 20k-row log DB, median of ${ROUNDS}`,
     );
     const overhead = cost(CASES[1]!.name) / cost(CASES[0]!.name);
     const filterOverhead = cost(CASES[3]!.name) / cost(CASES[2]!.name);
-    const levelsOk = budget('trigger cost on inserts it does not drop (time ratio)', overhead, MAX_OVERHEAD, (v) => `${v.toFixed(2)}x`);
-    const filterOk = budget('10-directive filter cost on inserts it does not drop (time ratio)', filterOverhead, MAX_OVERHEAD, (v) => `${v.toFixed(2)}x`);
+    const levelsOk = budget(
+      'trigger cost on inserts it does not drop (time ratio)',
+      overhead,
+      MAX_OVERHEAD,
+      (v) => `${v.toFixed(2)}x`,
+    );
+    const filterOk = budget(
+      '10-directive filter cost on inserts it does not drop (time ratio)',
+      filterOverhead,
+      MAX_OVERHEAD,
+      (v) => `${v.toFixed(2)}x`,
+    );
     return { ok: levelsOk && filterOk };
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -22,5 +22,9 @@ for (const file of files) {
   }
 }
 
-console.log(failed.length ? `\nbench: over budget or failed: ${failed.join(', ')}` : `\nbench: ${files.length} file(s), every budget held`);
+console.log(
+  failed.length
+    ? `\nbench: over budget or failed: ${failed.join(', ')}`
+    : `\nbench: ${files.length} file(s), every budget held`,
+);
 process.exitCode = failed.length ? 1 : 0;

@@ -19,7 +19,12 @@ async function once(timeoutMs: number): Promise<{ ms: number; strategy: string |
     makeCodexDb(join(dir, 'logs_2.sqlite'));
     fillLogs(join(dir, 'logs_2.sqlite'), { rows: 5_000 });
     const started = performance.now();
-    const result = await rotateLogDb(dir, 'logs_2.sqlite', { keepRows: 1_000, keepDays: 10, archives: 1, openers: (files) => openers(files, { via: 'lsof', timeoutMs }) });
+    const result = await rotateLogDb(dir, 'logs_2.sqlite', {
+      keepRows: 1_000,
+      keepDays: 10,
+      archives: 1,
+      openers: (files) => openers(files, { via: 'lsof', timeoutMs }),
+    });
     return { ms: performance.now() - started, strategy: result.strategy };
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -51,7 +56,11 @@ export async function bench(): Promise<{ ok: boolean }> {
   printTable(
     [
       { case: 'lsof bound 10 s (before)', median: ms(median(before)), ratio: '1.00×' },
-      { case: 'lsof bound 1.5 s (launch path)', median: ms(median(after)), ratio: ratio(median(after), median(before)) },
+      {
+        case: 'lsof bound 1.5 s (launch path)',
+        median: ms(median(after)),
+        ratio: ratio(median(after), median(before)),
+      },
     ],
     `rotation of a 5k-row log DB with a 3 s lsof, ${RUNS} paired runs (strategies before/after: ${[...strategies].join(', ')}); budget ${ms(BUDGET_MS)}: ${ok ? 'ok' : 'FAIL'}`,
   );

@@ -12,7 +12,15 @@ import { decide } from '../src/inventory/decide.ts';
 import { DEFAULT_LIMITS } from '../src/inventory/limits.ts';
 
 const BUDGET_MS = 5;
-const DBS = ['logs_2.sqlite', 'state_5.sqlite', 'goals_1.sqlite', 'memories_1.sqlite', 'queue_1.sqlite', 'thread_history_1.sqlite', 'memories_v2_1.sqlite'];
+const DBS = [
+  'logs_2.sqlite',
+  'state_5.sqlite',
+  'goals_1.sqlite',
+  'memories_1.sqlite',
+  'queue_1.sqlite',
+  'thread_history_1.sqlite',
+  'memories_v2_1.sqlite',
+];
 
 /** A home shaped like a real one: 7 DBs with -wal and -shm, a config.toml, and the usual clutter. */
 function makeHome(): string {
@@ -22,7 +30,8 @@ function makeHome(): string {
     writeFileSync(join(home, `${name}-wal`), Buffer.alloc(40_000));
     writeFileSync(join(home, `${name}-shm`), Buffer.alloc(32_768));
   }
-  for (const name of ['auth.json', 'installation_id', 'history.jsonl', 'version.json', '.sandbox_migration']) writeFileSync(join(home, name), '{}');
+  for (const name of ['auth.json', 'installation_id', 'history.jsonl', 'version.json', '.sandbox_migration'])
+    writeFileSync(join(home, name), '{}');
   writeFileSync(join(home, 'config.toml'), 'model = "gpt-5"\n[tui]\ntheme = "dark"\n'.repeat(20));
   return home;
 }
@@ -57,7 +66,14 @@ process.stdout.write(JSON.stringify({ ms, cpuMs: (used.user + used.system) / 100
 async function coldRuns(home: string, runs: number): Promise<{ wall: number[]; cpu: number[] }> {
   const out = join(home, 'preflight-entry.mjs');
   const root = fileURLToPath(new URL('..', import.meta.url));
-  await build({ stdin: { contents: ENTRY, resolveDir: root, loader: 'ts' }, bundle: true, platform: 'node', format: 'esm', outfile: out, logLevel: 'warning' });
+  await build({
+    stdin: { contents: ENTRY, resolveDir: root, loader: 'ts' },
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    outfile: out,
+    logLevel: 'warning',
+  });
   const wall: number[] = [];
   const cpu: number[] = [];
   for (let i = 0; i < runs; i++) {
@@ -87,10 +103,20 @@ export async function bench(): Promise<{ ok: boolean }> {
     const coldMedian = pct(busy ? cold.cpu : cold.wall, 0.5);
     const ok = coldMedian <= BUDGET_MS;
     console.log('\npre-flight, nothing over a limit (resolve + readdir/stat + decide; no SQLite)');
-    console.log(`(${cpus().length} CPUs, load average ${loadavg()[0]!.toFixed(2)}: budget held by ${busy ? 'CPU time (machine busy)' : 'wall time'})`);
+    console.log(
+      `(${cpus().length} CPUs, load average ${loadavg()[0]!.toFixed(2)}: budget held by ${busy ? 'CPU time (machine busy)' : 'wall time'})`,
+    );
     console.table([
-      { measure: 'cold, fresh process: median wall', ms: +pct(cold.wall, 0.5).toFixed(3), budget: busy ? '-' : BUDGET_MS },
-      { measure: 'cold, fresh process: median CPU', ms: +pct(cold.cpu, 0.5).toFixed(3), budget: busy ? BUDGET_MS : '-' },
+      {
+        measure: 'cold, fresh process: median wall',
+        ms: +pct(cold.wall, 0.5).toFixed(3),
+        budget: busy ? '-' : BUDGET_MS,
+      },
+      {
+        measure: 'cold, fresh process: median CPU',
+        ms: +pct(cold.cpu, 0.5).toFixed(3),
+        budget: busy ? BUDGET_MS : '-',
+      },
       { measure: 'cold, fresh process: max wall of 25', ms: +cold.wall.at(-1)!.toFixed(3), budget: '-' },
       { measure: 'warm: median wall', ms: +pct(times, 0.5).toFixed(3), budget: '-' },
       { measure: 'warm: p99 wall', ms: +pct(times, 0.99).toFixed(3), budget: '-' },

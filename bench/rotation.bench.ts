@@ -65,7 +65,10 @@ function run(mode: Mode, fixture: string): Figures {
   const dir = mkdtempSync(join(tmpdir(), `cg-bench-${mode}-`));
   try {
     cpSync(fixture, dir, { recursive: true });
-    const child = spawnSync(process.execPath, ['--import', 'tsx', SELF, '--worker', mode, dir], { cwd: ROOT, encoding: 'utf8' });
+    const child = spawnSync(process.execPath, ['--import', 'tsx', SELF, '--worker', mode, dir], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    });
     if (child.status !== 0) throw new Error(`${mode} failed: ${child.stderr}`);
     return JSON.parse(child.stdout) as Figures;
   } finally {
@@ -80,11 +83,17 @@ export async function bench(): Promise<{ ok: boolean }> {
   const fixture = makeFixture();
   try {
     const db = join(fixture, NAME);
-    const rows = (new Database(db, { readonly: true }).prepare('SELECT count(*) FROM logs').pluck().get() as number);
-    console.log(`\nrotation of ${NAME}: ${mb(statSync(db).size)} MB + ${mb(statSync(`${db}-wal`).size)} MB -wal, ${rows} rows; keep ${KEEP.keepRows} rows / ${KEEP.keepDays} days`);
-    console.log(`(warm page cache; ${cpus().length} CPUs, load average ${loadavg()[0]!.toFixed(2)}; exclusive: median of 3 runs)`);
+    const rows = new Database(db, { readonly: true }).prepare('SELECT count(*) FROM logs').pluck().get() as number;
+    console.log(
+      `\nrotation of ${NAME}: ${mb(statSync(db).size)} MB + ${mb(statSync(`${db}-wal`).size)} MB -wal, ${rows} rows; keep ${KEEP.keepRows} rows / ${KEEP.keepDays} days`,
+    );
+    console.log(
+      `(warm page cache; ${cpus().length} CPUs, load average ${loadavg()[0]!.toFixed(2)}; exclusive: median of 3 runs)`,
+    );
     // The exclusive rotation is the budgeted one: its median of 3 runs, so one noisy moment does not decide.
-    const runs = [run('exclusive', fixture), run('exclusive', fixture), run('exclusive', fixture)].sort((a, b) => a.ms - b.ms);
+    const runs = [run('exclusive', fixture), run('exclusive', fixture), run('exclusive', fixture)].sort(
+      (a, b) => a.ms - b.ms,
+    );
     const exclusive = runs[1]!;
     const vacuum = run('delete-vacuum', fixture);
     const shared = run('shared', fixture);

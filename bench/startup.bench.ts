@@ -75,12 +75,23 @@ function timingRows(samples: Samples, against: string[]): Row[] {
 }
 
 function printHotPath(path: ReturnType<typeof hotPath>): void {
-  const list = (files: { file: string; bytes: number }[]) => files.map((f) => `${f.file} (${bytes(f.bytes)})`).join(' + ') || 'none';
-  const inlined = path.chunks.length ? `, holding the ${path.chunks.length} chunk(s) it shares with lazy code (${bytes(path.chunks.reduce((n, c) => n + c.bytes, 0))})` : '';
-  console.log(`\nshim hot path: bin/codex.js + boot.cjs + ${path.entry.file} (compiled from its V8 code cache) (${bytes(path.entry.bytes)}${inlined})`);
+  const list = (files: { file: string; bytes: number }[]) =>
+    files.map((f) => `${f.file} (${bytes(f.bytes)})`).join(' + ') || 'none';
+  const inlined = path.chunks.length
+    ? `, holding the ${path.chunks.length} chunk(s) it shares with lazy code (${bytes(path.chunks.reduce((n, c) => n + c.bytes, 0))})`
+    : '';
+  console.log(
+    `\nshim hot path: bin/codex.js + boot.cjs + ${path.entry.file} (compiled from its V8 code cache) (${bytes(path.entry.bytes)}${inlined})`,
+  );
   console.log(`  lazy, loaded only when needed: ${list(path.lazy)}`);
-  if (path.externals.length) console.log(`  WARNING: packages required at start-up from node_modules: ${path.externals.join(', ')}`);
-  console.log(`  heaviest inputs on it: ${path.inputs.slice(0, 6).map((i) => `${i.input} ${bytes(i.bytes)}`).join(', ')}`);
+  if (path.externals.length)
+    console.log(`  WARNING: packages required at start-up from node_modules: ${path.externals.join(', ')}`);
+  console.log(
+    `  heaviest inputs on it: ${path.inputs
+      .slice(0, 6)
+      .map((i) => `${i.input} ${bytes(i.bytes)}`)
+      .join(', ')}`,
+  );
 }
 
 /** What the native binary prints for --version: every variant must print exactly that. */
@@ -94,7 +105,8 @@ function nativeVersion(native: string, world: World): string {
 function startupTimes(world: World): Samples {
   const native = nativeBinary(world.env);
   const version = nativeVersion(native, world);
-  const check = (out: string) => (out.trim() === version ? undefined : `printed ${JSON.stringify(out.trim())}, expected ${JSON.stringify(version)}`);
+  const check = (out: string) =>
+    out.trim() === version ? undefined : `printed ${JSON.stringify(out.trim())}, expected ${JSON.stringify(version)}`;
   const opts = { env: world.env, cwd: world.cwd, check };
   const variants: Variant[] = [
     { name: 'shim', file: world.shimLink, args: ['--version'], ...opts },
@@ -105,7 +117,13 @@ function startupTimes(world: World): Samples {
   if (world.env.NODE_EXTRA_CA_CERTS) {
     const env = { ...world.env };
     delete env.NODE_EXTRA_CA_CERTS;
-    variants.push({ name: 'node -e 0, no NODE_EXTRA_CA_CERTS', file: process.execPath, args: ['-e', '0'], env, cwd: world.cwd });
+    variants.push({
+      name: 'node -e 0, no NODE_EXTRA_CA_CERTS',
+      file: process.execPath,
+      args: ['-e', '0'],
+      env,
+      cwd: world.cwd,
+    });
   }
   return runPaired(variants, { iterations: ITERATIONS, warmup: WARMUP });
 }
@@ -123,7 +141,11 @@ function otherNodes(): string[] {
       mkdirSync(dir, { recursive: true });
       // A package.json of its own, or npm would install into codexguard's.
       writeFileSync(join(dir, 'package.json'), '{"private":true}\n');
-      const r = spawnSync('npm', ['install', '--no-save', '--no-package-lock', '--no-audit', '--no-fund', `node@${major}`], { cwd: dir, stdio: 'ignore' });
+      const r = spawnSync(
+        'npm',
+        ['install', '--no-save', '--no-package-lock', '--no-audit', '--no-fund', `node@${major}`],
+        { cwd: dir, stdio: 'ignore' },
+      );
       if (r.status !== 0 || !existsSync(bin)) {
         console.log(`  note: could not install node@${major} with npm; its row is left out`);
         return [];
@@ -140,14 +162,37 @@ function otherNodes(): string[] {
 function perNodeRows(world: World, nodes: readonly string[]): Row[] {
   const native = nativeBinary(world.env);
   const spawner = join(world.dir, 'spawner.cjs');
-  writeFileSync(spawner, `const r = require('node:child_process').spawnSync(${JSON.stringify(native)}, process.argv.slice(2), { stdio: 'inherit' });\nif (r.signal) process.kill(process.pid, r.signal); else process.exit(r.status ?? 1);\n`);
+  writeFileSync(
+    spawner,
+    `const r = require('node:child_process').spawnSync(${JSON.stringify(native)}, process.argv.slice(2), { stdio: 'inherit' });\nif (r.signal) process.kill(process.pid, r.signal); else process.exit(r.status ?? 1);\n`,
+  );
   return nodes.map((node) => {
     const env = { ...world.env, PATH: [dirname(node), world.env.PATH ?? ''].join(delimiter) };
-    const variant = (name: string, script: string): Variant => ({ name, file: node, args: [script, '--version'], env, cwd: world.cwd });
-    const s = runPaired([variant('shim', SHIM), variant('launcher', LAUNCHER), variant('spawner', spawner)], { iterations: ITERATIONS, warmup: WARMUP });
-    const [shim, launcher, spawned] = ['shim', 'launcher', 'spawner'].map((name) => median(s.get(name)!)) as [number, number, number];
+    const variant = (name: string, script: string): Variant => ({
+      name,
+      file: node,
+      args: [script, '--version'],
+      env,
+      cwd: world.cwd,
+    });
+    const s = runPaired([variant('shim', SHIM), variant('launcher', LAUNCHER), variant('spawner', spawner)], {
+      iterations: ITERATIONS,
+      warmup: WARMUP,
+    });
+    const [shim, launcher, spawned] = ['shim', 'launcher', 'spawner'].map((name) => median(s.get(name)!)) as [
+      number,
+      number,
+      number,
+    ];
     const version = spawnSync(node, ['--version'], { encoding: 'utf8' }).stdout.trim();
-    return { node: version, shim: ms(shim), launcher: ms(launcher), spawner: ms(spawned), 'shim ÷ launcher': ratio(shim, launcher), 'shim ÷ spawner': ratio(shim, spawned) };
+    return {
+      node: version,
+      shim: ms(shim),
+      launcher: ms(launcher),
+      spawner: ms(spawned),
+      'shim ÷ launcher': ratio(shim, launcher),
+      'shim ÷ spawner': ratio(shim, spawned),
+    };
   });
 }
 
@@ -160,10 +205,19 @@ function rssRows(world: World): { rows: Row[]; shim: number } {
   const byTime = peakRssByTime(world.env, RSS_RUNS);
   const rows: Row[] = [
     { process: 'shim (node bin/codex.js --version)', 'peak RSS': bytes(shim), 'over node -e 0': bytes(shim - floor) },
-    { process: 'launcher (node .../@openai/codex/bin/codex.js --version)', 'peak RSS': bytes(launcher), 'over node -e 0': bytes(launcher - floor) },
+    {
+      process: 'launcher (node .../@openai/codex/bin/codex.js --version)',
+      'peak RSS': bytes(launcher),
+      'over node -e 0': bytes(launcher - floor),
+    },
     { process: 'node -e 0', 'peak RSS': bytes(floor), 'over node -e 0': '' },
   ];
-  if (byTime !== undefined) rows.push({ process: 'node -e 0, no probe (GNU time, kernel rusage)', 'peak RSS': bytes(byTime), 'over node -e 0': '' });
+  if (byTime !== undefined)
+    rows.push({
+      process: 'node -e 0, no probe (GNU time, kernel rusage)',
+      'peak RSS': bytes(byTime),
+      'over node -e 0': '',
+    });
   return { rows, shim };
 }
 
@@ -196,25 +250,50 @@ export async function bench(): Promise<BenchResult> {
     printHotPath(hotPath(await buildShim(join(world.dir, 'dist')), ROOT, 'src/shim/main.ts'));
 
     const [load] = loadavg();
-    if (load! > availableParallelism() / 2) console.log(`\nnote: load average ${load!.toFixed(1)} on ${availableParallelism()} CPUs; other work is running, so expect noisy figures`);
+    if (load! > availableParallelism() / 2)
+      console.log(
+        `\nnote: load average ${load!.toFixed(1)} on ${availableParallelism()} CPUs; other work is running, so expect noisy figures`,
+      );
     const times = startupTimes(world);
-    printTable(timingRows(times, ['launcher', 'native']), `\`codex --version\`: ${ITERATIONS} paired rounds (+${WARMUP} warm-up), Node ${process.version} ${process.platform}-${process.arch}`);
-    console.log(`  the shim was faster than the launcher in ${wins(times, 'shim', 'launcher')} of ${ITERATIONS} rounds`);
+    printTable(
+      timingRows(times, ['launcher', 'native']),
+      `\`codex --version\`: ${ITERATIONS} paired rounds (+${WARMUP} warm-up), Node ${process.version} ${process.platform}-${process.arch}`,
+    );
+    console.log(
+      `  the shim was faster than the launcher in ${wins(times, 'shim', 'launcher')} of ${ITERATIONS} rounds`,
+    );
     const noCa = times.get('node -e 0, no NODE_EXTRA_CA_CERTS');
-    if (noCa) console.log(`  note: NODE_EXTRA_CA_CERTS is set; Node loads it at every start (+${ms(median(times.get('node -e 0')!) - median(noCa))} here), shim and launcher alike`);
+    if (noCa)
+      console.log(
+        `  note: NODE_EXTRA_CA_CERTS is set; Node loads it at every start (+${ms(median(times.get('node -e 0')!) - median(noCa))} here), shim and launcher alike`,
+      );
 
     const nodes = [process.execPath, ...otherNodes()];
-    printTable(perNodeRows(world, nodes), `\`codex --version\` on each Node users run (${ITERATIONS} paired rounds each; each started by that node)`);
+    printTable(
+      perNodeRows(world, nodes),
+      `\`codex --version\` on each Node users run (${ITERATIONS} paired rounds each; each started by that node)`,
+    );
 
     const rss = rssRows(world);
-    printTable(rss.rows, `peak RSS of each process itself, children excluded (median of ${RSS_RUNS}, node --require bench/rss-probe.cjs)`);
+    printTable(
+      rss.rows,
+      `peak RSS of each process itself, children excluded (median of ${RSS_RUNS}, node --require bench/rss-probe.cjs)`,
+    );
 
-    printTable(await importRows(world), `start-up cost of an import (${ITERATIONS} paired rounds): why execa stays off the shim's hot path`);
+    printTable(
+      await importRows(world),
+      `start-up cost of an import (${ITERATIONS} paired rounds): why execa stays off the shim's hot path`,
+    );
 
     console.log('');
     const shimMs = median(times.get('shim')!);
     const launcherMs = median(times.get('launcher')!);
-    const fast = budget('shim median wall time ÷ launcher', shimMs / launcherMs, MAX_RATIO_TO_LAUNCHER, (v) => `${v.toFixed(2)}x`);
+    const fast = budget(
+      'shim median wall time ÷ launcher',
+      shimMs / launcherMs,
+      MAX_RATIO_TO_LAUNCHER,
+      (v) => `${v.toFixed(2)}x`,
+    );
     const small = budget('shim peak RSS', rss.shim, MAX_SHIM_RSS, bytes);
     return { ok: fast && small };
   } finally {

@@ -27,7 +27,16 @@ export async function bench(): Promise<{ ok: boolean }> {
       if (i > 0) runs.push(performance.now() - t);
     }
     const ok = median(runs) <= BUDGET_MS;
-    printTable([{ case: `codexguard top --json, ${bytes(statSync(db).size)}, 100k rows`, median: ms(median(runs)), runs: runs.length }], `budget ${ms(BUDGET_MS)}: ${ok ? 'ok' : 'FAIL'}`);
+    printTable(
+      [
+        {
+          case: `codexguard top --json, ${bytes(statSync(db).size)}, 100k rows`,
+          median: ms(median(runs)),
+          runs: runs.length,
+        },
+      ],
+      `budget ${ms(BUDGET_MS)}: ${ok ? 'ok' : 'FAIL'}`,
+    );
     return { ok };
   } finally {
     rmSync(home, { recursive: true, force: true });

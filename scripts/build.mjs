@@ -69,7 +69,9 @@ async function toCommonJs(file) {
     target: 'node20',
     minify: true,
     legalComments: 'none',
-    define: usesMeta ? { 'import.meta.url': '__cgMetaUrl', 'import.meta.filename': '__filename', 'import.meta.dirname': '__dirname' } : {},
+    define: usesMeta
+      ? { 'import.meta.url': '__cgMetaUrl', 'import.meta.filename': '__filename', 'import.meta.dirname': '__dirname' }
+      : {},
     banner: usesMeta ? 'var __cgMetaUrl=require("node:url").pathToFileURL(__filename).href;' : '',
     logLevel: 'silent',
   });
@@ -78,7 +80,8 @@ async function toCommonJs(file) {
   // Lazy chunks and external modules (better-sqlite3) load with require(), not import(): import() of a
   // CommonJS file boots Node's ESM loader and lexes the whole file for its exports (tens of ms).
   // Same namespace as import() gives: our chunks carry __esModule; a plain CommonJS module becomes its default.
-  const load = 'Promise.resolve().then(()=>{var m=require($1);return m&&m.__esModule?m:Object.assign({},m,{default:m})})';
+  const load =
+    'Promise.resolve().then(()=>{var m=require($1);return m&&m.__esModule?m:Object.assign({},m,{default:m})})';
   writeFileSync(file, out.code.replace(/\bimport\(("[^"]+")\)/g, load));
 }
 
@@ -120,7 +123,10 @@ function rewired(outputs, key) {
 function inlineHotChunks(outputs, entry) {
   const chunks = staticChunks(outputs, entry);
   if (chunks.length === 0) return;
-  const bodies = chunks.map((key) => `__cgInline("./${basename(key)}",function(exports,require,module,__filename,__dirname){${rewired(outputs, key)}\n});\n`);
+  const bodies = chunks.map(
+    (key) =>
+      `__cgInline("./${basename(key)}",function(exports,require,module,__filename,__dirname){${rewired(outputs, key)}\n});\n`,
+  );
   writeFileSync(resolve(ROOT, entry), INLINE_PRELUDE + bodies.join('') + rewired(outputs, entry));
 }
 
@@ -129,14 +135,22 @@ export async function buildShim(outdir) {
   const result = await build({ ...shimOptions(outdir), metafile: true });
   const outputs = result.metafile.outputs;
   for (const file of Object.keys(outputs)) await toCommonJs(resolve(ROOT, file));
-  const entry = Object.keys(outputs).find((key) => outputs[key].entryPoint !== undefined && basename(key) === 'shim.cjs');
+  const entry = Object.keys(outputs).find(
+    (key) => outputs[key].entryPoint !== undefined && basename(key) === 'shim.cjs',
+  );
   inlineHotChunks(outputs, entry);
   return result.metafile;
 }
 
 /** Builds the shim's boot loader (`boot.cjs`: loads shim.cjs with a V8 code cache) into `outdir`. */
 export async function buildBoot(outdir) {
-  await build({ ...common, entryPoints: { boot: 'src/boot/code-cache.ts' }, outdir, format: 'cjs', outExtension: { '.js': '.cjs' } });
+  await build({
+    ...common,
+    entryPoints: { boot: 'src/boot/code-cache.ts' },
+    outdir,
+    format: 'cjs',
+    outExtension: { '.js': '.cjs' },
+  });
 }
 
 /** Builds the CLI into `outdir`; returns esbuild's metafile. */

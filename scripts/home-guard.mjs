@@ -8,10 +8,23 @@ const home = homedir();
 const state = join(process.cwd(), 'node_modules', '.cache', 'codexguard-test', 'home-before.json');
 /** What codexguard writes under a HOME: its own folders and files, the shell files install edits, the scheduled job. */
 const WATCHED = [
-  '.codex/codexguard', '.codexguardrc', '.codexguardrc.json', '.codexguardrc.yaml', '.codexguardrc.yml',
-  '.config/codexguard', '.local/share/codexguard', '.local/state/codexguard',
-  '.bashrc', '.bash_profile', '.bash_login', '.profile', '.zshrc', '.zprofile', '.config/fish/config.fish',
-  '.config/systemd/user', 'Library/LaunchAgents',
+  '.codex/codexguard',
+  '.codexguardrc',
+  '.codexguardrc.json',
+  '.codexguardrc.yaml',
+  '.codexguardrc.yml',
+  '.config/codexguard',
+  '.local/share/codexguard',
+  '.local/state/codexguard',
+  '.bashrc',
+  '.bash_profile',
+  '.bash_login',
+  '.profile',
+  '.zshrc',
+  '.zprofile',
+  '.config/fish/config.fish',
+  '.config/systemd/user',
+  'Library/LaunchAgents',
 ];
 
 /** path → size@mtime for the watched files and everything under the watched folders. */
@@ -33,9 +46,13 @@ if (process.argv[2] === 'snapshot') {
 } else {
   const before = JSON.parse(readFileSync(state, 'utf8'));
   const after = snapshot();
-  const changed = [...new Set([...Object.keys(before), ...Object.keys(after)])].filter((p) => before[p] !== after[p]).sort();
+  const changed = [...new Set([...Object.keys(before), ...Object.keys(after)])]
+    .filter((p) => before[p] !== after[p])
+    .sort();
   if (changed.length) {
-    console.error(`home-guard: the suite changed the real HOME (${home}):\n${changed.map((p) => `  ${before[p] === undefined ? 'new' : after[p] === undefined ? 'gone' : 'changed'} ${p}`).join('\n')}`);
+    console.error(
+      `home-guard: the suite changed the real HOME (${home}):\n${changed.map((p) => `  ${before[p] === undefined ? 'new' : after[p] === undefined ? 'gone' : 'changed'} ${p}`).join('\n')}`,
+    );
     process.exit(1);
   }
   console.log(`home-guard: the real HOME is as it was (${Object.keys(after).length} watched paths)`);

@@ -7,9 +7,14 @@ if (missing.length > 0) {
   if (process.getuid?.() === 0 && has('apt-get')) {
     console.log(`pretest: installing ${missing.join(' ')} with apt-get`);
     execFileSync('apt-get', ['update', '-qq'], { stdio: 'inherit' });
-    execFileSync('apt-get', ['install', '-y', '-qq', ...missing], { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+    execFileSync('apt-get', ['install', '-y', '-qq', ...missing], {
+      stdio: 'inherit',
+      env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+    });
   } else {
-    console.error(`pretest: the tests need ${missing.join(', ')}; install them (e.g. sudo apt-get install ${missing.join(' ')})`);
+    console.error(
+      `pretest: the tests need ${missing.join(', ')}; install them (e.g. sudo apt-get install ${missing.join(' ')})`,
+    );
     process.exit(1);
   }
 }

@@ -13,7 +13,8 @@ const REPO = fileURLToPath(new URL('..', import.meta.url));
 export function requestedVersion(env = process.env) {
   const v = env.CODEXGUARD_TEST_CODEX?.trim();
   if (!v) return undefined;
-  if (!/^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/.test(v)) throw new Error(`CODEXGUARD_TEST_CODEX must be a version like 0.141.0, not ${JSON.stringify(v)}`);
+  if (!/^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/.test(v))
+    throw new Error(`CODEXGUARD_TEST_CODEX must be a version like 0.141.0, not ${JSON.stringify(v)}`);
   return v;
 }
 
@@ -32,7 +33,11 @@ async function prepare() {
     mkdirSync(root, { recursive: true });
     // A package.json of its own, or npm would install into the nearest one up: codexguard's.
     writeFileSync(join(root, 'package.json'), '{"private":true}\n');
-    const npm = spawnSync('npm', ['install', '--no-save', '--no-package-lock', '--no-audit', '--no-fund', `@openai/codex@${v}`], { cwd: root, stdio: 'inherit' });
+    const npm = spawnSync(
+      'npm',
+      ['install', '--no-save', '--no-package-lock', '--no-audit', '--no-fund', `@openai/codex@${v}`],
+      { cwd: root, stdio: 'inherit' },
+    );
     if (npm.status !== 0) throw new Error(`npm install @openai/codex@${v} failed`);
   }
   const fixture = join(REPO, 'test', 'fixtures', `codex-${v}-sqlite-schemas.sql`);
@@ -52,7 +57,14 @@ async function dumpSchemas(version, out) {
       const child = spawn(binary, ['exec', '--skip-git-repo-check', 'hi'], {
         cwd: tmp,
         stdio: 'ignore',
-        env: { HOME: tmp, PATH: process.env.PATH, LANG: 'C', CODEX_HOME: home, OPENAI_API_KEY: 'sk-test', RUST_LOG: 'warn' },
+        env: {
+          HOME: tmp,
+          PATH: process.env.PATH,
+          LANG: 'C',
+          CODEX_HOME: home,
+          OPENAI_API_KEY: 'sk-test',
+          RUST_LOG: 'warn',
+        },
       });
       const timer = setTimeout(() => child.kill('SIGKILL'), 90_000);
       child.once('exit', () => {
@@ -62,7 +74,9 @@ async function dumpSchemas(version, out) {
     });
     const { default: Database } = await import('better-sqlite3');
     const parts = [];
-    for (const name of readdirSync(home).filter((f) => f.endsWith('.sqlite')).sort(byCodexOrder)) {
+    for (const name of readdirSync(home)
+      .filter((f) => f.endsWith('.sqlite'))
+      .sort(byCodexOrder)) {
       const db = new Database(join(home, name), { readonly: true });
       const sql = db.prepare('SELECT sql FROM sqlite_schema WHERE sql IS NOT NULL ORDER BY rowid').pluck().all();
       const pragmas = `journal_mode=${db.pragma('journal_mode', { simple: true })}, auto_vacuum=${db.pragma('auto_vacuum', { simple: true })}, page_size=${db.pragma('page_size', { simple: true })}`;
@@ -80,12 +94,21 @@ async function dumpSchemas(version, out) {
 /** The native binary of the platform package for this machine (`@openai/codex-<os>-<arch>/vendor/<triple>/bin/codex`). */
 export function nativeBinary(nodeModules) {
   const vendor = join(nodeModules, '@openai', `codex-${process.platform}-${process.arch}`, 'vendor');
-  const triple = existsSync(vendor) ? readdirSync(vendor).find((t) => existsSync(join(vendor, t, 'bin', 'codex'))) : undefined;
+  const triple = existsSync(vendor)
+    ? readdirSync(vendor).find((t) => existsSync(join(vendor, t, 'bin', 'codex')))
+    : undefined;
   if (triple === undefined) throw new Error(`no codex binary for ${process.platform}-${process.arch} under ${vendor}`);
   return join(vendor, triple, 'bin', 'codex');
 }
 
-const ORDER = ['logs_2.sqlite', 'state_5.sqlite', 'goals_1.sqlite', 'memories_1.sqlite', 'queue_1.sqlite', 'thread_history_1.sqlite'];
+const ORDER = [
+  'logs_2.sqlite',
+  'state_5.sqlite',
+  'goals_1.sqlite',
+  'memories_1.sqlite',
+  'queue_1.sqlite',
+  'thread_history_1.sqlite',
+];
 function byCodexOrder(a, b) {
   const rank = (n) => (ORDER.includes(n) ? ORDER.indexOf(n) : ORDER.length);
   return rank(a) - rank(b) || a.localeCompare(b);

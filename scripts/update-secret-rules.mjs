@@ -10,14 +10,27 @@ import { fileURLToPath } from 'node:url';
 import { parse } from 'smol-toml';
 
 const OUT = fileURLToPath(new URL('../src/bundle/secret-rules/rules.json', import.meta.url));
-const POSIX = { alnum: 'a-zA-Z0-9', alpha: 'a-zA-Z', digit: '0-9', xdigit: '0-9a-fA-F', upper: 'A-Z', lower: 'a-z', space: '\\s', word: '\\w', punct: '!-\\/:-@\\[-`{-~' };
+const POSIX = {
+  alnum: 'a-zA-Z0-9',
+  alpha: 'a-zA-Z',
+  digit: '0-9',
+  xdigit: '0-9a-fA-F',
+  upper: 'A-Z',
+  lower: 'a-z',
+  space: '\\s',
+  word: '\\w',
+  punct: '!-\\/:-@\\[-`{-~',
+};
 const isLetter = (ch) => /^[a-zA-Z]$/.test(ch);
 const other = (ch) => (ch === ch.toLowerCase() ? ch.toUpperCase() : ch.toLowerCase());
 
 /** The other-case letters a class range `lo-hi` needs under case folding, as class items. */
 function foldRange(lo, hi) {
   const extra = [];
-  for (const [a, z] of [['a', 'z'], ['A', 'Z']]) {
+  for (const [a, z] of [
+    ['a', 'z'],
+    ['A', 'Z'],
+  ]) {
     const from = lo > a ? lo : a;
     const to = hi < z ? hi : z;
     if (from <= to) extra.push(`${other(from)}-${other(to)}`);
@@ -79,7 +92,8 @@ export function convertRegex(re2) {
       const n = src[i + 1];
       if (n === 'z') out += '$';
       else if (n === 'A') out += '^';
-      else if ('QEpPCx'.includes(n) && !(n === 'x' && /^[0-9a-fA-F]{2}$/.test(src.slice(i + 2, i + 4)))) throw new Error(`escape \\${n}`);
+      else if ('QEpPCx'.includes(n) && !(n === 'x' && /^[0-9a-fA-F]{2}$/.test(src.slice(i + 2, i + 4))))
+        throw new Error(`escape \\${n}`);
       const len = n === 'x' ? 4 : 2;
       if (n !== 'z' && n !== 'A') out += src.slice(i, i + len);
       i += len;
@@ -93,9 +107,12 @@ export function convertRegex(re2) {
         const on = inline[1];
         const off = inline[2] ?? '';
         if (/[^is]/.test(on + off)) throw new Error(`flag ${inline[0]}`);
-        const next = { fold: on.includes('i') || (state.fold && !off.includes('i')), dotall: on.includes('s') || (state.dotall && !off.includes('s')) };
+        const next = {
+          fold: on.includes('i') || (state.fold && !off.includes('i')),
+          dotall: on.includes('s') || (state.dotall && !off.includes('s')),
+        };
         if (inline[3] === ')') state = next;
-        else (stack.push(state), (state = next), (out += '(?:'));
+        else stack.push(state), (state = next), (out += '(?:');
         i += inline[0].length;
       } else {
         const named = /^\(\?P?<[A-Za-z_]\w*>/.exec(rest);
@@ -109,7 +126,12 @@ export function convertRegex(re2) {
       out += ')';
       i++;
     } else {
-      out += c === '.' && state.dotall ? '[\\s\\S]' : state.fold && isLetter(c) ? `[${c.toLowerCase()}${c.toUpperCase()}]` : c;
+      out +=
+        c === '.' && state.dotall
+          ? '[\\s\\S]'
+          : state.fold && isLetter(c)
+            ? `[${c.toLowerCase()}${c.toUpperCase()}]`
+            : c;
       i++;
     }
   }
@@ -122,7 +144,8 @@ export function convertRegex(re2) {
  * "match" allowlist target the same way); dropping it keeps the same secrets and spares JS a 50-step retry at every offset.
  */
 const stripLazyLead = (source) => {
-  for (let prev; prev !== source; ) (prev = source), (source = source.replace(/^((?:\(\?:)*)\[\\w\.-\]\{0,50\}\?/, '$1'));
+  for (let prev; prev !== source; )
+    (prev = source), (source = source.replace(/^((?:\(\?:)*)\[\\w\.-\]\{0,50\}\?/, '$1'));
   return source;
 };
 
@@ -132,17 +155,30 @@ const stripLazyLead = (source) => {
  */
 function upstreamSamples(git, commit) {
   const out = new Map();
-  const files = git('ls-tree', '--name-only', commit, 'cmd/generate/config/rules/').split('\n').filter((f) => f.endsWith('.go'));
+  const files = git('ls-tree', '--name-only', commit, 'cmd/generate/config/rules/')
+    .split('\n')
+    .filter((f) => f.endsWith('.go'));
   for (const file of files) {
-    for (const body of git('show', `${commit}:${file}`).split(/\nfunc /).slice(1)) {
+    for (const body of git('show', `${commit}:${file}`)
+      .split(/\nfunc /)
+      .slice(1)) {
       const id = /RuleID:\s*"([^"]+)"/.exec(body)?.[1];
       for (const m of id ? body.matchAll(/\btps\s*:?=\s*(?:\[\]string\{|append\(tps,)/g) : []) {
         for (let i = m.index + m[0].length, depth = 1, prev = ','; i < body.length && depth > 0; ) {
           const c = body[i];
-          const end = c === '`' ? body.indexOf('`', i + 1) + 1 : c === '"' ? i + 1 + /^(?:\\.|[^"\\])*"/.exec(body.slice(i + 1))[0].length : 0;
+          const end =
+            c === '`'
+              ? body.indexOf('`', i + 1) + 1
+              : c === '"'
+                ? i + 1 + /^(?:\\.|[^"\\])*"/.exec(body.slice(i + 1))[0].length
+                : 0;
           if (end) {
             const next = /^[ \t]*(\S)/.exec(body.slice(end))?.[1];
-            if (depth === 1 && prev === ',' && (next === ',' || next === '}' || next === ')' || next === '/')) out.set(id, [...(out.get(id) ?? []), c === '`' ? body.slice(i + 1, end - 1) : JSON.parse(body.slice(i, end))]);
+            if (depth === 1 && prev === ',' && (next === ',' || next === '}' || next === ')' || next === '/'))
+              out.set(id, [
+                ...(out.get(id) ?? []),
+                c === '`' ? body.slice(i + 1, end - 1) : JSON.parse(body.slice(i, end)),
+              ]);
             (prev = 'lit'), (i = end);
             continue;
           }
@@ -171,7 +207,8 @@ function allowlists(list = [], id, dropped) {
       continue;
     }
     const regexes = (a.regexes ?? []).filter((re) => !/^[A-Za-z0-9_-]{20,}$/.test(re));
-    if (regexes.length < (a.regexes?.length ?? 0)) dropped.push({ id, why: `${(a.regexes?.length ?? 0) - regexes.length} literal keys in an allowlist` });
+    if (regexes.length < (a.regexes?.length ?? 0))
+      dropped.push({ id, why: `${(a.regexes?.length ?? 0) - regexes.length} literal keys in an allowlist` });
     const entry = {};
     if (a.regexTarget && a.regexTarget !== 'secret') entry.target = a.regexTarget;
     if (regexes.length) entry.regexes = regexes.map(convertRegex);
@@ -190,7 +227,10 @@ function main() {
   const git = (...args) => execFileSync('git', ['-C', dir, ...args], { encoding: 'utf8', maxBuffer: 64 << 20 });
   const commit = git('rev-parse', `${rev}^{commit}`).trim();
   const config = parse(git('show', `${commit}:config/gitleaks.toml`));
-  const license = git('show', `${commit}:LICENSE`).split('\n').find((l) => /copyright/i.test(l))?.trim();
+  const license = git('show', `${commit}:LICENSE`)
+    .split('\n')
+    .find((l) => /copyright/i.test(l))
+    ?.trim();
   const samples = upstreamSamples(git, commit);
   let checked = 0;
   const rules = [];
@@ -228,7 +268,10 @@ function main() {
     checked += examples.length;
     rules.push(rule);
   }
-  const global = { regexes: (config.allowlist?.regexes ?? []).map(convertRegex), stopwords: (config.allowlist?.stopwords ?? []).map((w) => w.toLowerCase()) };
+  const global = {
+    regexes: (config.allowlist?.regexes ?? []).map(convertRegex),
+    stopwords: (config.allowlist?.stopwords ?? []).map((w) => w.toLowerCase()),
+  };
   const data = {
     about: 'Generated by scripts/update-secret-rules.mjs from gitleaks config/gitleaks.toml; do not edit by hand.',
     source: `https://github.com/gitleaks/gitleaks/blob/${commit}/config/gitleaks.toml`,
@@ -242,7 +285,9 @@ function main() {
     rules,
   };
   writeFileSync(OUT, `${JSON.stringify(data, null, 1)}\n`);
-  process.stdout.write(`${rules.length} rules taken (${checked} upstream examples matched), ${dropped.length} dropped → ${OUT}\n`);
+  process.stdout.write(
+    `${rules.length} rules taken (${checked} upstream examples matched), ${dropped.length} dropped → ${OUT}\n`,
+  );
   for (const d of dropped) process.stdout.write(`  dropped ${d.id}: ${d.why}\n`);
 }
 

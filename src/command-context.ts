@@ -30,9 +30,15 @@ export async function commandContext(quiet = false): Promise<CommandContext> {
 
 /** The real codex the shim would start from this environment (to stop or start Codex's daemon with), or undefined when there is none. */
 export function realCodexCommand(context: CommandContext): CodexCommand | undefined {
-  const configured = context.settings.codexPath ? { path: context.settings.codexPath, source: 'codexPath (user config)' } : undefined;
+  const configured = context.settings.codexPath
+    ? { path: context.settings.codexPath, source: 'codexPath (user config)' }
+    : undefined;
   try {
-    const real = resolveRealCodex({ self: linkTargets().codex, env: { ...context.env, [SHIM_CHAIN]: undefined }, configured });
+    const real = resolveRealCodex({
+      self: linkTargets().codex,
+      env: { ...context.env, [SHIM_CHAIN]: undefined },
+      configured,
+    });
     return { file: real.file, env: real.env };
   } catch {
     return undefined;

@@ -36,8 +36,15 @@ export function abiMismatch(error: unknown): CodexguardError | undefined {
   const m = /NODE_MODULE_VERSION (\d+)[\s\S]*?NODE_MODULE_VERSION (\d+)/.exec(text);
   if (!m) return undefined;
   const prefix = /'([^']*?)\/node_modules\/better-sqlite3\//.exec(text)?.[1];
-  const fix = prefix ? `run \`npm rebuild better-sqlite3\` in ${prefix} (or install codexguard again)` : 'run `npm rebuild better-sqlite3` where codexguard is installed (or install it again)';
-  return new CodexguardError('E_SQLITE_ABI', `better-sqlite3 was built for another Node.js (NODE_MODULE_VERSION ${m[1]}; this node, ${process.version}, needs ${m[2]}): ${fix}`, EXIT.failure, { cause: error });
+  const fix = prefix
+    ? `run \`npm rebuild better-sqlite3\` in ${prefix} (or install codexguard again)`
+    : 'run `npm rebuild better-sqlite3` where codexguard is installed (or install it again)';
+  return new CodexguardError(
+    'E_SQLITE_ABI',
+    `better-sqlite3 was built for another Node.js (NODE_MODULE_VERSION ${m[1]}; this node, ${process.version}, needs ${m[2]}): ${fix}`,
+    EXIT.failure,
+    { cause: error },
+  );
 }
 
 /** An error's message as one line: the first line of it, or the fix when better-sqlite3 was built for another Node. */

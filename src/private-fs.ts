@@ -18,7 +18,9 @@ export function ensurePrivateDir(dir: string): void {
  */
 export function ensureGuardDir(codexHome: string, dir = guardDir(codexHome)): void {
   if (!statSync(codexHome, { throwIfNoEntry: false })?.isDirectory()) {
-    throw Object.assign(new Error(`${codexHome} does not exist, and codexguard never creates Codex's home`), { code: 'ENOENT' });
+    throw Object.assign(new Error(`${codexHome} does not exist, and codexguard never creates Codex's home`), {
+      code: 'ENOENT',
+    });
   }
   ensurePrivateDir(dir);
 }

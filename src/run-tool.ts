@@ -17,10 +17,17 @@ export interface ToolResult {
 const TIMEOUT_MS = 10_000;
 
 /** Runs `file args` with `env` (the program found on its absolute PATH entries), optional stdin text, within `timeoutMs`; never throws. */
-export async function runTool(file: string, args: readonly string[], env: NodeJS.ProcessEnv, input?: string, timeoutMs = TIMEOUT_MS): Promise<ToolResult> {
+export async function runTool(
+  file: string,
+  args: readonly string[],
+  env: NodeJS.ProcessEnv,
+  input?: string,
+  timeoutMs = TIMEOUT_MS,
+): Promise<ToolResult> {
   // By an absolute path from absolute PATH entries only: never a program planted relative to the cwd.
   const program = isAbsolute(file) ? file : programOnPath(file, env.PATH);
-  if (program === undefined) return { ok: false, missing: true, exitCode: null, stdout: '', stderr: '', reason: `${file} not found on PATH` };
+  if (program === undefined)
+    return { ok: false, missing: true, exitCode: null, stdout: '', stderr: '', reason: `${file} not found on PATH` };
   try {
     const result = await execa(program, args, {
       env: { ...env, PATH: absolutePath(env.PATH) },
@@ -33,12 +40,29 @@ export async function runTool(file: string, args: readonly string[], env: NodeJS
     const stdout = String(result.stdout ?? '');
     const stderr = String(result.stderr ?? '');
     const code = (result as { code?: string }).code;
-    if (code === 'ENOENT' || code === 'EACCES') return { ok: false, missing: true, exitCode: null, stdout, stderr, reason: `${file} not found on PATH` };
+    if (code === 'ENOENT' || code === 'EACCES')
+      return { ok: false, missing: true, exitCode: null, stdout, stderr, reason: `${file} not found on PATH` };
     const ok = result.exitCode === 0 && !result.timedOut;
-    const why = result.timedOut ? `did not finish within ${timeoutMs / 1000} s` : `exit ${result.exitCode ?? result.signal}${firstLine(stderr || stdout) ? `: ${firstLine(stderr || stdout)}` : ''}`;
-    return { ok, missing: false, exitCode: result.exitCode ?? null, stdout, stderr, reason: ok ? '' : `${[file, ...args].join(' ')}: ${why}` };
+    const why = result.timedOut
+      ? `did not finish within ${timeoutMs / 1000} s`
+      : `exit ${result.exitCode ?? result.signal}${firstLine(stderr || stdout) ? `: ${firstLine(stderr || stdout)}` : ''}`;
+    return {
+      ok,
+      missing: false,
+      exitCode: result.exitCode ?? null,
+      stdout,
+      stderr,
+      reason: ok ? '' : `${[file, ...args].join(' ')}: ${why}`,
+    };
   } catch (error) {
-    return { ok: false, missing: false, exitCode: null, stdout: '', stderr: '', reason: `${file}: ${firstLine(String((error as Error).message))}` };
+    return {
+      ok: false,
+      missing: false,
+      exitCode: null,
+      stdout: '',
+      stderr: '',
+      reason: `${file}: ${firstLine(String((error as Error).message))}`,
+    };
   }
 }
 

@@ -4,7 +4,9 @@ import { closeSync, constants, fstatSync, openSync, readSync, type Stats } from 
 const CHUNK = 8192;
 
 /** The file's text and stat, or why it was not read. */
-export type SafeRead = { ok: true; text: string; stats: Stats } | { ok: false; reason: 'not-regular' | 'too-large' | 'symlink' | 'missing' | 'unreadable'; code?: string };
+export type SafeRead =
+  | { ok: true; text: string; stats: Stats }
+  | { ok: false; reason: 'not-regular' | 'too-large' | 'symlink' | 'missing' | 'unreadable'; code?: string };
 
 /**
  * Opens `path` with O_NONBLOCK (a FIFO or a device never hangs the caller), checks on the open descriptor that it is a
@@ -29,7 +31,11 @@ export function readRegularFile(path: string, maxBytes: number, options: { noFol
     let buffer = Buffer.allocUnsafe(Math.min(maxBytes, stats.size) + CHUNK);
     let length = 0;
     for (;;) {
-      if (buffer.length - length < CHUNK) buffer = Buffer.concat([buffer.subarray(0, length), Buffer.allocUnsafe(Math.min(buffer.length, maxBytes) + CHUNK)]);
+      if (buffer.length - length < CHUNK)
+        buffer = Buffer.concat([
+          buffer.subarray(0, length),
+          Buffer.allocUnsafe(Math.min(buffer.length, maxBytes) + CHUNK),
+        ]);
       const n = readSync(fd, buffer, length, CHUNK, null);
       if (n === 0) break;
       length += n;

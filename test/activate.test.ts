@@ -19,7 +19,10 @@ const exists = (paths: string[]) => (p: string) => paths.includes(p);
 function pathAfter(shell: 'sh' | 'bash' | 'zsh' | 'fish', path: string): string {
   const block = blockText(shell === 'fish' ? 'fish' : 'sh', DIR);
   // A quoted "$PATH" joins with ':' in fish too.
-  const r = spawnSync(`/usr/bin/${shell}`, ['-c', `${block}\nprintf "%s" "$PATH"`], { encoding: 'utf8', env: { PATH: path, HOME: '/nonexistent' } });
+  const r = spawnSync(`/usr/bin/${shell}`, ['-c', `${block}\nprintf "%s" "$PATH"`], {
+    encoding: 'utf8',
+    env: { PATH: path, HOME: '/nonexistent' },
+  });
   assert.equal(r.status, 0, r.stderr);
   return r.stdout;
 }
@@ -35,7 +38,9 @@ for (const shell of ['sh', 'bash', 'zsh', 'fish'] as const) {
 }
 
 test('the sh block keeps an empty PATH from gaining an empty (cwd) entry', () => {
-  const r = spawnSync('/bin/sh', ['-c', `PATH=\n${blockText('sh', '/x/bin')}\nprintf %s "$PATH"`], { encoding: 'utf8' });
+  const r = spawnSync('/bin/sh', ['-c', `PATH=\n${blockText('sh', '/x/bin')}\nprintf %s "$PATH"`], {
+    encoding: 'utf8',
+  });
   assert.equal(r.stdout, '/x/bin');
 });
 
@@ -93,7 +98,13 @@ test('planFile is idempotent, moves a block that is no longer last to the end, a
 });
 
 test('undoFile deletes a file install created only when nothing else is in it', () => {
-  const record: FileRecord = { path: '/h/.profile', shell: 'bash', created: true, prefix: '', block: blockText('sh', '/d') };
+  const record: FileRecord = {
+    path: '/h/.profile',
+    shell: 'bash',
+    created: true,
+    prefix: '',
+    block: blockText('sh', '/d'),
+  };
   assert.equal(undoFile(record.block, record).next, undefined);
   assert.equal(undoFile('', record).next, undefined);
   assert.equal(undoFile(`${record.block}export X=1\n`, record).next, 'export X=1\n');
@@ -113,7 +124,10 @@ test('bash gets ~/.bashrc and the login file bash really reads', () => {
   assert.equal(bashLoginFile(env, exists([])), '/h/.profile');
   assert.equal(bashLoginFile(env, exists(['/h/.profile', '/h/.bash_login'])), '/h/.bash_login');
   assert.equal(bashLoginFile(env, exists(['/h/.profile', '/h/.bash_profile', '/h/.bash_login'])), '/h/.bash_profile');
-  assert.deepEqual(rcFiles('bash', env, exists(['/h/.profile'])).map((f) => f.path), ['/h/.bashrc', '/h/.profile']);
+  assert.deepEqual(
+    rcFiles('bash', env, exists(['/h/.profile'])).map((f) => f.path),
+    ['/h/.bashrc', '/h/.profile'],
+  );
 });
 
 test('zsh honours ZDOTDIR and fish XDG_CONFIG_HOME; relative values are ignored', () => {
@@ -121,8 +135,14 @@ test('zsh honours ZDOTDIR and fish XDG_CONFIG_HOME; relative values are ignored'
   assert.equal(rcFiles('zsh', { HOME: '/h', ZDOTDIR: '/z' }, exists([]))[0]?.path, '/z/.zshrc');
   assert.equal(rcFiles('fish', { HOME: '/h' }, exists([]))[0]?.path, '/h/.config/fish/config.fish');
   assert.equal(rcFiles('fish', { HOME: '/h', XDG_CONFIG_HOME: '/c' }, exists([]))[0]?.syntax, 'fish');
-  assert.equal(rcFiles('fish', { HOME: '/h', XDG_CONFIG_HOME: 'rel' }, exists([]))[0]?.path, '/h/.config/fish/config.fish');
-  assert.throws(() => rcFiles('bash', {}, exists([])), (e: CodexguardError) => e.code === 'E_NO_HOME');
+  assert.equal(
+    rcFiles('fish', { HOME: '/h', XDG_CONFIG_HOME: 'rel' }, exists([]))[0]?.path,
+    '/h/.config/fish/config.fish',
+  );
+  assert.throws(
+    () => rcFiles('bash', {}, exists([])),
+    (e: CodexguardError) => e.code === 'E_NO_HOME',
+  );
 });
 
 test('the links dir, data dir and manifest follow XDG_DATA_HOME', () => {
@@ -135,18 +155,31 @@ test('the links dir, data dir and manifest follow XDG_DATA_HOME', () => {
 
 test("default shells: $SHELL's if supported, plus each shell with its own start-up file", () => {
   assert.deepEqual(defaultShells({ HOME: '/h', SHELL: '/usr/bin/zsh' }, exists([])), ['zsh']);
-  assert.deepEqual(defaultShells({ HOME: '/h', SHELL: '/bin/zsh' }, exists(['/h/.bashrc', '/h/.config/fish/config.fish'])), ['bash', 'zsh', 'fish']);
-  assert.deepEqual(defaultShells({ HOME: '/h', SHELL: '/bin/sh' }, exists(['/h/.profile'])), [], '.profile alone is no sign of bash');
+  assert.deepEqual(
+    defaultShells({ HOME: '/h', SHELL: '/bin/zsh' }, exists(['/h/.bashrc', '/h/.config/fish/config.fish'])),
+    ['bash', 'zsh', 'fish'],
+  );
+  assert.deepEqual(
+    defaultShells({ HOME: '/h', SHELL: '/bin/sh' }, exists(['/h/.profile'])),
+    [],
+    '.profile alone is no sign of bash',
+  );
   assert.deepEqual(defaultShells({ HOME: '/h', ZDOTDIR: '/z' }, exists(['/z/.zshenv'])), ['zsh']);
 });
 
 test('--shell takes repeated or comma-separated names, once each, and rejects others', () => {
   assert.deepEqual(parseShells(['fish', 'bash,zsh', 'bash']), ['fish', 'bash', 'zsh']);
-  assert.throws(() => parseShells(['ksh']), (e: CodexguardError) => e.code === 'E_USAGE' && e.exitCode === EXIT.usage && /ksh/.test(e.message));
+  assert.throws(
+    () => parseShells(['ksh']),
+    (e: CodexguardError) => e.code === 'E_USAGE' && e.exitCode === EXIT.usage && /ksh/.test(e.message),
+  );
 });
 
 test('probes: bash and zsh interactive and login, fish once', () => {
-  assert.deepEqual(probesFor(['bash', 'zsh', 'fish']).map((p) => `${p.shell} ${p.args[0]}`), ['bash -ic', 'bash -lic', 'zsh -ic', 'zsh -lic', 'fish -lic']);
+  assert.deepEqual(
+    probesFor(['bash', 'zsh', 'fish']).map((p) => `${p.shell} ${p.args[0]}`),
+    ['bash -ic', 'bash -lic', 'zsh -ic', 'zsh -lic', 'fish -lic'],
+  );
 });
 
 test('parseProbe reads the last tagged lines, whatever the start-up files printed', () => {
@@ -181,6 +214,15 @@ test('reloadHint: hash -r when this shell already has the dir first, else a new 
 });
 
 test('mergeFiles keeps records of other shells and replaces same-path ones', () => {
-  const rec = (path: string, created: boolean): FileRecord => ({ path, shell: 'bash', created, prefix: '', block: 'b' });
-  assert.deepEqual(mergeFiles([rec('/a', true), rec('/b', false)], [rec('/b', true)]), [rec('/a', true), rec('/b', true)]);
+  const rec = (path: string, created: boolean): FileRecord => ({
+    path,
+    shell: 'bash',
+    created,
+    prefix: '',
+    block: 'b',
+  });
+  assert.deepEqual(mergeFiles([rec('/a', true), rec('/b', false)], [rec('/b', true)]), [
+    rec('/a', true),
+    rec('/b', true),
+  ]);
 });

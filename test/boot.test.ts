@@ -24,7 +24,13 @@ test('boot runs shim.cjs as a module beside it, and leaves a V8 code cache for t
   const run = () => runSync(process.execPath, [join(dir, 'boot.cjs'), 'a', 'b c']);
   const first = run();
   assert.equal(first.status, 0, first.stderr);
-  assert.deepEqual(JSON.parse(first.stdout), { filename: join(dir, 'shim.cjs'), dirname: dir, sibling: join(dir, 'sibling.cjs'), cached: true, argv: ['a', 'b c'] });
+  assert.deepEqual(JSON.parse(first.stdout), {
+    filename: join(dir, 'shim.cjs'),
+    dirname: dir,
+    sibling: join(dir, 'sibling.cjs'),
+    cached: true,
+    argv: ['a', 'b c'],
+  });
   const cache = join(dir, 'shim.cjs.v8cache');
   assert.ok(existsSync(cache) && statSync(cache).size > 0, 'the cache was written');
   const written = statSync(cache).mtimeMs;
@@ -46,5 +52,9 @@ test('a cache V8 rejects (garbage, or another build) is replaced; where none can
   const readOnly = runSync(process.execPath, [join(ro, 'boot.cjs')]);
   assert.equal(readOnly.status, 0, readOnly.stderr);
   assert.equal(readOnly.stderr, '');
-  assert.deepEqual(readdirSync(ro).sort(), ['boot.cjs', 'shim.cjs', 'shim.cjs.v8cache', 'sibling.cjs'], 'no temp file left behind');
+  assert.deepEqual(
+    readdirSync(ro).sort(),
+    ['boot.cjs', 'shim.cjs', 'shim.cjs.v8cache', 'sibling.cjs'],
+    'no temp file left behind',
+  );
 });

@@ -12,28 +12,59 @@ import { fillLogs, makeCodexDb, PINNED_CODEX_VERSION } from './helpers/codex-hom
 import { IPS_TEMPLATE, ipsReport } from './helpers/ips.ts';
 import { isCodexReport, parseIps, samePath } from '../src/bundle/os-reports.ts';
 
-const SECRETS = ['sk-proj-PLANTEDenv0123456789', 'ghp_PLANTEDghp0123456789abcdefghijklmn', 'sk-PLANTEDargv0123456789', 'plantedArgvConfigValue', 'github_pat_PLANTEDpat_0123456789abcdefghij',
-  'PLANTEDbearer0123456789', 'sk-PLANTEDrow0123456789', 'plantedRowPassword', 'eyJhbGciOiJIUzI1NiJ9.eyJQTEFOVEVEIjoxfQ.PLANTEDjwtSignature', 'sk-PLANTEDauthjson0123456789', 'plantedNotAllowListed'];
+const SECRETS = [
+  'sk-proj-PLANTEDenv0123456789',
+  'ghp_PLANTEDghp0123456789abcdefghijklmn',
+  'sk-PLANTEDargv0123456789',
+  'plantedArgvConfigValue',
+  'github_pat_PLANTEDpat_0123456789abcdefghij',
+  'PLANTEDbearer0123456789',
+  'sk-PLANTEDrow0123456789',
+  'plantedRowPassword',
+  'eyJhbGciOiJIUzI1NiJ9.eyJQTEFOVEVEIjoxfQ.PLANTEDjwtSignature',
+  'sk-PLANTEDauthjson0123456789',
+  'plantedNotAllowListed',
+];
 
 /** A Codex home with a 3000-row log DB (30 days, all before the session), a state DB, and an auth.json that must never be read. */
 function home(t: TestContext): string {
   const dir = tmp(t, 'cg-bundle-');
   makeCodexDb(join(dir, 'logs_2.sqlite'));
   makeCodexDb(join(dir, 'state_5.sqlite'), 'state_5.sqlite');
-  fillLogs(join(dir, 'logs_2.sqlite'), { rows: 3000, now: Math.floor(Date.now() / 1000) - 3600, spreadSeconds: 30 * 86_400 });
-  writeFileSync(join(dir, 'auth.json'), JSON.stringify({ OPENAI_API_KEY: 'sk-PLANTEDauthjson0123456789' }), { mode: 0o600 });
+  fillLogs(join(dir, 'logs_2.sqlite'), {
+    rows: 3000,
+    now: Math.floor(Date.now() / 1000) - 3600,
+    spreadSeconds: 30 * 86_400,
+  });
+  writeFileSync(join(dir, 'auth.json'), JSON.stringify({ OPENAI_API_KEY: 'sk-PLANTEDauthjson0123456789' }), {
+    mode: 0o600,
+  });
   return dir;
 }
 
 /** Session rows (ts now): `info` INFO rows, then WARN/ERROR rows carrying planted secrets. */
 function sessionRows(dir: string, info: number): void {
   const db = new Database(join(dir, 'logs_2.sqlite'));
-  const insert = db.prepare('INSERT INTO logs (ts, ts_nanos, level, target, feedback_log_body, estimated_bytes) VALUES (?, ?, ?, ?, ?, 0)');
+  const insert = db.prepare(
+    'INSERT INTO logs (ts, ts_nanos, level, target, feedback_log_body, estimated_bytes) VALUES (?, ?, ?, ?, ?, 0)',
+  );
   const now = Math.floor(Date.now() / 1000);
   db.transaction(() => {
     for (let i = 0; i < info; i++) insert.run(now, i, 'INFO', 'codex_core::session', `turn ${i}`);
-    insert.run(now, info + 1, 'WARN', 'codex_api', 'request failed: Authorization: Bearer PLANTEDbearer0123456789 key=sk-PLANTEDrow0123456789');
-    insert.run(now, info + 2, 'ERROR', 'codex_state', '{"user":"me","password":"plantedRowPassword","jwt":"eyJhbGciOiJIUzI1NiJ9.eyJQTEFOVEVEIjoxfQ.PLANTEDjwtSignature"}');
+    insert.run(
+      now,
+      info + 1,
+      'WARN',
+      'codex_api',
+      'request failed: Authorization: Bearer PLANTEDbearer0123456789 key=sk-PLANTEDrow0123456789',
+    );
+    insert.run(
+      now,
+      info + 2,
+      'ERROR',
+      'codex_state',
+      '{"user":"me","password":"plantedRowPassword","jwt":"eyJhbGciOiJIUzI1NiJ9.eyJQTEFOVEVEIjoxfQ.PLANTEDjwtSignature"}',
+    );
   })();
   db.close();
 }
@@ -41,11 +72,39 @@ function sessionRows(dir: string, info: number): void {
 function input(dir: string, over: Partial<CrashInput> = {}): CrashInput {
   const now = Date.now();
   return {
-    signal: 'SIGTRAP', exitCode: null, pid: 4242, codexPath: '/opt/codex/bin/codex', codexVersion: '0.169.0',
-    argv: ['--api-key', 'sk-PLANTEDargv0123456789', '-c', 'api_key="plantedArgvConfigValue"', 'fix it, token github_pat_PLANTEDpat_0123456789abcdefghij'],
-    cwd: dir, env: { TERM: 'xterm-256color', TERM_PROGRAM: 'tmux', CODEX_HOME: dir, OPENAI_API_KEY: 'sk-proj-PLANTEDenv0123456789', GITHUB_TOKEN: 'ghp_PLANTEDghp0123456789abcdefghijklmn', SOMETHING: 'plantedNotAllowListed', PATH: '/nonexistent' },
-    shimStartedAt: now - 5_100, childStartedAt: now - 5_000, endedAt: now, codexHome: dir,
-    preflight: { at: now - 5_050, dbs: [{ name: 'logs_2.sqlite', size: 1_000_000, walSize: 0 }, { name: 'state_5.sqlite', size: 4096, walSize: 0 }] },
+    signal: 'SIGTRAP',
+    exitCode: null,
+    pid: 4242,
+    codexPath: '/opt/codex/bin/codex',
+    codexVersion: '0.169.0',
+    argv: [
+      '--api-key',
+      'sk-PLANTEDargv0123456789',
+      '-c',
+      'api_key="plantedArgvConfigValue"',
+      'fix it, token github_pat_PLANTEDpat_0123456789abcdefghij',
+    ],
+    cwd: dir,
+    env: {
+      TERM: 'xterm-256color',
+      TERM_PROGRAM: 'tmux',
+      CODEX_HOME: dir,
+      OPENAI_API_KEY: 'sk-proj-PLANTEDenv0123456789',
+      GITHUB_TOKEN: 'ghp_PLANTEDghp0123456789abcdefghijklmn',
+      SOMETHING: 'plantedNotAllowListed',
+      PATH: '/nonexistent',
+    },
+    shimStartedAt: now - 5_100,
+    childStartedAt: now - 5_000,
+    endedAt: now,
+    codexHome: dir,
+    preflight: {
+      at: now - 5_050,
+      dbs: [
+        { name: 'logs_2.sqlite', size: 1_000_000, walSize: 0 },
+        { name: 'state_5.sqlite', size: 4096, walSize: 0 },
+      ],
+    },
     ...over,
   };
 }
@@ -53,7 +112,8 @@ function input(dir: string, over: Partial<CrashInput> = {}): CrashInput {
 /** Every file under `dir`, recursively, with its text. */
 function allFiles(dir: string): Map<string, string> {
   const out = new Map<string, string>();
-  for (const e of readdirSync(dir, { withFileTypes: true, recursive: true })) if (e.isFile()) out.set(join(e.parentPath, e.name), readFileSync(join(e.parentPath, e.name), 'utf8'));
+  for (const e of readdirSync(dir, { withFileTypes: true, recursive: true }))
+    if (e.isFile()) out.set(join(e.parentPath, e.name), readFileSync(join(e.parentPath, e.name), 'utf8'));
   return out;
 }
 
@@ -69,7 +129,14 @@ test('a bundle holds every file, owner-only, with every planted secret gone and 
   assert.equal(mode(r.path!), 0o700);
   assert.equal(mode(join(dir, 'codexguard', 'crashes')), 0o700);
   const files = allFiles(r.path!);
-  assert.deepEqual([...files.keys()].map((f) => f.slice(r.path!.length + 1)).sort(), ['REPORT.md', 'databases.json', 'logs-tail.jsonl', 'manifest.json', 'os-reports.json', 'system.json']);
+  assert.deepEqual([...files.keys()].map((f) => f.slice(r.path!.length + 1)).sort(), [
+    'REPORT.md',
+    'databases.json',
+    'logs-tail.jsonl',
+    'manifest.json',
+    'os-reports.json',
+    'system.json',
+  ]);
   for (const [file, text] of files) {
     assert.equal(mode(file), 0o600, file);
     for (const secret of SECRETS) assert.ok(!text.includes(secret), `${secret} in ${file}`);
@@ -94,8 +161,15 @@ test('a bundle holds every file, owner-only, with every planted secret gone and 
   assert.equal(logs.growth.size, logs.size - 1_000_000);
   assert.equal(dbs.find((d: { name: string }) => d.name === 'state_5.sqlite').rows, null);
 
-  const rows = files.get(join(r.path!, 'logs-tail.jsonl'))!.trim().split('\n').map((l) => JSON.parse(l));
-  assert.deepEqual(rows.map((x) => x.level), ['WARN', 'ERROR', 'INFO', 'INFO', 'INFO', 'INFO', 'INFO']);
+  const rows = files
+    .get(join(r.path!, 'logs-tail.jsonl'))!
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
+  assert.deepEqual(
+    rows.map((x) => x.level),
+    ['WARN', 'ERROR', 'INFO', 'INFO', 'INFO', 'INFO', 'INFO'],
+  );
   assert.match(rows[0].feedback_log_body, /Bearer \[REDACTED\]/);
   const system = JSON.parse(files.get(join(r.path!, 'system.json'))!);
   assert.ok(system.disk.freeBytes > 0 && system.memory.totalBytes > 0 && system.load.length === 3);
@@ -105,7 +179,9 @@ test('a bundle holds every file, owner-only, with every planted secret gone and 
 test("REPORT.md shows the session's last minutes: rows per minute, the WAL at each in-session check, the biggest targets", async (t) => {
   const dir = home(t);
   const db = new Database(join(dir, 'logs_2.sqlite'));
-  const insert = db.prepare('INSERT INTO logs (ts, ts_nanos, level, target, feedback_log_body, estimated_bytes) VALUES (?, ?, ?, ?, ?, ?)');
+  const insert = db.prepare(
+    'INSERT INTO logs (ts, ts_nanos, level, target, feedback_log_body, estimated_bytes) VALUES (?, ?, ?, ?, ?, ?)',
+  );
   const now = Date.now();
   const sec = Math.floor(now / 1000);
   db.transaction(() => {
@@ -117,20 +193,49 @@ test("REPORT.md shows the session's last minutes: rows per minute, the WAL at ea
   db.close();
   const looks = [
     { at: now - 60 * 60_000, dbs: [{ name: 'logs_2.sqlite', size: 1, walSize: 999 }] },
-    { at: now - 60_000, dbs: [{ name: 'logs_2.sqlite', size: 1_000_000, walSize: 2_000_000 }, { name: 'state_5.sqlite', size: 4096, walSize: 0 }] },
-    { at: now - 30_000, dbs: [{ name: 'logs_2.sqlite', size: 1_000_000, walSize: 4_500_000 }, { name: 'state_5.sqlite', size: 4096, walSize: 0 }] },
+    {
+      at: now - 60_000,
+      dbs: [
+        { name: 'logs_2.sqlite', size: 1_000_000, walSize: 2_000_000 },
+        { name: 'state_5.sqlite', size: 4096, walSize: 0 },
+      ],
+    },
+    {
+      at: now - 30_000,
+      dbs: [
+        { name: 'logs_2.sqlite', size: 1_000_000, walSize: 4_500_000 },
+        { name: 'state_5.sqlite', size: 4096, walSize: 0 },
+      ],
+    },
   ];
-  const r = await writeBundle(input(dir, { shimStartedAt: now - 300_000, childStartedAt: now - 300_000, looks }), { finisher: false, platform: 'linux' });
+  const r = await writeBundle(input(dir, { shimStartedAt: now - 300_000, childStartedAt: now - 300_000, looks }), {
+    finisher: false,
+    platform: 'linux',
+  });
   const manifest = JSON.parse(readFileSync(join(r.path!, 'manifest.json'), 'utf8'));
-  assert.deepEqual(manifest.logs.targets, [{ name: 'codex_otel::trace', rows: 30, bytes: 30_000 }, { name: 'codex_core::session', rows: 10, bytes: 1_000 }]);
+  assert.deepEqual(manifest.logs.targets, [
+    { name: 'codex_otel::trace', rows: 30, bytes: 30_000 },
+    { name: 'codex_core::session', rows: 10, bytes: 1_000 },
+  ]);
   const minute = (s: number) => `${new Date(Math.floor(s / 60) * 60_000).toISOString().slice(0, 16)}Z`;
-  assert.deepEqual(manifest.logs.perMinute, [{ minute: minute(sec - 120), rows: 30 }, { minute: minute(sec), rows: 10 }]);
+  assert.deepEqual(manifest.logs.perMinute, [
+    { minute: minute(sec - 120), rows: 30 },
+    { minute: minute(sec), rows: 10 },
+  ]);
   assert.equal(manifest.looks.length, 2, 'only the last 10 minutes of looks');
   const report = readFileSync(join(r.path!, 'REPORT.md'), 'utf8');
   const section = report.slice(report.indexOf('## Just before the crash'), report.indexOf('## OS crash report'));
-  assert.match(section, new RegExp(`Log rows written per minute over the session's last minutes \\(UTC\\): ${minute(sec - 120).slice(11, 16)} 30, ${minute(sec).slice(11, 16)} 10\\.`));
+  assert.match(
+    section,
+    new RegExp(
+      `Log rows written per minute over the session's last minutes \\(UTC\\): ${minute(sec - 120).slice(11, 16)} 30, ${minute(sec).slice(11, 16)} 10\\.`,
+    ),
+  );
   assert.match(section, /\| Time \| logs_2\.sqlite WAL \| state_5\.sqlite WAL \|/);
-  assert.match(section, /\| [\d-]+ [\d:.]+ UTC \| 2\.0 MB \| 0 B \|\n\| [\d-]+ [\d:.]+ UTC \| 4\.5 MB \| 0 B \|\n\| [\d-]+ [\d:.]+ UTC \(crash\) \| [\d.]+ k?B \| [\d.]+ k?B \|/);
+  assert.match(
+    section,
+    /\| [\d-]+ [\d:.]+ UTC \| 2\.0 MB \| 0 B \|\n\| [\d-]+ [\d:.]+ UTC \| 4\.5 MB \| 0 B \|\n\| [\d-]+ [\d:.]+ UTC \(crash\) \| [\d.]+ k?B \| [\d.]+ k?B \|/,
+  );
   assert.match(section, /\| codex_otel::trace \| 30 \| 30\.0 kB \|\n\| codex_core::session \| 10 \| 1\.0 kB \|/);
   assert.doesNotMatch(section, /old_target/);
 });
@@ -139,11 +244,20 @@ test('crash.logRows caps the tail, WARN and above first', async (t) => {
   const dir = home(t);
   sessionRows(dir, 50);
   const r = await writeBundle(input(dir), { finisher: false, platform: 'linux', logRows: 10 });
-  const rows = readFileSync(join(r.path!, 'logs-tail.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  const rows = readFileSync(join(r.path!, 'logs-tail.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
   assert.equal(rows.length, 10);
-  assert.deepEqual(rows.slice(0, 3).map((x) => x.level), ['WARN', 'ERROR', 'INFO']);
+  assert.deepEqual(
+    rows.slice(0, 3).map((x) => x.level),
+    ['WARN', 'ERROR', 'INFO'],
+  );
   // The newest INFO rows, oldest first.
-  assert.deepEqual(rows.slice(2).map((x) => x.feedback_log_body), Array.from({ length: 8 }, (_, i) => `turn ${42 + i}`));
+  assert.deepEqual(
+    rows.slice(2).map((x) => x.feedback_log_body),
+    Array.from({ length: 8 }, (_, i) => `turn ${42 + i}`),
+  );
 });
 
 test('retention keeps the crash.keep newest bundles and touches nothing else', async (t) => {
@@ -152,7 +266,20 @@ test('retention keeps the crash.keep newest bundles and touches nothing else', a
   mkdirSync(join(crashes, 'not-a-bundle'), { recursive: true });
   const base = Date.UTC(2026, 0, 1);
   const ids: string[] = [];
-  for (let i = 0; i < 5; i++) ids.push((await writeBundle(input(dir, { endedAt: base + i * 60_000, childStartedAt: base - 1000, shimStartedAt: base - 1000, pid: 100 + i }), { finisher: false, platform: 'linux', keep: 3 })).id!);
+  for (let i = 0; i < 5; i++)
+    ids.push(
+      (
+        await writeBundle(
+          input(dir, {
+            endedAt: base + i * 60_000,
+            childStartedAt: base - 1000,
+            shimStartedAt: base - 1000,
+            pid: 100 + i,
+          }),
+          { finisher: false, platform: 'linux', keep: 3 },
+        )
+      ).id!,
+    );
   assert.deepEqual(readdirSync(crashes).sort(), [...ids.slice(2), 'not-a-bundle'].sort());
 });
 
@@ -175,7 +302,10 @@ test('never throws: an unusable crash dir gives warnings and no path', async (t)
 
 test('a missing CODEX_HOME still gives a bundle (no DBs, no rows)', async (t) => {
   const dir = tmp(t, 'cg-bundle-empty-');
-  const r = await writeBundle(input(join(dir, 'nohome'), { preflight: undefined, codexVersion: undefined, codexPath: undefined }), { dir: join(dir, 'crashes'), finisher: false, platform: 'linux' });
+  const r = await writeBundle(
+    input(join(dir, 'nohome'), { preflight: undefined, codexVersion: undefined, codexPath: undefined }),
+    { dir: join(dir, 'crashes'), finisher: false, platform: 'linux' },
+  );
   assert.ok(r.path);
   assert.deepEqual(JSON.parse(readFileSync(join(r.path!, 'databases.json'), 'utf8')), []);
   assert.match(readFileSync(join(r.path!, 'REPORT.md'), 'utf8'), /Unknown: no known signature matches/);
@@ -192,7 +322,10 @@ function fakeCoredumpctl(t: TestContext, script: string): string {
 test('the 2 s budget holds when coredumpctl hangs', async (t) => {
   const dir = home(t);
   const bin = fakeCoredumpctl(t, 'exec sleep 30');
-  const r = await writeBundle(input(dir, { env: { ...input(dir).env, PATH: `${bin}:/usr/bin:/bin` } }), { finisher: false, platform: 'linux' });
+  const r = await writeBundle(input(dir, { env: { ...input(dir).env, PATH: `${bin}:/usr/bin:/bin` } }), {
+    finisher: false,
+    platform: 'linux',
+  });
   // 30 s if it had waited for coredumpctl; the budget is 2 s (plus writing the files).
   assert.ok(r.elapsedMs < 3_000, `took ${r.elapsedMs} ms`);
   const os = JSON.parse(readFileSync(join(r.path!, 'os-reports.json'), 'utf8'));
@@ -202,9 +335,18 @@ test('the 2 s budget holds when coredumpctl hangs', async (t) => {
 
 test('coredumpctl info is recorded (redacted) and the core dump linked, not copied', async (t) => {
   const dir = home(t);
-  const info = ['           PID: 4242 (codex)', '        Signal: 5 (TRAP)', '  Command Line: codex --api-key sk-PLANTEDargv0123456789', '       Storage: /var/lib/systemd/coredump/core.codex.1000.4242.zst (present)', '                #0  0x00007f00 abort (libc.so.6)'].join('\n');
+  const info = [
+    '           PID: 4242 (codex)',
+    '        Signal: 5 (TRAP)',
+    '  Command Line: codex --api-key sk-PLANTEDargv0123456789',
+    '       Storage: /var/lib/systemd/coredump/core.codex.1000.4242.zst (present)',
+    '                #0  0x00007f00 abort (libc.so.6)',
+  ].join('\n');
   const bin = fakeCoredumpctl(t, `cat <<'EOF'\n${info}\nEOF`);
-  const r = await writeBundle(input(dir, { env: { ...input(dir).env, PATH: `${bin}:/usr/bin:/bin` } }), { finisher: false, platform: 'linux' });
+  const r = await writeBundle(input(dir, { env: { ...input(dir).env, PATH: `${bin}:/usr/bin:/bin` } }), {
+    finisher: false,
+    platform: 'linux',
+  });
   assert.match(readFileSync(join(bin, 'args'), 'utf8'), /^--no-pager info 4242 --since=@\d+$/m);
   const os = JSON.parse(readFileSync(join(r.path!, 'os-reports.json'), 'utf8'));
   assert.equal(os.status, 'found');
@@ -213,13 +355,21 @@ test('coredumpctl info is recorded (redacted) and the core dump linked, not copi
   assert.match(copy, /Signal: 5 \(TRAP\)/);
   assert.ok(!copy.includes('sk-PLANTEDargv0123456789'));
   assert.equal(mode(join(r.path!, 'os-reports', 'coredumpctl-info.txt')), 0o600);
-  assert.match(readFileSync(join(r.path!, 'REPORT.md'), 'utf8'), /Core dump \(linked, not copied\): \/var\/lib\/systemd\/coredump\/core\.codex/);
+  assert.match(
+    readFileSync(join(r.path!, 'REPORT.md'), 'utf8'),
+    /Core dump \(linked, not copied\): \/var\/lib\/systemd\/coredump\/core\.codex/,
+  );
 });
 
 test('macOS: a report ReportCrash writes late leaves the bundle pending within the budget, and is picked up later', async (t) => {
   const dir = home(t);
   const reports = tmp(t, 'cg-diag-');
-  const r = await writeBundle(input(dir, { codexVersion: '0.141.0' }), { finisher: false, platform: 'darwin', reportDirs: [reports], deadlineMs: 1_000 });
+  const r = await writeBundle(input(dir, { codexVersion: '0.141.0' }), {
+    finisher: false,
+    platform: 'darwin',
+    reportDirs: [reports],
+    deadlineMs: 1_000,
+  });
   assert.ok(r.elapsedMs < 2_000, `took ${r.elapsedMs} ms`);
   assert.equal(r.pending, true);
   assert.ok(existsSync(join(r.path!, 'pending.json')));
@@ -228,9 +378,15 @@ test('macOS: a report ReportCrash writes late leaves the bundle pending within t
   writeFileSync(join(reports, 'codex-2026-11-24-081531.ips'), ipsReport({ pid: 999 }));
   assert.equal(await finishPending(r.path!), true);
   // The shim's own report (it re-raises the signal: node, its pid, its shell as parent) is never taken.
-  writeFileSync(join(reports, 'node-2026-11-24-081532.ips'), ipsReport({ pid: 4200, parentPid: 4100, procName: 'node', procPath: '/usr/local/bin/node' }));
+  writeFileSync(
+    join(reports, 'node-2026-11-24-081532.ips'),
+    ipsReport({ pid: 4200, parentPid: 4100, procName: 'node', procPath: '/usr/local/bin/node' }),
+  );
   assert.equal(await finishPending(r.path!), true);
-  writeFileSync(join(reports, 'codex-2026-11-24-081532.ips'), ipsReport({ pid: 4242, procPath: '/opt/codex/bin/codex', extra: 'OPENAI_API_KEY=sk-proj-PLANTEDenv0123456789' }));
+  writeFileSync(
+    join(reports, 'codex-2026-11-24-081532.ips'),
+    ipsReport({ pid: 4242, procPath: '/opt/codex/bin/codex', extra: 'OPENAI_API_KEY=sk-proj-PLANTEDenv0123456789' }),
+  );
   assert.equal(await finishPending(r.path!), false);
   assert.ok(!existsSync(join(r.path!, 'pending.json')));
   const manifest = JSON.parse(readFileSync(join(r.path!, 'manifest.json'), 'utf8'));
@@ -246,27 +402,63 @@ test('macOS: a report ReportCrash writes late leaves the bundle pending within t
 test('the codex version is found lazily: from the npm package, else from `--version`', async (t) => {
   const dir = home(t);
   const launcher = REAL_LAUNCHER;
-  const fromPkg = await writeBundle(input(dir, { codexVersion: undefined, codexPath: launcher }), { finisher: false, platform: 'linux' });
-  assert.deepEqual(JSON.parse(readFileSync(join(fromPkg.path!, 'manifest.json'), 'utf8')).codex, { path: launcher, version: PINNED_CODEX_VERSION, versionSource: 'package' });
+  const fromPkg = await writeBundle(input(dir, { codexVersion: undefined, codexPath: launcher }), {
+    finisher: false,
+    platform: 'linux',
+  });
+  assert.deepEqual(JSON.parse(readFileSync(join(fromPkg.path!, 'manifest.json'), 'utf8')).codex, {
+    path: launcher,
+    version: PINNED_CODEX_VERSION,
+    versionSource: 'package',
+  });
   const seed = join(REPO, 'test', 'fixtures', 'seed-repro-codex.mjs');
-  const fromRun = await writeBundle(input(dir, { codexVersion: undefined, codexPath: seed, env: { ...input(dir).env, PATH: process.env.PATH } }), { finisher: false, platform: 'linux' });
-  assert.deepEqual(JSON.parse(readFileSync(join(fromRun.path!, 'manifest.json'), 'utf8')).codex, { path: seed, version: '0.141.0', versionSource: 'run' });
+  const fromRun = await writeBundle(
+    input(dir, { codexVersion: undefined, codexPath: seed, env: { ...input(dir).env, PATH: process.env.PATH } }),
+    { finisher: false, platform: 'linux' },
+  );
+  assert.deepEqual(JSON.parse(readFileSync(join(fromRun.path!, 'manifest.json'), 'utf8')).codex, {
+    path: seed,
+    version: '0.141.0',
+    versionSource: 'run',
+  });
 });
 
 test('.ips reports in their real format: header line and body parsed, paths unescaped and de-anonymised, a launcher in between accepted', () => {
   const home = '/Users/alice';
-  const binary = '/Users/alice/.npm-global/lib/node_modules/@openai/codex/node_modules/@openai/codex-darwin-x64/vendor/x86_64-apple-darwin/bin/codex';
+  const binary =
+    '/Users/alice/.npm-global/lib/node_modules/@openai/codex/node_modules/@openai/codex-darwin-x64/vendor/x86_64-apple-darwin/bin/codex';
   const text = readFileSync(IPS_TEMPLATE, 'utf8');
-  assert.deepEqual(parseIps(text), { procName: 'codex', procPath: '/Users/USER/.npm-global/lib/node_modules/@openai/codex/node_modules/@openai/codex-darwin-x64/vendor/x86_64-apple-darwin/bin/codex', pid: 4242, parentPid: 4100, translated: false });
+  assert.deepEqual(parseIps(text), {
+    procName: 'codex',
+    procPath:
+      '/Users/USER/.npm-global/lib/node_modules/@openai/codex/node_modules/@openai/codex-darwin-x64/vendor/x86_64-apple-darwin/bin/codex',
+    pid: 4242,
+    parentPid: 4100,
+    translated: false,
+  });
   assert.deepEqual(parseIps(text.slice(0, 1500)), parseIps(text), 'a body cut short is read field by field');
   assert.equal(samePath('/Users/USER/.npm-global/x/codex', '/Users/alice/.npm-global/x/codex', home), true);
   assert.equal(samePath('/Users/USER/*/x/codex', '/Users/alice/tools/x/codex', home), true, '* stands for one folder');
   assert.equal(samePath('/Users/USER/x/codex', '/Users/bob/x/codex', home), false);
   const at = { binary: '/usr/local/bin/codex', pid: 4242, since: 0 };
   // The user ran the npm launcher's link; the report names the native binary it really is.
-  assert.deepEqual(isCodexReport('codex-2026-06-20-101531.ips', text, at, home, binary), { match: true, pidMatch: true });
-  assert.deepEqual(isCodexReport('codex-2026-06-20-101531.ips', text, { ...at, pid: 4100 }, home, binary), { match: true, pidMatch: true }, 'the child of the pid (a launcher, asdf, mise)');
-  assert.deepEqual(isCodexReport('codex-2026-06-20-101531.ips', text, { ...at, pid: 999 }, home, binary), { match: false, pidMatch: false });
+  assert.deepEqual(isCodexReport('codex-2026-06-20-101531.ips', text, at, home, binary), {
+    match: true,
+    pidMatch: true,
+  });
+  assert.deepEqual(
+    isCodexReport('codex-2026-06-20-101531.ips', text, { ...at, pid: 4100 }, home, binary),
+    { match: true, pidMatch: true },
+    'the child of the pid (a launcher, asdf, mise)',
+  );
+  assert.deepEqual(isCodexReport('codex-2026-06-20-101531.ips', text, { ...at, pid: 999 }, home, binary), {
+    match: false,
+    pidMatch: false,
+  });
   const shims = ipsReport({ pid: 4300, parentPid: 4100, procName: 'node', procPath: '/usr/local/bin/node' });
-  assert.equal(isCodexReport('node-2026-06-20-101532.ips', shims, { ...at, pid: 4242 }, home, binary).match, false, "the shim's own report");
+  assert.equal(
+    isCodexReport('node-2026-06-20-101532.ips', shims, { ...at, pid: 4242 }, home, binary).match,
+    false,
+    "the shim's own report",
+  );
 });

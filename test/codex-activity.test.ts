@@ -12,23 +12,39 @@ import { noticeDue } from '../src/preflight/notices.ts';
 import { isOver } from '../src/registry/process-stamp.ts';
 import { childrenWrote, parseWriteBytes } from '../src/watch/io.ts';
 
-const running = { state: 'running' as const, pid: 4242, version: '0.171.0', binary: '/h/packages/app-server-daemon/releases/0.171.0-x86_64-unknown-linux-musl/bin/codex' };
-const idle: CodexActivity = { daemon: running, updater: { state: 'running', pid: 4243 }, clients: { count: 0 }, holders: [], sessions: [] };
+const running = {
+  state: 'running' as const,
+  pid: 4242,
+  version: '0.171.0',
+  binary: '/h/packages/app-server-daemon/releases/0.171.0-x86_64-unknown-linux-musl/bin/codex',
+};
+const idle: CodexActivity = {
+  daemon: running,
+  updater: { state: 'running', pid: 4243 },
+  clients: { count: 0 },
+  holders: [],
+  sessions: [],
+};
 
 test('a pid file as Codex writes it (0.171.0) parses; its identity must match the running process', () => {
-  const text = '{"pid":4726,"processStartTime":"Tue Dec  1 19:52:39 2026","processIdentity":{"bootId":"0b19-af80","startTicks":26477},"executableIdentity":{"digest":[1,2]}}';
+  const text =
+    '{"pid":4726,"processStartTime":"Tue Dec  1 19:52:39 2026","processIdentity":{"bootId":"0b19-af80","startTicks":26477},"executableIdentity":{"digest":[1,2]}}';
   const record = parsePidRecord(text)!;
   assert.equal(record.pid, 4726);
   assert.equal(sameProcess(record, true, '0b19-af80/26477'), true);
   assert.equal(sameProcess(record, true, '0b19-af80/99999'), false, 'a reused pid is another process');
   assert.equal(sameProcess(record, false, undefined), false);
   assert.equal(sameProcess({ pid: 7 }, true, undefined), true, 'without an identity a live pid counts');
-  for (const bad of ['', 'nope', '{"pid":"12"}', '{"pid":1}', '{"pid":-3}', '[]', 'null']) assert.equal(parsePidRecord(bad), undefined, bad);
+  for (const bad of ['', 'nope', '{"pid":"12"}', '{"pid":1}', '{"pid":-3}', '[]', 'null'])
+    assert.equal(parsePidRecord(bad), undefined, bad);
 });
 
 test('the version comes from the release folder the daemon runs from', () => {
   assert.equal(versionFromPath(running.binary), '0.171.0');
-  assert.equal(versionFromPath('/h/packages/app-server-daemon/releases/0.172.0-alpha.3-aarch64-apple-darwin/bin/codex'), '0.172.0-alpha.3');
+  assert.equal(
+    versionFromPath('/h/packages/app-server-daemon/releases/0.172.0-alpha.3-aarch64-apple-darwin/bin/codex'),
+    '0.172.0-alpha.3',
+  );
   assert.equal(versionFromPath('/usr/bin/codex'), undefined);
   assert.equal(versionFromPath(undefined), undefined);
 });
@@ -68,7 +84,7 @@ test('idle means no client, no other holder of that DB and no live shim session;
     // --stop-daemon, confirmed: stops it, and says what it interrupts.
     const forced = planRotation(a, { restart: 'idle', stopBusy: true });
     assert.equal(forced.kind, 'stop-daemon');
-    assert.match(forced.kind === 'stop-daemon' ? forced.interrupts ?? '' : '', who);
+    assert.match(forced.kind === 'stop-daemon' ? (forced.interrupts ?? '') : '', who);
   }
 });
 
@@ -76,14 +92,22 @@ test('daemon.restart never: an idle daemon is not stopped; no daemon: rotate as 
   const never = planRotation(idle, { restart: 'never' });
   assert.equal(never.kind, 'defer');
   assert.match(never.kind === 'defer' ? never.why : '', /daemon\.restart is "never"/);
-  assert.deepEqual(planRotation({ ...idle, daemon: { state: 'none' }, clients: undefined }, { restart: 'idle' }), { kind: 'rotate' });
-  const unknown = planRotation({ ...idle, daemon: { state: 'unknown', reason: 'daemon.pid belongs to uid 0' } }, { restart: 'idle' });
+  assert.deepEqual(planRotation({ ...idle, daemon: { state: 'none' }, clients: undefined }, { restart: 'idle' }), {
+    kind: 'rotate',
+  });
+  const unknown = planRotation(
+    { ...idle, daemon: { state: 'unknown', reason: 'daemon.pid belongs to uid 0' } },
+    { restart: 'idle' },
+  );
   assert.equal(unknown.kind, 'defer');
 });
 
 test('describeDaemon: the line status and doctor show', () => {
   assert.equal(describeDaemon(idle), 'pid 4242 (0.171.0): idle');
-  assert.equal(describeDaemon({ ...idle, clients: { count: 1 }, holders: [4250] }), 'pid 4242 (0.171.0): 1 client (pid 4250)');
+  assert.equal(
+    describeDaemon({ ...idle, clients: { count: 1 }, holders: [4250] }),
+    'pid 4242 (0.171.0): 1 client (pid 4250)',
+  );
   assert.equal(describeDaemon({ ...idle, daemon: { state: 'none' } }), 'not running');
   assert.match(describeDaemon({ ...idle, clients: { unknown: 'x' } }), /clients unknown \(x\)/);
 });
@@ -94,24 +118,59 @@ test('a notice is said again only after a day, per subject', () => {
   assert.equal(noticeDue({ 'deferred:logs_2.sqlite': 1_000 }, 'deferred:logs_2.sqlite', 1_000 + day - 1), false);
   assert.equal(noticeDue({ 'deferred:logs_2.sqlite': 1_000 }, 'deferred:logs_2.sqlite', 1_000 + day), true);
   assert.equal(noticeDue({ 'deferred:logs_2.sqlite': 1_000 }, 'deferred:state_5.sqlite', 2_000), true);
-  assert.equal(noticeDue({ 'deferred:logs_2.sqlite': 5_000 }, 'deferred:logs_2.sqlite', 1_000), true, 'a clock set back says it again');
+  assert.equal(
+    noticeDue({ 'deferred:logs_2.sqlite': 5_000 }, 'deferred:logs_2.sqlite', 1_000),
+    true,
+    'a clock set back says it again',
+  );
 });
 
 test('the in-session watch checkpoints every WAL over its limit, the log DB over its own limit included, and never rotates', () => {
-  const db = (name: string, size: number, walSize: number): DbFiles => ({ name, kind: name.startsWith('logs_') ? 'log' : 'state', path: `/c/${name}`, exists: true, size, identity: '', walSize, shmSize: 0, journal: false });
-  const inventory = { dir: '/c', dbs: [db('logs_2.sqlite', 500e6, 40e6), db('state_5.sqlite', 1e6, 40e6), db('goals_1.sqlite', 1e5, 10)], leftovers: ['memories_1.sqlite'], compressing: [], archives: [] };
-  assert.deepEqual(watchActions(inventory, DEFAULT_LIMITS).map((a) => [a.kind, typeof a.db === 'string' ? a.db : a.db.name]), [['checkpoint', 'logs_2.sqlite'], ['checkpoint', 'state_5.sqlite']]);
-  assert.deepEqual(watchActions({ ...inventory, dbs: [db('logs_2.sqlite', 500e6, 1e6)] }, DEFAULT_LIMITS), [], 'a log DB over logs.maxSize with a small WAL waits for a launch');
+  const db = (name: string, size: number, walSize: number): DbFiles => ({
+    name,
+    kind: name.startsWith('logs_') ? 'log' : 'state',
+    path: `/c/${name}`,
+    exists: true,
+    size,
+    identity: '',
+    walSize,
+    shmSize: 0,
+    journal: false,
+  });
+  const inventory = {
+    dir: '/c',
+    dbs: [db('logs_2.sqlite', 500e6, 40e6), db('state_5.sqlite', 1e6, 40e6), db('goals_1.sqlite', 1e5, 10)],
+    leftovers: ['memories_1.sqlite'],
+    compressing: [],
+    archives: [],
+  };
+  assert.deepEqual(
+    watchActions(inventory, DEFAULT_LIMITS).map((a) => [a.kind, typeof a.db === 'string' ? a.db : a.db.name]),
+    [
+      ['checkpoint', 'logs_2.sqlite'],
+      ['checkpoint', 'state_5.sqlite'],
+    ],
+  );
+  assert.deepEqual(
+    watchActions({ ...inventory, dbs: [db('logs_2.sqlite', 500e6, 1e6)] }, DEFAULT_LIMITS),
+    [],
+    'a log DB over logs.maxSize with a small WAL waits for a launch',
+  );
 });
 
-test("a process is over once it is a zombie with no thread left; a zombie leader whose threads still close the DBs is not", () => {
+test('a process is over once it is a zombie with no thread left; a zombie leader whose threads still close the DBs is not', () => {
   assert.equal(isOver('Name:\tcodex\nState:\tZ (zombie)\nThreads:\t1\n'), true);
   assert.equal(isOver('Name:\tcodex\nState:\tZ (zombie)\nThreads:\t7\n'), false);
   assert.equal(isOver('Name:\tcodex\nState:\tS (sleeping)\nThreads:\t7\n'), false);
 });
 
 test('write_bytes from /proc/<pid>/io', () => {
-  assert.equal(parseWriteBytes('rchar: 10\nwchar: 20\nsyscr: 1\nsyscw: 2\nread_bytes: 4096\nwrite_bytes: 20975616\ncancelled_write_bytes: 0\n'), 20975616);
+  assert.equal(
+    parseWriteBytes(
+      'rchar: 10\nwchar: 20\nsyscr: 1\nsyscw: 2\nread_bytes: 4096\nwrite_bytes: 20975616\ncancelled_write_bytes: 0\n',
+    ),
+    20975616,
+  );
   assert.equal(parseWriteBytes('rchar: 10\n'), undefined);
   // What the reaped children wrote: the process total's growth less the shim's own.
   assert.equal(childrenWrote({ total: 100, own: 40 }, { total: 5_100, own: 140 }), 4_900);

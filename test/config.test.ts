@@ -39,7 +39,11 @@ test('good forms of every key type parse to bytes, ms, normalised names and abso
     ['wal.watchEvery', '5s', 5_000],
     ['crash.signals', ['trap', 'SIGSEGV', 'SIGTRAP', 'fpe'], ['SIGTRAP', 'SIGSEGV', 'SIGFPE']],
     ['logs.dropLevels', ['trace', 'DEBUG'], ['TRACE', 'DEBUG']],
-    ['logs.filter', ' INFO, codex_core::session=Debug,codex_otel=off,', 'info,codex_core::session=debug,codex_otel=off'],
+    [
+      'logs.filter',
+      ' INFO, codex_core::session=Debug,codex_otel=off,',
+      'info,codex_core::session=debug,codex_otel=off',
+    ],
     ['codexPath', '~/bin/codex', '/home/u/bin/codex'],
     ['crash.dir', '/var/tmp/../crashes/', '/var/crashes/'],
   ];
@@ -58,7 +62,14 @@ test('every key has bad forms that are one error line naming the file, the dotte
     'logs.archives': [true, 2.5],
     'logs.compress': ['yes', 1],
     'logs.dropLevels': ['TRACE', ['WARN'], ['TRACE', 1]],
-    'logs.filter': ['', 'info,codex_core=verbose', "codex'; DROP TABLE logs; --=off", 'codex_core[turn]=debug', ['info'], 3],
+    'logs.filter': [
+      '',
+      'info,codex_core=verbose',
+      "codex'; DROP TABLE logs; --=off",
+      'codex_core[turn]=debug',
+      ['info'],
+      3,
+    ],
     'wal.maxSize': ['big', -1],
     'wal.watchEvery': ['30', '500ms', 30],
     'daemon.restart': ['always', false],
@@ -80,26 +91,40 @@ test('every key has bad forms that are one error line naming the file, the dotte
       const { value, issues } = one(key, input);
       assert.equal(value, undefined, `${key} = ${JSON.stringify(input)} must not be used`);
       assert.equal(issues.length, 1, `${key} = ${JSON.stringify(input)}: ${issues.join('\n')}`);
-      assert.match(issues[0]!, new RegExp(`^codexguard: ~/\\.codexguardrc: ${key.replace('.', '\\.')}: expected .+, got .+ \\[E_CONFIG\\]$`));
+      assert.match(
+        issues[0]!,
+        new RegExp(`^codexguard: ~/\\.codexguardrc: ${key.replace('.', '\\.')}: expected .+, got .+ \\[E_CONFIG\\]$`),
+      );
       assert.doesNotMatch(issues[0]!, /\n/);
     }
   }
 });
 
 test('the error line reads as documented', () => {
-  assert.deepEqual(one('logs.maxSize', 'lots').issues, ['codexguard: ~/.codexguardrc: logs.maxSize: expected a size like "100MB" or "50 MiB", got "lots" [E_CONFIG]']);
-  assert.deepEqual(one('lock.timeout', 10).issues, ['codexguard: ~/.codexguardrc: lock.timeout: expected a duration with a unit like "10s", "10m" or "14d", got 10 [E_CONFIG]']);
+  assert.deepEqual(one('logs.maxSize', 'lots').issues, [
+    'codexguard: ~/.codexguardrc: logs.maxSize: expected a size like "100MB" or "50 MiB", got "lots" [E_CONFIG]',
+  ]);
+  assert.deepEqual(one('lock.timeout', 10).issues, [
+    'codexguard: ~/.codexguardrc: lock.timeout: expected a duration with a unit like "10s", "10m" or "14d", got 10 [E_CONFIG]',
+  ]);
 });
 
 test('unknown keys and sections are errors (with a suggestion); broken keys fall back alone', () => {
-  const { values, issues } = validate({ logs: { maxsize: '1MB', keepRows: 5, colour: 1 }, wal: 'big', colour: 'red', $schema: 'x', 'lock.timeout': '2s' }, USER, HOME);
+  const { values, issues } = validate(
+    { logs: { maxsize: '1MB', keepRows: 5, colour: 1 }, wal: 'big', colour: 'red', $schema: 'x', 'lock.timeout': '2s' },
+    USER,
+    HOME,
+  );
   assert.deepEqual(values, { 'logs.keepRows': 5, 'lock.timeout': 2000 });
-  assert.deepEqual(issues.map((i) => [i.key, i.message]), [
-    ['logs.maxsize', 'unknown key (did you mean logs.maxSize?)'],
-    ['logs.colour', 'unknown key'],
-    ['wal', 'expected a mapping of wal.* keys, got "big"'],
-    ['colour', 'unknown key'],
-  ]);
+  assert.deepEqual(
+    issues.map((i) => [i.key, i.message]),
+    [
+      ['logs.maxsize', 'unknown key (did you mean logs.maxSize?)'],
+      ['logs.colour', 'unknown key'],
+      ['wal', 'expected a mapping of wal.* keys, got "big"'],
+      ['colour', 'unknown key'],
+    ],
+  );
   assert.ok(hasErrors(issues));
 });
 
@@ -126,7 +151,10 @@ test('what the file said is shown briefly, never expanded', () => {
 const layer = (file: string, values: Partial<Config>) => ({ file, values });
 
 test('merge: user values apply; sources name the file or "default"', () => {
-  const { config, sources, issues } = merge(defaults(), layer(USER, { 'logs.maxSize': 500_000_000, codexPath: '/opt/codex' }));
+  const { config, sources, issues } = merge(
+    defaults(),
+    layer(USER, { 'logs.maxSize': 500_000_000, codexPath: '/opt/codex' }),
+  );
   assert.equal(config['logs.maxSize'], 500_000_000);
   assert.equal(config.codexPath, '/opt/codex');
   assert.equal(sources['logs.maxSize'], USER);
@@ -136,8 +164,18 @@ test('merge: user values apply; sources name the file or "default"', () => {
 
 test('merge: a project may tighten every tightenable key, in its own direction', () => {
   const tighter: Partial<Config> = {
-    'logs.maxSize': 10_000_000, 'logs.keepRows': 1_000, 'logs.keepDays': 1, 'logs.archives': 1, 'wal.maxSize': 1_000_000, 'lock.timeout': 1,
-    'crash.logRows': 1, 'crash.keep': 1, 'restart.mode': 'never', 'restart.maxRestarts': 0, 'restart.window': 86_400_000, 'logs.compress': true,
+    'logs.maxSize': 10_000_000,
+    'logs.keepRows': 1_000,
+    'logs.keepDays': 1,
+    'logs.archives': 1,
+    'wal.maxSize': 1_000_000,
+    'lock.timeout': 1,
+    'crash.logRows': 1,
+    'crash.keep': 1,
+    'restart.mode': 'never',
+    'restart.maxRestarts': 0,
+    'restart.window': 86_400_000,
+    'logs.compress': true,
   };
   const user = layer(USER, { 'logs.compress': false });
   const { config, sources, issues } = merge(defaults(), user, layer(PROJECT, tighter));
@@ -151,18 +189,34 @@ test('merge: a project may tighten every tightenable key, in its own direction',
 });
 
 test('merge: a project cannot tighten below the floors that protect the log history (rows, days, archives, sizes)', () => {
-  const wipe: Partial<Config> = { 'logs.maxSize': 0, 'logs.keepRows': 0, 'logs.keepDays': 0, 'logs.archives': 0, 'wal.maxSize': 0 };
+  const wipe: Partial<Config> = {
+    'logs.maxSize': 0,
+    'logs.keepRows': 0,
+    'logs.keepDays': 0,
+    'logs.archives': 0,
+    'wal.maxSize': 0,
+  };
   const { config, issues } = merge(defaults(), undefined, layer(PROJECT, wipe));
   assert.deepEqual(config, defaults());
   assert.deepEqual(issues.map((i) => i.key).sort(), Object.keys(wipe).sort());
-  assert.match(formatIssue(issues.find((i) => i.key === 'logs.keepRows')!, HOME), /logs\.keepRows: ignored: a project file may tighten it down to 1000, not to 0 \[W_CONFIG\]$/);
+  assert.match(
+    formatIssue(issues.find((i) => i.key === 'logs.keepRows')!, HOME),
+    /logs\.keepRows: ignored: a project file may tighten it down to 1000, not to 0 \[W_CONFIG\]$/,
+  );
   // The user may go as low as they like.
   assert.equal(merge(defaults(), layer(USER, { 'logs.archives': 0 })).config['logs.archives'], 0);
 });
 
 test('merge: a looser project value is ignored with one warning; the user or default value stays', () => {
   const user = layer(USER, { 'logs.keepRows': 5000, 'restart.mode': 'ask' });
-  const project = layer(PROJECT, { 'logs.keepRows': 9000, 'logs.maxSize': 500_000_000, 'restart.mode': 'always', 'restart.window': 60_000, 'logs.compress': false, 'restart.maxRestarts': 3 });
+  const project = layer(PROJECT, {
+    'logs.keepRows': 9000,
+    'logs.maxSize': 500_000_000,
+    'restart.mode': 'always',
+    'restart.window': 60_000,
+    'logs.compress': false,
+    'restart.maxRestarts': 3,
+  });
   const { config, sources, issues } = merge(defaults(), user, project);
   assert.equal(config['logs.keepRows'], 5000);
   assert.equal(sources['logs.keepRows'], USER);
@@ -171,22 +225,38 @@ test('merge: a looser project value is ignored with one warning; the user or def
   assert.equal(config['restart.window'], 600_000);
   assert.equal(config['logs.compress'], true);
   assert.equal(sources['restart.maxRestarts'], 'default', 'an equal value changes nothing');
-  assert.deepEqual(issues.map((i) => i.key), ['logs.maxSize', 'logs.keepRows', 'logs.compress', 'restart.mode', 'restart.window']);
+  assert.deepEqual(
+    issues.map((i) => i.key),
+    ['logs.maxSize', 'logs.keepRows', 'logs.compress', 'restart.mode', 'restart.window'],
+  );
   assert.ok(issues.every((i) => i.severity === 'warning' && i.file === PROJECT));
   const line = formatIssue(issues[1]!, HOME);
-  assert.equal(line, 'codexguard: ~/src/repo/.codexguardrc: logs.keepRows: ignored: 9000 is looser than 5000 from the user-level config; a project file may only tighten limits [W_CONFIG]');
+  assert.equal(
+    line,
+    'codexguard: ~/src/repo/.codexguardrc: logs.keepRows: ignored: 9000 is looser than 5000 from the user-level config; a project file may only tighten limits [W_CONFIG]',
+  );
 });
 
 test('merge: programs, directories and preferences are honoured only from user-level config', () => {
   const userOnly: Partial<Config> = {
-    codexPath: '/tmp/evil', 'crash.dir': '/tmp/x', 'logs.dropLevels': ['TRACE'], 'logs.filter': 'off',
-    'crash.signals': [], 'restart.resume': false, 'schedule.every': 60_000, 'daemon.restart': 'never', 'wal.watchEvery': 5_000,
+    codexPath: '/tmp/evil',
+    'crash.dir': '/tmp/x',
+    'logs.dropLevels': ['TRACE'],
+    'logs.filter': 'off',
+    'crash.signals': [],
+    'restart.resume': false,
+    'schedule.every': 60_000,
+    'daemon.restart': 'never',
+    'wal.watchEvery': 5_000,
   };
   const { config, sources, issues } = merge(defaults(), undefined, layer(PROJECT, userOnly));
   assert.deepEqual(config, defaults());
   assert.ok(Object.values(sources).every((s) => s === 'default'));
   assert.deepEqual(issues.map((i) => i.key).sort(), Object.keys(userOnly).sort());
-  assert.match(formatIssue(issues[0]!, HOME), /: logs\.dropLevels: ignored: only a user-level config .* may set it \[W_CONFIG\]$/);
+  assert.match(
+    formatIssue(issues[0]!, HOME),
+    /: logs\.dropLevels: ignored: only a user-level config .* may set it \[W_CONFIG\]$/,
+  );
   const notTightenable = KEY_NAMES.filter((k) => !('tighten' in KEYS[k]));
   assert.deepEqual(notTightenable.sort(), Object.keys(userOnly).sort(), 'the test covers every user-only key');
 });
@@ -229,8 +299,13 @@ test('display forms: exact sizes and durations', () => {
 
 test('discovery order: ~/.codexguardrc variants, then XDG; project dirs stop below home or at /', () => {
   assert.deepEqual(userCandidates({ XDG_CONFIG_HOME: '/xdg' }, HOME), [
-    '/home/u/.codexguardrc', '/home/u/.codexguardrc.json', '/home/u/.codexguardrc.yaml', '/home/u/.codexguardrc.yml',
-    '/xdg/codexguard/config.json', '/xdg/codexguard/config.yaml', '/xdg/codexguard/config.yml',
+    '/home/u/.codexguardrc',
+    '/home/u/.codexguardrc.json',
+    '/home/u/.codexguardrc.yaml',
+    '/home/u/.codexguardrc.yml',
+    '/xdg/codexguard/config.json',
+    '/xdg/codexguard/config.yaml',
+    '/xdg/codexguard/config.yml',
   ]);
   assert.equal(userCandidates({ XDG_CONFIG_HOME: 'relative' }, HOME)[4], '/home/u/.config/codexguard/config.json');
   assert.deepEqual(projectDirs('/home/u/src/repo', [HOME]), ['/home/u/src/repo', '/home/u/src']);

@@ -20,12 +20,15 @@ test('death by SIGINT, SIGTERM, SIGHUP, SIGPIPE and other signals is not a crash
 });
 
 test("a wrapper's exit 128+n is a crash when n is a crash signal", () => {
-  for (const signal of CRASHES) assert.equal(crashSignal({ code: 128 + constants.signals[signal], signal: null }), signal);
-  for (const signal of NOT_CRASHES) assert.equal(crashSignal({ code: 128 + constants.signals[signal], signal: null }), undefined, signal);
+  for (const signal of CRASHES)
+    assert.equal(crashSignal({ code: 128 + constants.signals[signal], signal: null }), signal);
+  for (const signal of NOT_CRASHES)
+    assert.equal(crashSignal({ code: 128 + constants.signals[signal], signal: null }), undefined, signal);
 });
 
 test('plain exit codes are never crashes', () => {
-  for (const code of [0, 1, 2, 5, 6, 11, 127, 128, 255]) assert.equal(crashSignal({ code, signal: null }), undefined, String(code));
+  for (const code of [0, 1, 2, 5, 6, 11, 127, 128, 255])
+    assert.equal(crashSignal({ code, signal: null }), undefined, String(code));
   assert.equal(crashSignal({ code: null, signal: null }), undefined);
 });
 

@@ -8,10 +8,26 @@ import { cleanEnv, REPO, runSync, spawn, waitFor } from './helpers/index.ts';
 const HARNESS = join(REPO, 'test', 'fixtures', 'on-crash-harness.ts');
 
 /** onCrash in a child process with pipes for stdio (no TTY). */
-function crash(ctx: { args?: string[]; crashPolicy?: Partial<CrashPolicy>; crashes?: { startedAt: number; endedAt: number }[]; signal?: string }, preflight?: 'ok' | 'throw') {
-  const r = runSync(process.execPath, ['--import', 'tsx', HARNESS, JSON.stringify(ctx)], { env: cleanEnv({ HARNESS_PREFLIGHT: preflight }), cwd: REPO });
+function crash(
+  ctx: {
+    args?: string[];
+    crashPolicy?: Partial<CrashPolicy>;
+    crashes?: { startedAt: number; endedAt: number }[];
+    signal?: string;
+  },
+  preflight?: 'ok' | 'throw',
+) {
+  const r = runSync(process.execPath, ['--import', 'tsx', HARNESS, JSON.stringify(ctx)], {
+    env: cleanEnv({ HARNESS_PREFLIGHT: preflight }),
+    cwd: REPO,
+  });
   assert.equal(r.status, 0, r.stderr);
-  const result = JSON.parse(r.stdout) as { outcome: { restart: boolean; args?: string[] }; preflights: number; crashes: number; waitedMs: number };
+  const result = JSON.parse(r.stdout) as {
+    outcome: { restart: boolean; args?: string[] };
+    preflights: number;
+    crashes: number;
+    waitedMs: number;
+  };
   return { ...result, stderr: r.stderr };
 }
 
@@ -23,7 +39,10 @@ test('"always": an interactive session comes back as resume --last, after the pr
   const lines = r.stderr.trim().split('\n');
   assert.equal(lines.length, 3, r.stderr);
   assert.match(lines[0]!, /^codexguard: codex crashed \(SIGTRAP, trace trap\) after 30s; /);
-  assert.match(lines[1]!, /^codexguard: could not tell which conversation crashed \(there is no state_5\.sqlite in \S+\); resuming the newest one here \(--last\)$/);
+  assert.match(
+    lines[1]!,
+    /^codexguard: could not tell which conversation crashed \(there is no state_5\.sqlite in \S+\); resuming the newest one here \(--last\)$/,
+  );
   assert.equal(lines[2], 'codexguard: resuming codex (codex resume --last) in 500ms');
   assert.doesNotMatch(r.stderr, /\x1b/, 'no escape sequences without a terminal');
 });
@@ -46,7 +65,10 @@ test('"always": the guard stops the 4th restart in the window, and says so; no p
   assert.deepEqual(r.outcome, { restart: false });
   assert.equal(r.crashes, 4);
   assert.equal(r.preflights, 0);
-  assert.match(r.stderr, /^codexguard: not restarting codex: it crashed 4 times within 10m \(restart.maxRestarts is 3\)$/m);
+  assert.match(
+    r.stderr,
+    /^codexguard: not restarting codex: it crashed 4 times within 10m \(restart.maxRestarts is 3\)$/m,
+  );
 });
 
 test('"never", and "ask" without a terminal: no restart, one line, no question', () => {
@@ -66,7 +88,11 @@ test('a failing pre-flight does not stop the restart (fail open): one line, then
 });
 
 test('Ctrl-C during the backoff cancels the restart', async () => {
-  const child = spawn(process.execPath, ['--import', 'tsx', HARNESS, JSON.stringify({ args: [], crashPolicy: { mode: 'always', backoffMs: 5_000 } })], { env: cleanEnv(), cwd: REPO });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', HARNESS, JSON.stringify({ args: [], crashPolicy: { mode: 'always', backoffMs: 5_000 } })],
+    { env: cleanEnv(), cwd: REPO },
+  );
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d: Buffer) => (stdout += d));

@@ -13,7 +13,8 @@ function world(t: TestContext) {
   const home = join(root, 'codex-home');
   mkdirSync(home);
   const real = fakeCodex(join(root, 'bin'));
-  const env = (extra: Record<string, string>) => cleanEnv({ HOME: root, CODEX_HOME: home, CODEXGUARD_REAL_CODEX: real, ...extra });
+  const env = (extra: Record<string, string>) =>
+    cleanEnv({ HOME: root, CODEX_HOME: home, CODEXGUARD_REAL_CODEX: real, ...extra });
   return { root, home, env };
 }
 
@@ -40,7 +41,14 @@ test("a wrapper's exit 128+5 is a crash too: one line, and the shim exits 133", 
 
 test('exit codes, SIGINT and SIGTERM are not crashes: nothing printed', (t) => {
   const w = world(t);
-  const ends: Record<string, string>[] = [{ FAKE_CODEX_EXIT: '1' }, { FAKE_CODEX_EXIT: '130' }, { FAKE_CODEX_EXIT: '143' }, { FAKE_CODEX_SIGNAL: 'SIGINT' }, { FAKE_CODEX_SIGNAL: 'SIGTERM' }, { FAKE_CODEX_SIGNAL: 'SIGHUP' }];
+  const ends: Record<string, string>[] = [
+    { FAKE_CODEX_EXIT: '1' },
+    { FAKE_CODEX_EXIT: '130' },
+    { FAKE_CODEX_EXIT: '143' },
+    { FAKE_CODEX_SIGNAL: 'SIGINT' },
+    { FAKE_CODEX_SIGNAL: 'SIGTERM' },
+    { FAKE_CODEX_SIGNAL: 'SIGHUP' },
+  ];
   for (const extra of ends) {
     const r = runSync(SHIM, [], { env: w.env(extra) });
     assert.equal(r.stderr, '', JSON.stringify(extra));

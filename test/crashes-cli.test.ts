@@ -23,7 +23,20 @@ function setup(t: TestContext) {
 }
 
 function crash(codexHome: string, endedAt: number, over: Partial<CrashInput> = {}): CrashInput {
-  return { signal: 'SIGTRAP', exitCode: null, pid: 4000 + (endedAt % 1000), codexPath: '/opt/codex', codexVersion: '0.141.0', argv: ['exec', 'hi'], cwd: codexHome, env: { TERM: 'xterm' }, childStartedAt: endedAt - 60_000, endedAt, codexHome, ...over };
+  return {
+    signal: 'SIGTRAP',
+    exitCode: null,
+    pid: 4000 + (endedAt % 1000),
+    codexPath: '/opt/codex',
+    codexVersion: '0.141.0',
+    argv: ['exec', 'hi'],
+    cwd: codexHome,
+    env: { TERM: 'xterm' },
+    childStartedAt: endedAt - 60_000,
+    endedAt,
+    codexHome,
+    ...over,
+  };
 }
 
 test('crashes lists the bundles newest first, as a table and as JSON', async (t) => {
@@ -31,7 +44,10 @@ test('crashes lists the bundles newest first, as a table and as JSON', async (t)
   assert.match(s.cli('crashes').stdout, /^No crash bundles in ~\/\.codex\/codexguard\/crashes\.$/m);
   const base = Date.UTC(2026, 5, 19, 5, 21, 6);
   const a = await writeBundle(crash(s.codexHome, base), { finisher: false, platform: 'linux' });
-  const b = await writeBundle(crash(s.codexHome, base + 3_600_000, { signal: 'SIGSEGV', codexVersion: '0.169.0' }), { finisher: false, platform: 'linux' });
+  const b = await writeBundle(crash(s.codexHome, base + 3_600_000, { signal: 'SIGSEGV', codexVersion: '0.169.0' }), {
+    finisher: false,
+    platform: 'linux',
+  });
   const table = s.cli('crashes');
   assert.equal(table.status, 0, table.stderr);
   const lines = table.stdout.split('\n');
@@ -41,13 +57,22 @@ test('crashes lists the bundles newest first, as a table and as JSON', async (t)
   const json = JSON.parse(s.cli('crashes', '--json').stdout);
   assert.equal(json.version, 1);
   assert.equal(json.dir, s.crashes);
-  assert.deepEqual(json.bundles.map((x: { id: string; signal: string; codexVersion: string }) => [x.id, x.signal, x.codexVersion]), [[b.id, 'SIGSEGV', '0.169.0'], [a.id, 'SIGTRAP', '0.141.0']]);
+  assert.deepEqual(
+    json.bundles.map((x: { id: string; signal: string; codexVersion: string }) => [x.id, x.signal, x.codexVersion]),
+    [
+      [b.id, 'SIGSEGV', '0.169.0'],
+      [a.id, 'SIGTRAP', '0.141.0'],
+    ],
+  );
   assert.equal(json.bundles[1].likelyCause.id, 'unknown');
 });
 
 test('crashes show, report and pack find a bundle by id, prefix or "latest"', async (t) => {
   const s = setup(t);
-  const r = await writeBundle(crash(s.codexHome, Date.UTC(2026, 5, 20, 1, 31, 12), { pid: 1638 }), { finisher: false, platform: 'linux' });
+  const r = await writeBundle(crash(s.codexHome, Date.UTC(2026, 5, 20, 1, 31, 12), { pid: 1638 }), {
+    finisher: false,
+    platform: 'linux',
+  });
   const show = s.cli('crashes', 'show', r.id!.slice(0, 12));
   assert.equal(show.status, 0, show.stderr);
   assert.match(show.stdout, /signal\s+SIGTRAP, pid 1638/);
@@ -63,7 +88,8 @@ test('crashes show, report and pack find a bundle by id, prefix or "latest"', as
   assert.equal(statSync(out).mode & 0o777, 0o600);
   const entries: string[] = [];
   await tar.t({ file: out, onReadEntry: (e) => entries.push(e.path) });
-  for (const f of ['manifest.json', 'REPORT.md', 'databases.json', 'logs-tail.jsonl', 'system.json', 'os-reports.json']) assert.ok(entries.includes(`${r.id}/${f}`), f);
+  for (const f of ['manifest.json', 'REPORT.md', 'databases.json', 'logs-tail.jsonl', 'system.json', 'os-reports.json'])
+    assert.ok(entries.includes(`${r.id}/${f}`), f);
   const again = s.cli('crashes', 'pack', r.id!, '-o', out);
   assert.equal(again.status, 1);
   assert.match(again.stderr, /already exists \[E_PACK\]/);
@@ -100,13 +126,23 @@ test('a pending OS report is finished by the detached `crashes finish`, or by th
   const reports = tmp(t, 'cg-diag-');
   const ips = (pid: number) => ipsReport({ pid });
   const now = Date.now();
-  const bg = await writeBundle(crash(s.codexHome, now, { pid: 111, childStartedAt: now - 1000 }), { platform: 'darwin', reportDirs: [reports], deadlineMs: 300, finisher: [process.execPath, CLI, 'crashes', 'finish'] });
+  const bg = await writeBundle(crash(s.codexHome, now, { pid: 111, childStartedAt: now - 1000 }), {
+    platform: 'darwin',
+    reportDirs: [reports],
+    deadlineMs: 300,
+    finisher: [process.execPath, CLI, 'crashes', 'finish'],
+  });
   assert.equal(bg.pending, true);
   writeFileSync(join(reports, 'codex-2026-01-01-000001.ips'), ips(111));
   await waitFor(() => !existsSync(join(bg.path!, 'pending.json')), 15_000, 'the background finisher');
   assert.equal(JSON.parse(readFileSync(join(bg.path!, 'manifest.json'), 'utf8')).osReports, 'found');
 
-  const fg = await writeBundle(crash(s.codexHome, now + 1000, { pid: 222, childStartedAt: now - 1000 }), { platform: 'darwin', reportDirs: [reports], deadlineMs: 300, finisher: false });
+  const fg = await writeBundle(crash(s.codexHome, now + 1000, { pid: 222, childStartedAt: now - 1000 }), {
+    platform: 'darwin',
+    reportDirs: [reports],
+    deadlineMs: 300,
+    finisher: false,
+  });
   assert.equal(fg.pending, true);
   assert.match(s.cli('crashes').stdout, /\[OS report pending\]/);
   writeFileSync(join(reports, 'codex-2026-01-01-000002.ips'), ips(222));

@@ -12,7 +12,16 @@ import { controlClients } from '../src/codex/clients.ts';
 import { daemonPaths, readDaemon } from '../src/codex/daemon.ts';
 import { openers } from '../src/codex/holders.ts';
 import { pidRunning } from '../src/registry/process-stamp.ts';
-import { appServer, codexEnv, expectedKept, fillLogs, inspect, logCount, DAEMON_CODEX, DAEMON_CODEX_VERSION } from './helpers/codex-home.ts';
+import {
+  appServer,
+  codexEnv,
+  expectedKept,
+  fillLogs,
+  inspect,
+  logCount,
+  DAEMON_CODEX,
+  DAEMON_CODEX_VERSION,
+} from './helpers/codex-home.ts';
 import { CLI, linkShim, NODE_BIN_DIR, runSync, waitFor } from './helpers/index.ts';
 import { inTmux } from './helpers/tmux.ts';
 
@@ -59,10 +68,18 @@ after(() => {
  * Fresh DBs made by the real daemon (its migrations), then log rows written beside it until logs_2 is far over
  * 10 MB: the daemon holds every file open, as on a user's machine. Returns the ids a rotation must keep.
  */
-async function daemonWithBigLog(t: TestContext, config: object = {}): Promise<{ pid: number; keep: number[]; migrations: unknown }> {
+async function daemonWithBigLog(
+  t: TestContext,
+  config: object = {},
+): Promise<{ pid: number; keep: number[]; migrations: unknown }> {
   stopAll();
-  for (const name of readdirSync(home)) if (/\.sqlite/.test(name) || name === 'codexguard' || name === 'db-backups') rmSync(join(home, name), { recursive: true, force: true });
-  writeFileSync(join(user, '.codexguardrc'), JSON.stringify({ logs: { maxSize: '10MB', keepRows: KEEP_ROWS }, wal: { maxSize: '2MB' }, ...config }));
+  for (const name of readdirSync(home))
+    if (/\.sqlite/.test(name) || name === 'codexguard' || name === 'db-backups')
+      rmSync(join(home, name), { recursive: true, force: true });
+  writeFileSync(
+    join(user, '.codexguardrc'),
+    JSON.stringify({ logs: { maxSize: '10MB', keepRows: KEEP_ROWS }, wal: { maxSize: '2MB' }, ...config }),
+  );
   const started = codex(['app-server', 'daemon', 'start']);
   assert.equal(started.status, 0, started.stderr);
   t.after(stopAll);
@@ -70,7 +87,11 @@ async function daemonWithBigLog(t: TestContext, config: object = {}): Promise<{ 
   fillLogs(LOG, { rows: 8_000, bodyBytes: 2_000 });
   const size = statSync(LOG).size + (statSync(`${LOG}-wal`, { throwIfNoEntry: false })?.size ?? 0);
   assert.ok(size > 20e6, `log DB ${size} bytes`);
-  return { pid, keep: expectedKept(LOG, KEEP_ROWS, 14, Math.floor(Date.now() / 1000)), migrations: inspect(LOG).migrations };
+  return {
+    pid,
+    keep: expectedKept(LOG, KEEP_ROWS, 14, Math.floor(Date.now() / 1000)),
+    migrations: inspect(LOG).migrations,
+  };
 }
 
 /** Polls an async condition until it holds, or throws after `ms`. */
@@ -89,7 +110,11 @@ function archives(): string[] {
 test('idle daemon, log DB over its limit: a launch stops the daemon, rotates exclusively, and codex brings it back', async (t) => {
   const before = await daemonWithBigLog(t);
   // Through the shim: `codex app-server daemon start` is codex starting its daemon, as the TUI does on every launch.
-  const launch = runSync(join(shimDir, 'codex'), ['app-server', 'daemon', 'start'], { env: env(), cwd: user, timeout: 60_000 });
+  const launch = runSync(join(shimDir, 'codex'), ['app-server', 'daemon', 'start'], {
+    env: env(),
+    cwd: user,
+    timeout: 60_000,
+  });
   assert.equal(launch.status, 0, launch.stderr);
   assert.match(launch.stderr, /logs_2\.sqlite: kept 1000 of \d+ rows in a fresh file/);
   assert.equal(archives().length >= 1, true, 'the old file is archived');
@@ -116,7 +141,10 @@ test('the same through `codexguard maintain`: rotated, and the daemon is running
   const before = await daemonWithBigLog(t);
   const r = runSync(process.execPath, [CLI, 'maintain'], { env: env(), cwd: user, timeout: 60_000 });
   assert.equal(r.status, 0, r.stdout + r.stderr);
-  assert.match(r.stdout, new RegExp(`stopped Codex's app-server daemon \\(pid ${before.pid}\\) in \\d+\\.\\d+ s to rotate`));
+  assert.match(
+    r.stdout,
+    new RegExp(`stopped Codex's app-server daemon \\(pid ${before.pid}\\) in \\d+\\.\\d+ s to rotate`),
+  );
   assert.match(r.stdout, /kept 1000 of \d+ rows in a fresh file/);
   assert.match(r.stdout, /started Codex's app-server daemon again/);
   const pid = daemonPid();
@@ -131,11 +159,24 @@ test('a TUI connected to the daemon: never stopped; the WALs are checkpointed, t
   assert.ok(walBefore > 2e6, `the log WAL is ${walBefore} bytes`);
   const tui = inTmux(t, root, [DAEMON_CODEX], codexEnv(home));
   const socket = daemonPaths(home).controlSocket;
-  await waitFor(() => { const c = controlClients(socket); return 'count' in c && c.count === 1; }, 30_000, 'the TUI to connect to the daemon');
-  const tuiPid = Number(spawnSync('pgrep', ['-f', '-x', DAEMON_CODEX], { encoding: 'utf8' }).stdout.trim().split('\n')[0]);
+  await waitFor(
+    () => {
+      const c = controlClients(socket);
+      return 'count' in c && c.count === 1;
+    },
+    30_000,
+    'the TUI to connect to the daemon',
+  );
+  const tuiPid = Number(
+    spawnSync('pgrep', ['-f', '-x', DAEMON_CODEX], { encoding: 'utf8' }).stdout.trim().split('\n')[0],
+  );
   assert.ok(tuiPid > 0, 'the TUI runs');
   assert.equal(daemonPid(), before.pid, 'the TUI uses the daemon the test started');
-  await until(async () => (await openers([join(home, 'state_5.sqlite')])).includes(tuiPid), 20_000, 'the TUI to open its state DB');
+  await until(
+    async () => (await openers([join(home, 'state_5.sqlite')])).includes(tuiPid),
+    20_000,
+    'the TUI to open its state DB',
+  );
 
   // The first launch says it (one line, naming who), the second does not; maintain always does.
   const first = runSync(join(shimDir, 'codex'), ['--version'], { env: env(), cwd: user });
@@ -143,7 +184,12 @@ test('a TUI connected to the daemon: never stopped; the WALs are checkpointed, t
   assert.equal(first.stdout.trim(), `codex-cli ${DAEMON_CODEX_VERSION}`);
   const deferred = first.stderr.split('\n').filter((l) => l.includes('[W_DEFERRED]'));
   assert.equal(deferred.length, 1, first.stderr);
-  assert.match(deferred[0]!, new RegExp(`logs_2\\.sqlite is [\\d.]+ MB \\(over 10\\.0 MB\\): not rotated now, since Codex's app-server daemon \\(pid ${before.pid}\\) is in use: .*\\bpid [\\d, ]*\\b${tuiPid}\\b`));
+  assert.match(
+    deferred[0]!,
+    new RegExp(
+      `logs_2\\.sqlite is [\\d.]+ MB \\(over 10\\.0 MB\\): not rotated now, since Codex's app-server daemon \\(pid ${before.pid}\\) is in use: .*\\bpid [\\d, ]*\\b${tuiPid}\\b`,
+    ),
+  );
   assert.match(deferred[0]!, /codexguard rotate --stop-daemon/);
   assert.match(first.stderr, /logs_2\.sqlite: -wal checkpointed/);
   const second = runSync(join(shimDir, 'codex'), ['--version'], { env: env(), cwd: user });
@@ -154,14 +200,21 @@ test('a TUI connected to the daemon: never stopped; the WALs are checkpointed, t
 
   assert.equal(daemonPid(), before.pid, 'the daemon was not stopped');
   assert.ok(spawnSync('kill', ['-0', String(tuiPid)]).status === 0, 'the TUI is alive');
-  assert.ok(statSync(`${LOG}-wal`).size < 2e6, `the log WAL is under wal.maxSize (${statSync(`${LOG}-wal`).size} bytes)`);
+  assert.ok(
+    statSync(`${LOG}-wal`).size < 2e6,
+    `the log WAL is under wal.maxSize (${statSync(`${LOG}-wal`).size} bytes)`,
+  );
   assert.equal(archives().length, 0, 'not rotated');
 
   // rotate names who uses it and exits 1; --stop-daemon never goes ahead without a terminal to ask on.
   const rotate = runSync(process.execPath, [CLI, 'rotate'], { env: env(), cwd: user, timeout: 60_000 });
   assert.equal(rotate.status, 1);
   assert.match(rotate.stdout, new RegExp(`is in use: .*\\bpid [\\d, ]*\\b${tuiPid}\\b`));
-  const forced = runSync(process.execPath, [CLI, 'rotate', '--stop-daemon'], { env: env(), cwd: user, timeout: 60_000 });
+  const forced = runSync(process.execPath, [CLI, 'rotate', '--stop-daemon'], {
+    env: env(),
+    cwd: user,
+    timeout: 60_000,
+  });
   assert.equal(forced.status, 1);
   assert.match(forced.stderr, /there is no terminal to ask on; nothing done \[E_NO_TTY\]/);
   assert.equal(daemonPid(), before.pid);
@@ -172,10 +225,20 @@ test('a TUI connected to the daemon: never stopped; the WALs are checkpointed, t
   assert.equal(status.codex.daemon.pid, before.pid);
   assert.equal(status.codex.daemon.version, DAEMON_CODEX_VERSION);
   assert.ok(status.codex.others.includes(tuiPid), JSON.stringify(status.codex));
-  assert.deepEqual(status.due.map((d: { plan?: string }) => d.plan), ['defer']);
+  assert.deepEqual(
+    status.due.map((d: { plan?: string }) => d.plan),
+    ['defer'],
+  );
   const human = runSync(process.execPath, [CLI, 'status'], { env: env(), cwd: user }).stdout;
-  assert.match(human, new RegExp(`Codex app-server daemon: pid ${before.pid} \\(${DAEMON_CODEX_VERSION.replaceAll('.', '\\.')}\\): .*\\bpid [\\d, ]*\\b${tuiPid}\\b`));
-  const doctor = JSON.parse(runSync(process.execPath, [CLI, 'doctor', '--json'], { env: env(), cwd: user, timeout: 60_000 }).stdout);
+  assert.match(
+    human,
+    new RegExp(
+      `Codex app-server daemon: pid ${before.pid} \\(${DAEMON_CODEX_VERSION.replaceAll('.', '\\.')}\\): .*\\bpid [\\d, ]*\\b${tuiPid}\\b`,
+    ),
+  );
+  const doctor = JSON.parse(
+    runSync(process.execPath, [CLI, 'doctor', '--json'], { env: env(), cwd: user, timeout: 60_000 }).stdout,
+  );
   const check = (id: string) => doctor.checks.find((c: { id: string }) => c.id === id);
   assert.match(check('codex').summary, new RegExp(`\\b${tuiPid}\\b`));
   assert.equal(check('db:logs_2.sqlite').level, 'warn');
@@ -190,7 +253,9 @@ test('daemon.restart never: the idle daemon is untouched and the rotation deferr
   assert.match(r.stderr, /daemon\.restart is "never".*\[W_DEFERRED\]/);
   assert.equal(daemonPid(), before.pid);
   assert.equal(archives().length, 0);
-  const doctor = JSON.parse(runSync(process.execPath, [CLI, 'doctor', '--json'], { env: env(), cwd: user, timeout: 60_000 }).stdout);
+  const doctor = JSON.parse(
+    runSync(process.execPath, [CLI, 'doctor', '--json'], { env: env(), cwd: user, timeout: 60_000 }).stdout,
+  );
   const db = doctor.checks.find((c: { id: string }) => c.id === 'db:logs_2.sqlite');
   assert.equal(db.level, 'warn');
   assert.match(db.summary, /daemon\.restart is "never"/);
@@ -201,8 +266,13 @@ test('status and doctor with an idle daemon: its pid and version, "idle", and `c
   const status = JSON.parse(runSync(process.execPath, [CLI, 'status', '--json'], { env: env(), cwd: user }).stdout);
   assert.equal(status.codex.summary, `pid ${before.pid} (${DAEMON_CODEX_VERSION}): idle`);
   assert.equal(status.codex.updater.state, 'running');
-  assert.deepEqual(status.due.map((d: { plan?: string }) => d.plan), ['stop-daemon']);
-  const doctor = JSON.parse(runSync(process.execPath, [CLI, 'doctor', '--json'], { env: env(), cwd: user, timeout: 60_000 }).stdout);
+  assert.deepEqual(
+    status.due.map((d: { plan?: string }) => d.plan),
+    ['stop-daemon'],
+  );
+  const doctor = JSON.parse(
+    runSync(process.execPath, [CLI, 'doctor', '--json'], { env: env(), cwd: user, timeout: 60_000 }).stdout,
+  );
   const db = doctor.checks.find((c: { id: string }) => c.id === 'db:logs_2.sqlite');
   assert.equal(db.level, 'fail');
   assert.equal(db.fix, 'codexguard rotate');

@@ -15,7 +15,10 @@ const DB_TROUBLE = /sqlite|database|migrat|malformed|corrupt|trigger/i;
 function levelsAfter(path: string, afterId: number): Record<string, number> {
   const db = new Database(path, { readonly: true, timeout: 5_000 });
   try {
-    const rows = db.prepare('SELECT level, count(*) AS n FROM logs WHERE id > ? GROUP BY level').all(afterId) as Array<{ level: string; n: number }>;
+    const rows = db.prepare('SELECT level, count(*) AS n FROM logs WHERE id > ? GROUP BY level').all(afterId) as Array<{
+      level: string;
+      n: number;
+    }>;
     return Object.fromEntries(rows.map((r) => [r.level, r.n]));
   } finally {
     db.close();
@@ -26,16 +29,25 @@ function levelsAfter(path: string, afterId: number): Record<string, number> {
 function rowsAfter(path: string, afterId: number): Array<{ target: string; level: string }> {
   const db = new Database(path, { readonly: true, timeout: 5_000 });
   try {
-    return db.prepare('SELECT target, level FROM logs WHERE id > ?').all(afterId) as Array<{ target: string; level: string }>;
+    return db.prepare('SELECT target, level FROM logs WHERE id > ?').all(afterId) as Array<{
+      target: string;
+      level: string;
+    }>;
   } finally {
     db.close();
   }
 }
 
 /** The target with the most rows at `level` among `rows`, skipping any that is a prefix of, or starts with, one in `not`. */
-function busiest(rows: Array<{ target: string; level: string }>, level: string, not: string[] = []): string | undefined {
+function busiest(
+  rows: Array<{ target: string; level: string }>,
+  level: string,
+  not: string[] = [],
+): string | undefined {
   const counts = new Map<string, number>();
-  for (const r of rows) if (r.level === level && !not.some((n) => r.target.startsWith(n) || n.startsWith(r.target))) counts.set(r.target, (counts.get(r.target) ?? 0) + 1);
+  for (const r of rows)
+    if (r.level === level && !not.some((n) => r.target.startsWith(n) || n.startsWith(r.target)))
+      counts.set(r.target, (counts.get(r.target) ?? 0) + 1);
   return [...counts].sort((a, b) => b[1] - a[1])[0]?.[0];
 }
 
@@ -58,21 +70,42 @@ test('the real codex app-server with the trigger: keeps working, stores no TRACE
   const server = await appServer(t, home);
   const first = await server.startThread();
   assert.equal(first.error, undefined, 'thread/start answered');
-  const a = await waitFor(() => { const l = levelsAfter(path, 0); return (l.INFO ?? 0) > 0 && (l.DEBUG ?? 0) > 0 ? l : undefined; }, 40_000, 'INFO and DEBUG rows from codex');
+  const a = await waitFor(
+    () => {
+      const l = levelsAfter(path, 0);
+      return (l.INFO ?? 0) > 0 && (l.DEBUG ?? 0) > 0 ? l : undefined;
+    },
+    40_000,
+    'INFO and DEBUG rows from codex',
+  );
   assert.equal(a.TRACE, undefined, `no TRACE row stored: ${JSON.stringify(a)}`);
 
   // 2. Removed while codex runs: TRACE rows come back (codex does write them; the trigger was what kept them out).
   const beforeRemoval = maxId(path);
   assert.equal(applyDropLevels(path, { levels: [] }).changed, true);
   await server.startThread();
-  const b = await waitFor(() => { const l = levelsAfter(path, beforeRemoval); return (l.TRACE ?? 0) > 0 ? l : undefined; }, 40_000, 'TRACE rows once the trigger is gone');
+  const b = await waitFor(
+    () => {
+      const l = levelsAfter(path, beforeRemoval);
+      return (l.TRACE ?? 0) > 0 ? l : undefined;
+    },
+    40_000,
+    'TRACE rows once the trigger is gone',
+  );
   assert.ok((b.INFO ?? 0) > 0, JSON.stringify(b));
 
   // 3. Replaced while codex runs (TRACE and DEBUG): rows go on arriving, none at those levels.
   assert.equal(applyDropLevels(path, { levels: ['DEBUG', 'TRACE'] }).action, 'create');
   const beforeReplace = maxId(path);
   await server.startThread();
-  const c = await waitFor(() => { const l = levelsAfter(path, beforeReplace); return (l.INFO ?? 0) > 0 ? l : undefined; }, 40_000, 'new INFO rows');
+  const c = await waitFor(
+    () => {
+      const l = levelsAfter(path, beforeReplace);
+      return (l.INFO ?? 0) > 0 ? l : undefined;
+    },
+    40_000,
+    'new INFO rows',
+  );
   assert.deepEqual([c.TRACE, c.DEBUG], [undefined, undefined], JSON.stringify(c));
 
   // 4. A logs.filter, compiled into the same trigger while codex runs: the target that wrote the most DEBUG rows in step
@@ -81,7 +114,10 @@ test('the real codex app-server with the trigger: keeps working, stores no TRACE
   const seen = rowsAfter(path, beforeRemoval);
   const debugTarget = busiest(seen, 'DEBUG');
   const offTarget = busiest(seen, 'INFO', debugTarget ? [debugTarget] : []);
-  assert.ok(debugTarget && offTarget, `codex wrote DEBUG and INFO rows from two targets: ${JSON.stringify(seen.slice(0, 20))}`);
+  assert.ok(
+    debugTarget && offTarget,
+    `codex wrote DEBUG and INFO rows from two targets: ${JSON.stringify(seen.slice(0, 20))}`,
+  );
   const filter = `info,${debugTarget}=debug,${offTarget}=off`;
   const parsed = parseFilter(filter);
   assert.ok(parsed.ok);
@@ -89,14 +125,34 @@ test('the real codex app-server with the trigger: keeps working, stores no TRACE
   const beforeFilter = maxId(path);
   await server.startThread();
   await server.startThread();
-  const d = await waitFor(() => { const rows = rowsAfter(path, beforeFilter); return rows.some((r) => r.level === 'INFO') ? rows : undefined; }, 40_000, 'INFO rows under the filter');
-  t.diagnostic(`filter ${filter}: ${d.length} rows stored under it, ${d.filter((r) => r.level === 'DEBUG').length} at DEBUG`);
-  assert.deepEqual(d.filter((r) => !keeps(parsed.directives, r.target, r.level)), [], `only rows the filter keeps (${filter})`);
+  const d = await waitFor(
+    () => {
+      const rows = rowsAfter(path, beforeFilter);
+      return rows.some((r) => r.level === 'INFO') ? rows : undefined;
+    },
+    40_000,
+    'INFO rows under the filter',
+  );
+  t.diagnostic(
+    `filter ${filter}: ${d.length} rows stored under it, ${d.filter((r) => r.level === 'DEBUG').length} at DEBUG`,
+  );
+  assert.deepEqual(
+    d.filter((r) => !keeps(parsed.directives, r.target, r.level)),
+    [],
+    `only rows the filter keeps (${filter})`,
+  );
   assert.equal(d.filter((r) => r.target.startsWith(offTarget)).length, 0, `nothing from ${offTarget}`);
-  assert.ok(seen.some((r) => r.target.startsWith(offTarget) && r.level === 'INFO'), 'that target does write INFO rows without the filter');
+  assert.ok(
+    seen.some((r) => r.target.startsWith(offTarget) && r.level === 'INFO'),
+    'that target does write INFO rows without the filter',
+  );
 
   assert.equal(await server.close(), 0, 'app-server exits cleanly');
-  assert.deepEqual(server.stderr.split('\n').filter((line) => DB_TROUBLE.test(line)), [], 'codex says nothing about its databases');
+  assert.deepEqual(
+    server.stderr.split('\n').filter((line) => DB_TROUBLE.test(line)),
+    [],
+    'codex says nothing about its databases',
+  );
   const after = inspect(path);
   assert.equal(after.integrity, 'ok');
   assert.deepEqual(after.migrations, migrations, 'codex did not re-run or rewrite a migration');

@@ -13,15 +13,42 @@ test('dropLevelsDue: levels changed, a log DB replaced, or nothing to do', () =>
   assert.equal(dropLevelsDue(undefined, { levels: [], filter: null }, {}), false);
   assert.equal(dropLevelsDue(undefined, { levels: ['TRACE'], filter: null }, { 'logs_2.sqlite': '11:1000' }), true);
   assert.equal(dropLevelsDue(state, { levels: ['TRACE'], filter: null }, { 'logs_2.sqlite': '11:1000' }), false);
-  assert.equal(dropLevelsDue(state, { levels: ['TRACE', 'DEBUG'], filter: null }, { 'logs_2.sqlite': '11:1000' }), true);
-  assert.equal(dropLevelsDue(state, { levels: [], filter: null }, { 'logs_2.sqlite': '11:1000' }), true, 'removing the key removes the trigger');
-  assert.equal(dropLevelsDue(state, { levels: ['TRACE'], filter: null }, { 'logs_2.sqlite': '11:2000' }), true, 'a new file with a reused inode');
-  assert.equal(dropLevelsDue(state, { levels: ['TRACE'], filter: null }, { 'logs_2.sqlite': '11:1000', 'logs_3.sqlite': '5:1' }), true, 'a new log DB');
-  assert.equal(dropLevelsDue(state, { levels: ['TRACE'], filter: 'info' }, { 'logs_2.sqlite': '11:1000' }), true, 'a filter added');
+  assert.equal(
+    dropLevelsDue(state, { levels: ['TRACE', 'DEBUG'], filter: null }, { 'logs_2.sqlite': '11:1000' }),
+    true,
+  );
+  assert.equal(
+    dropLevelsDue(state, { levels: [], filter: null }, { 'logs_2.sqlite': '11:1000' }),
+    true,
+    'removing the key removes the trigger',
+  );
+  assert.equal(
+    dropLevelsDue(state, { levels: ['TRACE'], filter: null }, { 'logs_2.sqlite': '11:2000' }),
+    true,
+    'a new file with a reused inode',
+  );
+  assert.equal(
+    dropLevelsDue(state, { levels: ['TRACE'], filter: null }, { 'logs_2.sqlite': '11:1000', 'logs_3.sqlite': '5:1' }),
+    true,
+    'a new log DB',
+  );
+  assert.equal(
+    dropLevelsDue(state, { levels: ['TRACE'], filter: 'info' }, { 'logs_2.sqlite': '11:1000' }),
+    true,
+    'a filter added',
+  );
   const filtered = { ...state, levels: [], filter: 'info' };
   assert.equal(dropLevelsDue(filtered, { levels: [], filter: 'info' }, { 'logs_2.sqlite': '11:1000' }), false);
-  assert.equal(dropLevelsDue(filtered, { levels: [], filter: 'warn' }, { 'logs_2.sqlite': '11:1000' }), true, 'the filter changed');
-  assert.equal(dropLevelsDue(filtered, { levels: [], filter: null }, { 'logs_2.sqlite': '11:1000' }), true, 'the filter removed');
+  assert.equal(
+    dropLevelsDue(filtered, { levels: [], filter: 'warn' }, { 'logs_2.sqlite': '11:1000' }),
+    true,
+    'the filter changed',
+  );
+  assert.equal(
+    dropLevelsDue(filtered, { levels: [], filter: null }, { 'logs_2.sqlite': '11:1000' }),
+    true,
+    'the filter removed',
+  );
 });
 
 /** A user home with its .codexguardrc path, a Codex home with a log DB, and `codex` through the shim to a fake. */
@@ -32,8 +59,17 @@ function world(t: Parameters<typeof tmp>[0]) {
   const codexHome = codexHomeWithLogs(t, { rows: 10 });
   const shim = linkShim(join(root, 'shim'));
   fakeCodex(join(root, 'real'));
-  const env = cleanEnv({ HOME: user, CODEX_HOME: codexHome, PATH: [join(root, 'shim'), join(root, 'real'), NODE_BIN_DIR].join(':') });
-  return { rc: join(user, '.codexguardrc'), codexHome, log: join(codexHome, 'logs_2.sqlite'), codex: () => runSync(shim, [], { env, cwd: user }) };
+  const env = cleanEnv({
+    HOME: user,
+    CODEX_HOME: codexHome,
+    PATH: [join(root, 'shim'), join(root, 'real'), NODE_BIN_DIR].join(':'),
+  });
+  return {
+    rc: join(user, '.codexguardrc'),
+    codexHome,
+    log: join(codexHome, 'logs_2.sqlite'),
+    codex: () => runSync(shim, [], { env, cwd: user }),
+  };
 }
 
 test('the shim installs the trigger once, re-applies it to a new log DB, and removes it with the key', (t) => {
@@ -67,7 +103,10 @@ test('through the shim, logs.filter installs its trigger; a bad filter is one li
   writeFileSync(rc, JSON.stringify({ logs: { filter: 'info,codex_otel=off' } }));
   const first = codex();
   assert.equal(first.status, 0, first.stderr);
-  assert.equal(first.stderr, 'codexguard: logs_2.sqlite: drops rows that logs.filter "info,codex_otel=off" does not keep\n');
+  assert.equal(
+    first.stderr,
+    'codexguard: logs_2.sqlite: drops rows that logs.filter "info,codex_otel=off" does not keep\n',
+  );
   assert.deepEqual(dropLevelsStatus(log), { installed: true, rule: { levels: [], filter: 'info,codex_otel=off' } });
 
   for (const bad of [{ filter: 'info,codex_otel=silent' }, { filter: 'info', dropLevels: ['LOUD'] }]) {
@@ -77,7 +116,11 @@ test('through the shim, logs.filter installs its trigger; a bad filter is one li
     const lines = r.stderr.trimEnd().split('\n');
     assert.equal(lines.length, 1, r.stderr);
     assert.match(lines[0]!, /^codexguard: ~\/\.codexguardrc: logs\.(filter|dropLevels): expected .* \[E_CONFIG\]$/);
-    assert.deepEqual(dropLevelsStatus(log).rule, { levels: [], filter: 'info,codex_otel=off' }, `unchanged after ${JSON.stringify(bad)}`);
+    assert.deepEqual(
+      dropLevelsStatus(log).rule,
+      { levels: [], filter: 'info,codex_otel=off' },
+      `unchanged after ${JSON.stringify(bad)}`,
+    );
   }
   writeFileSync(rc, JSON.stringify({ logs: { filter: 'warn', dropLevels: ['TRACE'] } }));
   assert.equal(codex().status, 0);

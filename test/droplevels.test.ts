@@ -6,7 +6,14 @@ import { test } from 'node:test';
 import Database from 'better-sqlite3';
 import { applyDropLevels, applyDropLevelsAll, dropLevelsStatus } from '../src/droplevels/apply.ts';
 import { keeps, parseFilter, type Directive } from '../src/droplevels/filter.ts';
-import { normalizeLevels, parseTrigger, planDropLevels, ruleOf, TRIGGER_NAME, triggerSql } from '../src/droplevels/sql.ts';
+import {
+  normalizeLevels,
+  parseTrigger,
+  planDropLevels,
+  ruleOf,
+  TRIGGER_NAME,
+  triggerSql,
+} from '../src/droplevels/sql.ts';
 import { codexHomeWithLogs, fillLogs, inspect, makeCodexDb } from './helpers/codex-home.ts';
 import { tmp } from './helpers/index.ts';
 
@@ -19,12 +26,19 @@ test('normalizeLevels: upper-case, de-duplicated, TRACE..ERROR order; rejects wh
 
 test('triggerSql and parseTrigger round-trip; a foreign or edited trigger of our name parses as null', () => {
   const sql = triggerSql(ruleOf(['debug', 'TRACE']));
-  assert.equal(sql, `CREATE TRIGGER ${TRIGGER_NAME} BEFORE INSERT ON logs WHEN NEW.level IN ('TRACE', 'DEBUG') BEGIN SELECT RAISE(IGNORE); END`);
+  assert.equal(
+    sql,
+    `CREATE TRIGGER ${TRIGGER_NAME} BEFORE INSERT ON logs WHEN NEW.level IN ('TRACE', 'DEBUG') BEGIN SELECT RAISE(IGNORE); END`,
+  );
   assert.deepEqual(parseTrigger(sql), { levels: ['TRACE', 'DEBUG'], filter: null });
   const both = triggerSql(ruleOf(['TRACE'], 'info,codex_otel=off'));
   assert.deepEqual(parseTrigger(both), { levels: ['TRACE'], filter: 'info,codex_otel=off' });
   assert.deepEqual(parseTrigger(triggerSql(ruleOf([], 'warn'))), { levels: [], filter: 'warn' });
-  assert.equal(parseTrigger(both.replace("THEN 0", "THEN 5")), null, 'the comment no longer says what the condition does');
+  assert.equal(
+    parseTrigger(both.replace('THEN 0', 'THEN 5')),
+    null,
+    'the comment no longer says what the condition does',
+  );
   assert.equal(parseTrigger(`CREATE TRIGGER ${TRIGGER_NAME} AFTER INSERT ON logs BEGIN DELETE FROM logs; END`), null);
   assert.throws(() => triggerSql(ruleOf([])), /no levels/);
 });
@@ -46,16 +60,24 @@ test('planDropLevels: create, keep, replace, drop', () => {
 function insertBatch(path: string, levels: string[]): { stored: string[]; changes: number } {
   const db = new Database(path);
   try {
-    const values = levels.map(() => "(?, 0, ?, 'codex_core::test', 'body', NULL, 'pid:1:uuid', NULL, NULL, NULL, 10)").join(', ');
+    const values = levels
+      .map(() => "(?, 0, ?, 'codex_core::test', 'body', NULL, 'pid:1:uuid', NULL, NULL, NULL, 10)")
+      .join(', ');
     const before = db.prepare('SELECT coalesce(max(id), 0) FROM logs').pluck().get() as number;
     const info = db.transaction(() => {
-      const run = db.prepare(`INSERT INTO logs (ts, ts_nanos, level, target, feedback_log_body, thread_id, process_uuid, module_path, file, line, estimated_bytes) VALUES ${values}`)
+      const run = db
+        .prepare(
+          `INSERT INTO logs (ts, ts_nanos, level, target, feedback_log_body, thread_id, process_uuid, module_path, file, line, estimated_bytes) VALUES ${values}`,
+        )
         .run(...levels.flatMap((level) => [1_790_000_000, level]));
       // Codex's prune runs in the same transaction right after the insert.
       db.prepare("DELETE FROM logs WHERE id IN (SELECT id FROM logs WHERE thread_id = 'nothing')").run();
       return run;
     })();
-    return { stored: db.prepare('SELECT level FROM logs WHERE id > ? ORDER BY id').pluck().all(before) as string[], changes: info.changes };
+    return {
+      stored: db.prepare('SELECT level FROM logs WHERE id > ? ORDER BY id').pluck().all(before) as string[],
+      changes: info.changes,
+    };
   } finally {
     db.close();
   }
@@ -65,7 +87,11 @@ test('applied to a real log DB: TRACE rows of a multi-row insert are ignored, th
   const home = codexHomeWithLogs(t, { rows: 50 });
   const path = join(home, 'logs_2.sqlite');
   const result = applyDropLevels(path, { levels: ['TRACE'] });
-  assert.deepEqual([result.ok, result.changed, result.action, result.rule.levels], [true, true, 'create', ['TRACE']], result.message);
+  assert.deepEqual(
+    [result.ok, result.changed, result.action, result.rule.levels],
+    [true, true, 'create', ['TRACE']],
+    result.message,
+  );
   assert.deepEqual(dropLevelsStatus(path), { installed: true, rule: { levels: ['TRACE'], filter: null } });
   const batch = insertBatch(path, ['INFO', 'TRACE', 'DEBUG', 'TRACE', 'WARN', 'ERROR']);
   assert.deepEqual(batch.stored, ['INFO', 'DEBUG', 'WARN', 'ERROR']);
@@ -150,10 +176,25 @@ test('applyDropLevelsAll: every logs_N.sqlite of a home, never a state DB', (t) 
   fillLogs(join(home, 'logs_3.sqlite'), { rows: 10 });
   makeCodexDb(join(home, 'state_5.sqlite'), 'state_5.sqlite');
   const results = applyDropLevelsAll(home, { levels: ['TRACE'] });
-  assert.deepEqual(results.map((r) => [r.ok, r.changed]), [[true, true], [true, true]]);
+  assert.deepEqual(
+    results.map((r) => [r.ok, r.changed]),
+    [
+      [true, true],
+      [true, true],
+    ],
+  );
   assert.deepEqual(results.map((r) => r.message.split(':')[0]).sort(), ['logs_2.sqlite', 'logs_3.sqlite']);
-  assert.equal((inspect(join(home, 'state_5.sqlite')).schema as Array<{ name: string }>).some((o) => o.name === TRIGGER_NAME), false);
-  assert.deepEqual(applyDropLevelsAll(home, { levels: [] }).map((r) => [r.ok, r.action]), [[true, 'drop'], [true, 'drop']]);
+  assert.equal(
+    (inspect(join(home, 'state_5.sqlite')).schema as Array<{ name: string }>).some((o) => o.name === TRIGGER_NAME),
+    false,
+  );
+  assert.deepEqual(
+    applyDropLevelsAll(home, { levels: [] }).map((r) => [r.ok, r.action]),
+    [
+      [true, 'drop'],
+      [true, 'drop'],
+    ],
+  );
 });
 
 test('the exclusive rotation copy carries the trigger over, after the kept rows (TRACE rows survive the copy)', async (t) => {
@@ -162,14 +203,20 @@ test('the exclusive rotation copy carries the trigger over, after the kept rows 
   const path = join(home, 'logs_2.sqlite');
   const now = Math.floor(Date.now() / 1000);
   const db = new Database(path);
-  db.prepare("INSERT INTO logs (ts, ts_nanos, level, target, estimated_bytes) VALUES (?, 0, 'TRACE', 't', 1), (?, 1, 'INFO', 't', 1)").run(now - 10, now - 10);
+  db.prepare(
+    "INSERT INTO logs (ts, ts_nanos, level, target, estimated_bytes) VALUES (?, 0, 'TRACE', 't', 1), (?, 1, 'INFO', 't', 1)",
+  ).run(now - 10, now - 10);
   db.close();
   applyDropLevels(path, { levels: ['TRACE'] });
   const result = await rotateLogDb(home, 'logs_2.sqlite', { keepRows: 100, keepDays: 14, archives: 1, now });
   assert.equal(result.code, 'OK', result.message);
   assert.equal(result.strategy, 'exclusive');
   const rotated = new Database(path, { readonly: true });
-  assert.deepEqual(rotated.prepare('SELECT level FROM logs ORDER BY id').pluck().all(), ['TRACE', 'INFO'], 'rows already stored are kept as they were');
+  assert.deepEqual(
+    rotated.prepare('SELECT level FROM logs ORDER BY id').pluck().all(),
+    ['TRACE', 'INFO'],
+    'rows already stored are kept as they were',
+  );
   rotated.close();
   assert.deepEqual(dropLevelsStatus(path), { installed: true, rule: { levels: ['TRACE'], filter: null } });
 });
@@ -180,9 +227,16 @@ test('parseFilter: EnvFilter directive syntax, canonical text, one reason for wh
     assert.ok(parsed.ok, text);
     return parsed;
   };
-  assert.equal(ok(' INFO, codex_core::session=Debug ,codex_otel=off,').text, 'info,codex_core::session=debug,codex_otel=off');
+  assert.equal(
+    ok(' INFO, codex_core::session=Debug ,codex_otel=off,').text,
+    'info,codex_core::session=debug,codex_otel=off',
+  );
   assert.deepEqual(ok('warn').directives, [{ target: undefined, level: 'WARN' }]);
-  assert.deepEqual(ok('codex_tui').directives, [{ target: 'codex_tui', level: 'TRACE' }], 'a target alone keeps every level of it');
+  assert.deepEqual(
+    ok('codex_tui').directives,
+    [{ target: 'codex_tui', level: 'TRACE' }],
+    'a target alone keeps every level of it',
+  );
   assert.equal(ok('h2=4,3,hyper=0').text, 'h2=debug,info,hyper=off', 'levels as numbers, 0 to 5');
   assert.equal(ok('a=debug,info,a=warn').text, 'info,a=warn', 'the last directive for a target wins');
   for (const [bad, reason] of [
@@ -202,7 +256,9 @@ test('parseFilter: EnvFilter directive syntax, canonical text, one reason for wh
 });
 
 test('keeps: the longest matching target decides, a plain string prefix; no default keeps nothing else; unknown levels are kept', () => {
-  const { directives } = parseFilter('info,codex_core=debug,codex_core::session=trace,codex_otel=off,h2') as { directives: Directive[] };
+  const { directives } = parseFilter('info,codex_core=debug,codex_core::session=trace,codex_otel=off,h2') as {
+    directives: Directive[];
+  };
   const table: Array<[string, string, boolean]> = [
     ['codex_core::session::x', 'TRACE', true],
     ['codex_core::turn', 'TRACE', false],
@@ -216,15 +272,39 @@ test('keeps: the longest matching target decides, a plain string prefix; no defa
   ];
   for (const [target, level, kept] of table) assert.equal(keeps(directives, target, level), kept, `${target} ${level}`);
   const noDefault = (parseFilter('codex_core=info') as { directives: Directive[] }).directives;
-  assert.equal(keeps(noDefault, 'rmcp', 'ERROR'), false, 'as in EnvFilter: a target no directive names is off without a default');
+  assert.equal(
+    keeps(noDefault, 'rmcp', 'ERROR'),
+    false,
+    'as in EnvFilter: a target no directive names is off without a default',
+  );
   assert.equal(keeps(noDefault, 'codex_core::x', 'WARN'), true);
 });
 
 test('the compiled filter, in a real log DB, keeps exactly the rows keeps() keeps (targets with _ % and prefixes of each other)', (t) => {
   const home = codexHomeWithLogs(t, { rows: 5 });
   const path = join(home, 'logs_2.sqlite');
-  const filters = ['info,codex_core=debug,codex_core::session=trace,codex_otel=off', 'codex_a_b=warn,codex_a=trace', 'off,h2=error', 'debug'];
-  const targets = ['codex_core', 'codex_core::session', 'codex_core::sessions', 'codex_corex', 'codexXcore', 'codex_otel', 'codex_a_b', 'codex_aXb', 'codex_a', 'h2', 'h', 'rmcp', '%', ''];
+  const filters = [
+    'info,codex_core=debug,codex_core::session=trace,codex_otel=off',
+    'codex_a_b=warn,codex_a=trace',
+    'off,h2=error',
+    'debug',
+  ];
+  const targets = [
+    'codex_core',
+    'codex_core::session',
+    'codex_core::sessions',
+    'codex_corex',
+    'codexXcore',
+    'codex_otel',
+    'codex_a_b',
+    'codex_aXb',
+    'codex_a',
+    'h2',
+    'h',
+    'rmcp',
+    '%',
+    '',
+  ];
   const levels = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'trace', 'NOTICE'];
   for (const filter of filters) {
     const applied = applyDropLevels(path, { levels: [], filter });
@@ -232,17 +312,27 @@ test('the compiled filter, in a real log DB, keeps exactly the rows keeps() keep
     const { directives } = parseFilter(filter) as { directives: Directive[] };
     const db = new Database(path);
     const before = db.prepare('SELECT coalesce(max(id), 0) FROM logs').pluck().get() as number;
-    const insert = db.prepare("INSERT INTO logs (ts, ts_nanos, level, target, estimated_bytes) VALUES (1790000000, ?, ?, ?, 1)");
+    const insert = db.prepare(
+      'INSERT INTO logs (ts, ts_nanos, level, target, estimated_bytes) VALUES (1790000000, ?, ?, ?, 1)',
+    );
     const offered: string[] = [];
     db.transaction(() => {
-      for (const target of targets) for (const level of levels) {
-        insert.run(offered.length, level, target);
-        offered.push(`${target} ${level}`);
-      }
+      for (const target of targets)
+        for (const level of levels) {
+          insert.run(offered.length, level, target);
+          offered.push(`${target} ${level}`);
+        }
     })();
-    const stored = (db.prepare('SELECT target, level FROM logs WHERE id > ? ORDER BY id').all(before) as Array<{ target: string; level: string }>).map((r) => `${r.target} ${r.level}`);
+    const stored = (
+      db.prepare('SELECT target, level FROM logs WHERE id > ? ORDER BY id').all(before) as Array<{
+        target: string;
+        level: string;
+      }>
+    ).map((r) => `${r.target} ${r.level}`);
     db.close();
-    const expected = targets.flatMap((target) => levels.filter((level) => keeps(directives, target, level)).map((level) => `${target} ${level}`));
+    const expected = targets.flatMap((target) =>
+      levels.filter((level) => keeps(directives, target, level)).map((level) => `${target} ${level}`),
+    );
     assert.deepEqual(stored, expected, filter);
     assert.ok(stored.length > 0 && stored.length < offered.length, `${filter}: some kept, some dropped`);
   }
@@ -254,7 +344,11 @@ test('logs.filter and logs.dropLevels together: a row either drops is dropped; a
   const path = join(home, 'logs_2.sqlite');
   assert.equal(applyDropLevels(path, { levels: ['DEBUG'], filter: 'trace,noisy=warn' }).changed, true);
   assert.deepEqual(dropLevelsStatus(path).rule, { levels: ['DEBUG'], filter: 'trace,noisy=warn' });
-  assert.deepEqual(insertBatch(path, ['TRACE', 'DEBUG', 'INFO']).stored, ['TRACE', 'INFO'], 'DEBUG by the levels, the rest kept by trace');
+  assert.deepEqual(
+    insertBatch(path, ['TRACE', 'DEBUG', 'INFO']).stored,
+    ['TRACE', 'INFO'],
+    'DEBUG by the levels, the rest kept by trace',
+  );
   const schema = inspect(path).schema;
   const bad = applyDropLevels(path, { levels: [], filter: 'info,x=loud' });
   assert.deepEqual([bad.ok, bad.code, bad.changed], [false, 'E_BAD_FILTER', false]);

@@ -10,5 +10,6 @@ test('this test file runs with a temp HOME, not the real one, and its children i
   assert.notEqual(homedir(), userInfo().homedir);
   const child = spawnSync(process.execPath, ['-p', 'require("os").homedir()'], { env: cleanEnv(), encoding: 'utf8' });
   assert.equal(child.stdout.trim(), homedir());
-  for (const name of ['XDG_CONFIG_HOME', 'XDG_STATE_HOME', 'CODEX_HOME']) assert.equal(process.env[name], undefined, name);
+  for (const name of ['XDG_CONFIG_HOME', 'XDG_STATE_HOME', 'CODEX_HOME'])
+    assert.equal(process.env[name], undefined, name);
 });

@@ -1,7 +1,17 @@
 // A hostile world: programs planted where relative PATH entries find them, config files that are not files or not yours.
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, chownSync, existsSync, mkdirSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -9,7 +19,21 @@ import { acquirePreflightLock, lockPaths } from '../src/lock/preflight-lock.ts';
 import { codexHomeWithLogs, fillLogs, holder, leaveInWal } from './helpers/codex-home.ts';
 import { CLI, cleanEnv, fakeCodex, linkShim, NODE_BIN_DIR, readRecord, runSync, tmp } from './helpers/index.ts';
 
-const PLANTED = ['stty', 'perl', 'flock', 'lsof', 'coredumpctl', 'systemctl', 'crontab', 'launchctl', 'bash', 'zsh', 'fish', 'sh', 'cat'];
+const PLANTED = [
+  'stty',
+  'perl',
+  'flock',
+  'lsof',
+  'coredumpctl',
+  'systemctl',
+  'crontab',
+  'launchctl',
+  'bash',
+  'zsh',
+  'fish',
+  'sh',
+  'cat',
+];
 
 /** A repository whose `bin/` and top folder hold a program of every name codexguard starts, each leaving a mark when run. */
 function plantedRepo(root: string): { repo: string; marks: string } {
@@ -45,7 +69,11 @@ test('relative and empty PATH entries never run a planted stty, perl, flock or l
   const r = runSync('/usr/bin/script', ['-qec', `${join(shimDir, 'codex')} hi`, '/dev/null'], { env, cwd: repo });
   assert.equal(r.status, 0, r.stdout + r.stderr);
   assert.deepEqual(readRecord(record).argv, ['hi'], 'codex ran');
-  assert.match(r.stdout, /kept 300 of 3000 rows/, 'the rotation ran (it takes Codex maintenance lock with perl or flock)');
+  assert.match(
+    r.stdout,
+    /kept 300 of 3000 rows/,
+    'the rotation ran (it takes Codex maintenance lock with perl or flock)',
+  );
   const m = runSync(process.execPath, [CLI, 'maintain'], { env, cwd: repo });
   assert.equal(m.status, 0, m.stdout + m.stderr);
   const s = runSync(process.execPath, [CLI, 'schedule', 'status'], { env, cwd: repo });
@@ -67,7 +95,14 @@ function world(t: Parameters<typeof tmp>[0]) {
   linkShim(shimDir);
   fakeCodex(join(root, 'real'));
   const record = join(root, 'record.json');
-  const env = (extra: Record<string, string> = {}) => cleanEnv({ HOME: home, CODEX_HOME: codexHome, PATH: [shimDir, join(root, 'real'), NODE_BIN_DIR, '/usr/bin', '/bin'].join(':'), FAKE_CODEX_RECORD: record, ...extra });
+  const env = (extra: Record<string, string> = {}) =>
+    cleanEnv({
+      HOME: home,
+      CODEX_HOME: codexHome,
+      PATH: [shimDir, join(root, 'real'), NODE_BIN_DIR, '/usr/bin', '/bin'].join(':'),
+      FAKE_CODEX_RECORD: record,
+      ...extra,
+    });
   return { root, home, repo, codexHome, shim: join(shimDir, 'codex'), record, env };
 }
 
@@ -77,13 +112,24 @@ test('config files that are not files: a project symlink to /proc/self/pagemap, 
   const project = runSync(w.shim, ['a'], { env: w.env(), cwd: w.repo, timeout: 20_000 });
   assert.equal(project.status, 0, project.stderr);
   assert.deepEqual(readRecord(w.record).argv, ['a'], 'codex started');
-  assert.match(project.stderr, /\.codexguardrc: ignored: a project-level config file may not be a symlink \[W_CONFIG\]/);
+  assert.match(
+    project.stderr,
+    /\.codexguardrc: ignored: a project-level config file may not be a symlink \[W_CONFIG\]/,
+  );
   assert.equal(project.stderr.trim().split('\n').length, 1, project.stderr);
 
-  const user = runSync(w.shim, ['b'], { env: w.env({ CODEXGUARD_CONFIG: '/proc/self/pagemap' }), cwd: w.home, timeout: 20_000 });
+  const user = runSync(w.shim, ['b'], {
+    env: w.env({ CODEXGUARD_CONFIG: '/proc/self/pagemap' }),
+    cwd: w.home,
+    timeout: 20_000,
+  });
   assert.equal(user.status, 0, user.stderr);
   assert.deepEqual(readRecord(w.record).argv, ['b']);
-  assert.match(user.stderr, /pagemap: is larger than 64 KiB; using the defaults \[E_CONFIG\]/, 'the bytes are counted, st_size (0) is not trusted');
+  assert.match(
+    user.stderr,
+    /pagemap: is larger than 64 KiB; using the defaults \[E_CONFIG\]/,
+    'the bytes are counted, st_size (0) is not trusted',
+  );
 
   spawnSync('/usr/bin/mkfifo', [join(w.codexHome, 'config.toml')]);
   const fifo = runSync(w.shim, ['c'], { env: w.env(), cwd: w.home, timeout: 20_000 });
@@ -92,7 +138,11 @@ test('config files that are not files: a project symlink to /proc/self/pagemap, 
   rmSync(join(w.codexHome, 'config.toml'));
   symlinkSync('/dev/zero', join(w.codexHome, 'config.toml'));
   const zero = runSync(w.shim, ['d'], { env: w.env(), cwd: w.home, timeout: 20_000 });
-  assert.equal(zero.status, 0, `/dev/zero as config.toml does not hang the shim: ${zero.error?.message ?? zero.stderr}`);
+  assert.equal(
+    zero.status,
+    0,
+    `/dev/zero as config.toml does not hang the shim: ${zero.error?.message ?? zero.stderr}`,
+  );
   assert.deepEqual(readRecord(w.record).argv, ['d']);
 });
 
@@ -100,18 +150,35 @@ test("another user's .codexguardrc in a shared parent (mode 1777) is ignored wit
   assert.equal(process.getuid?.(), 0, 'this test makes a file owned by another user: it runs as root, as CI does');
   const w = world(t);
   const rc = join(w.root, 'shared', '.codexguardrc');
-  writeFileSync(rc, JSON.stringify({ logs: { keepRows: 1000 }, crash: { keep: 1 }, restart: { mode: 'never' }, lock: { timeout: '0s' } }));
+  writeFileSync(
+    rc,
+    JSON.stringify({
+      logs: { keepRows: 1000 },
+      crash: { keep: 1 },
+      restart: { mode: 'never' },
+      lock: { timeout: '0s' },
+    }),
+  );
   chownSync(rc, 12345, 12345);
   const shown = runSync(process.execPath, [CLI, 'config', '--json'], { env: w.env(), cwd: w.repo });
   const c = JSON.parse(shown.stdout) as { config: Record<string, unknown>; issues: Array<{ line: string }> };
-  assert.deepEqual([c.config['logs.keepRows'], c.config['crash.keep'], c.config['restart.mode'], c.config['lock.timeout']], [20_000, 20, 'ask', 10_000], 'nothing of it applies');
-  assert.deepEqual(c.issues.map((i) => i.line), [`codexguard: ${rc}: ignored: it belongs to uid 12345, not to you (nor to root) [W_CONFIG]`]);
+  assert.deepEqual(
+    [c.config['logs.keepRows'], c.config['crash.keep'], c.config['restart.mode'], c.config['lock.timeout']],
+    [20_000, 20, 'ask', 10_000],
+    'nothing of it applies',
+  );
+  assert.deepEqual(
+    c.issues.map((i) => i.line),
+    [`codexguard: ${rc}: ignored: it belongs to uid 12345, not to you (nor to root) [W_CONFIG]`],
+  );
   const launch = runSync(w.shim, [], { env: w.env(), cwd: w.repo });
   assert.equal(launch.status, 0);
   assert.equal(launch.stderr.trim().split('\n').length, 1, launch.stderr);
   // Owned by root (this user here), the same file is a project file like any other.
   chownSync(rc, 0, 0);
-  const ours = JSON.parse(runSync(process.execPath, [CLI, 'config', '--json'], { env: w.env(), cwd: w.repo }).stdout) as { config: Record<string, unknown> };
+  const ours = JSON.parse(
+    runSync(process.execPath, [CLI, 'config', '--json'], { env: w.env(), cwd: w.repo }).stdout,
+  ) as { config: Record<string, unknown> };
   assert.equal(ours.config['logs.keepRows'], 1000);
 });
 
@@ -149,7 +216,10 @@ for (const mode of ['immediate', 'exclusive'] as const) {
     });
     assert.equal(r.status, 0, `the shim ended on its own: ${r.stderr}`);
     assert.deepEqual(readRecord(w.record).argv, ['go'], 'codex started');
-    assert.match(r.stderr, /logs_2\.sqlite: pruned in place .*stopped part-way \(Codex kept it busy\); the rest next time \[E_BUSY\]\n$/);
+    assert.match(
+      r.stderr,
+      /logs_2\.sqlite: pruned in place .*stopped part-way \(Codex kept it busy\); the rest next time \[E_BUSY\]\n$/,
+    );
     assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
   });
 }
@@ -182,7 +252,10 @@ test('a gzip of an archive under way never holds up a launch; a dead one is tidi
 
 test('a project file of 3,000 unknown keys is four lines at launch, not 3,000', (t) => {
   const w = world(t);
-  writeFileSync(join(w.repo, '.codexguardrc'), JSON.stringify(Object.fromEntries(Array.from({ length: 3_000 }, (_, i) => [`k${i}`, i]))));
+  writeFileSync(
+    join(w.repo, '.codexguardrc'),
+    JSON.stringify(Object.fromEntries(Array.from({ length: 3_000 }, (_, i) => [`k${i}`, i]))),
+  );
   const r = runSync(w.shim, [], { env: w.env(), cwd: w.repo });
   assert.equal(r.status, 0, r.stderr);
   const lines = r.stderr.trim().split('\n');
@@ -190,7 +263,11 @@ test('a project file of 3,000 unknown keys is four lines at launch, not 3,000', 
   assert.match(lines[0]!, /\.codexguardrc: k0: unknown key/);
   assert.equal(lines[3], 'codexguard: and 2997 more config problems: `codexguard config` lists them all [E_CONFIG]');
   const all = runSync(process.execPath, [CLI, 'config', '--json'], { env: w.env(), cwd: w.repo });
-  assert.equal((JSON.parse(all.stdout) as { issues: unknown[] }).issues.length, 3_000, '`codexguard config` lists every one');
+  assert.equal(
+    (JSON.parse(all.stdout) as { issues: unknown[] }).issues.length,
+    3_000,
+    '`codexguard config` lists every one',
+  );
 });
 
 test('a logs_N.sqlite that is no log DB (no logs table) is said to be one once, not an E_IO at every launch', (t) => {
@@ -204,7 +281,10 @@ test('a logs_N.sqlite that is no log DB (no logs table) is said to be one once, 
   db.close();
   const first = runSync(w.shim, [], { env: w.env(), cwd: w.home });
   assert.equal(first.status, 0);
-  assert.equal(first.stderr, 'codexguard: logs_7.sqlite has no logs table: it is not a Codex log DB, so it is left alone [E_NOT_LOG_DB]\n');
+  assert.equal(
+    first.stderr,
+    'codexguard: logs_7.sqlite has no logs table: it is not a Codex log DB, so it is left alone [E_NOT_LOG_DB]\n',
+  );
   const second = runSync(w.shim, [], { env: w.env(), cwd: w.home });
   assert.equal(second.stderr, '', 'said once (a day), not at every launch');
   assert.equal(statSync(path).size > 1e6, true, 'left alone');

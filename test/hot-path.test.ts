@@ -9,25 +9,59 @@ import { tmp } from './helpers/index.ts';
 
 /** Sources a healthy launch runs: finding the real codex, the config, one stat per DB, the launch and its exit. */
 const HOT_SOURCES = [
-  'src/config/discover.ts', 'src/config/issues.ts', 'src/config/keys.ts', 'src/config/load.ts',
-  'src/crash/detect.ts', 'src/crash/policy.ts', 'src/droplevels/state.ts', 'src/env.ts', 'src/errors.ts', 'src/human.ts',
-  'src/inventory/decide.ts', 'src/inventory/scan.ts', 'src/inventory/sqlite-home.ts',
-  'src/launch/exit.ts', 'src/launch/run.ts', 'src/launch/signal-origin.ts',
-  'src/preflight/check.ts', 'src/private-fs.ts',
-  'src/registry/on-exit.ts', 'src/registry/process-stamp.ts', 'src/registry/session.ts',
-  'src/resolve/npm-launcher.ts', 'src/resolve/path-walk.ts', 'src/resolve/real-codex.ts', 'src/resolve/volta.ts',
-  'src/rotate/names.ts', 'src/safe-read.ts', 'src/shim/main.ts', 'src/shim/settings.ts',
-  'src/terminal/save.ts', 'src/version-order.ts', 'src/watch/io.ts', 'src/watch/session-watch.ts',
+  'src/config/discover.ts',
+  'src/config/issues.ts',
+  'src/config/keys.ts',
+  'src/config/load.ts',
+  'src/crash/detect.ts',
+  'src/crash/policy.ts',
+  'src/droplevels/state.ts',
+  'src/env.ts',
+  'src/errors.ts',
+  'src/human.ts',
+  'src/inventory/decide.ts',
+  'src/inventory/scan.ts',
+  'src/inventory/sqlite-home.ts',
+  'src/launch/exit.ts',
+  'src/launch/run.ts',
+  'src/launch/signal-origin.ts',
+  'src/preflight/check.ts',
+  'src/private-fs.ts',
+  'src/registry/on-exit.ts',
+  'src/registry/process-stamp.ts',
+  'src/registry/session.ts',
+  'src/resolve/npm-launcher.ts',
+  'src/resolve/path-walk.ts',
+  'src/resolve/real-codex.ts',
+  'src/resolve/volta.ts',
+  'src/rotate/names.ts',
+  'src/safe-read.ts',
+  'src/shim/main.ts',
+  'src/shim/settings.ts',
+  'src/terminal/save.ts',
+  'src/version-order.ts',
+  'src/watch/io.ts',
+  'src/watch/session-watch.ts',
 ];
 /** Packages from node_modules bundled into the hot file (none is required from node_modules at start-up). */
 const HOT_PACKAGES = ['signal-exit'];
 
-test('the shim\'s hot path: Node built-ins, these sources and signal-exit only; no package required at start-up', async (t) => {
+test("the shim's hot path: Node built-ins, these sources and signal-exit only; no package required at start-up", async (t) => {
   const dir = tmp(t);
   const path = hotPath(await buildShim(join(dir, 'dist')), ROOT, 'src/shim/main.ts');
   assert.deepEqual(path.externals, [], 'nothing is required from node_modules when the shim starts');
   const inputs = path.inputs.map((i) => i.input);
   assert.deepEqual(inputs.filter((i) => !i.startsWith('src/')).sort(), HOT_PACKAGES);
   assert.deepEqual(inputs.filter((i) => i.startsWith('src/')).sort(), [...HOT_SOURCES].sort());
-  for (const heavy of ['better-sqlite3', 'execa', 'cosmiconfig', 'zod', 'commander', 'tar', 'smol-toml', 'proper-lockfile']) assert.ok(!inputs.includes(heavy), heavy);
+  for (const heavy of [
+    'better-sqlite3',
+    'execa',
+    'cosmiconfig',
+    'zod',
+    'commander',
+    'tar',
+    'smol-toml',
+    'proper-lockfile',
+  ])
+    assert.ok(!inputs.includes(heavy), heavy);
 });

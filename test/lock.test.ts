@@ -16,7 +16,9 @@ async function contenders(t: TestContext, n: number, timeoutMs: number, holdMs: 
   const state = join(root, 'state');
   const go = join(root, 'go');
   writeFileSync(state, 'over');
-  const workers = Array.from({ length: n }, () => startWorker(['contend', home, String(timeoutMs), String(holdMs), state, go]));
+  const workers = Array.from({ length: n }, () =>
+    startWorker(['contend', home, String(timeoutMs), String(holdMs), state, go]),
+  );
   // Every worker loaded (tsx takes a while) before the start signal, so that they really contend.
   for (const w of workers) await w.line((l) => l.ready === true);
   writeFileSync(go, '');
@@ -35,7 +37,14 @@ test('N shims at once: exactly one rotates, the others wait, then find nothing t
 
 test('with a short lock.timeout the waiters give up and launch while the one rotates', async (t) => {
   const ws = await contenders(t, 6, 250, 2_500);
-  assert.deepEqual(did(ws), ['launched-without-lock', 'launched-without-lock', 'launched-without-lock', 'launched-without-lock', 'launched-without-lock', 'rotated']);
+  assert.deepEqual(did(ws), [
+    'launched-without-lock',
+    'launched-without-lock',
+    'launched-without-lock',
+    'launched-without-lock',
+    'launched-without-lock',
+    'rotated',
+  ]);
   for (const w of ws.filter((x) => x.lines[1]?.did !== 'rotated')) {
     assert.equal(w.lines[1]?.reason, 'timeout');
     const waited = Number(w.lines[1]?.waitedMs);
@@ -111,7 +120,13 @@ test('a shim killed at any moment of taking or dropping the lock never leaves it
         return st && `${st.ino}/${st.birthtimeMs}`;
       };
       const before = id();
-      const names = (() => { try { return readdirSync(p.lockDir); } catch { return undefined; } })();
+      const names = (() => {
+        try {
+          return readdirSync(p.lockDir);
+        } catch {
+          return undefined;
+        }
+      })();
       if (names && before && before === id()) {
         seen++;
         assert.deepEqual(names, ['owner.json'], `a lock dir without its record (seed ${seed})`);
@@ -128,7 +143,11 @@ test('a shim killed at any moment of taking or dropping the lock never leaves it
   assert.ok(Math.max(...waits) < 1_000, `waits ${waits.join(', ')} ms (seed ${seed}): a kill cost no stale wait`);
   assert.ok(seen > 0, 'the lock dir was looked at while held');
   // A kill before the rename leaves a dir never born: harmless, and swept once a minute old.
-  assert.deepEqual(readdirSync(p.dir).filter((n) => n.startsWith('preflight.lock') && !n.startsWith('preflight.lock.new-')), [], 'no lock, nothing on its way out');
+  assert.deepEqual(
+    readdirSync(p.dir).filter((n) => n.startsWith('preflight.lock') && !n.startsWith('preflight.lock.new-')),
+    [],
+    'no lock, nothing on its way out',
+  );
 });
 
 test('a live holder is waited for, never broken', async (t) => {
@@ -147,7 +166,7 @@ test('a live holder is waited for, never broken', async (t) => {
 for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) {
   test(`a holder ended by ${signal} during the pre-flight leaves neither lock dir nor owner record`, async (t) => {
     const home = join(tmp(t), 'home');
-  mkdirSync(home);
+    mkdirSync(home);
     const p = lockPaths(home);
     const holder = startWorker(['hold', home, '15000', '2000']);
     await holder.line((l) => l.held === true);
@@ -162,7 +181,7 @@ for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) {
 for (const how of ['touched', 'removed'] as const) {
   test(`a compromised lock (dir ${how} under the holder) is reported, never crashes the holder`, async (t) => {
     const home = join(tmp(t), 'home');
-  mkdirSync(home);
+    mkdirSync(home);
     const p = lockPaths(home);
     const holder = startWorker(['hold', home, '2000', '1000']);
     await holder.line((l) => l.held === true);
@@ -180,7 +199,10 @@ test('the lock dir and owner record are owner-only', async (t) => {
   const home = join(tmp(t), 'home');
   mkdirSync(home);
   const p = lockPaths(home);
-  const run = await withPreflightLock(home, 1_000, () => ({ dir: statSync(p.dir).mode & 0o777, owner: statSync(p.ownerFile).mode & 0o777 }));
+  const run = await withPreflightLock(home, 1_000, () => ({
+    dir: statSync(p.dir).mode & 0o777,
+    owner: statSync(p.ownerFile).mode & 0o777,
+  }));
   assert.deepEqual(run.acquired && run.value, { dir: 0o700, owner: 0o600 });
   assert.equal(existsSync(p.ownerFile), false);
 });
@@ -188,7 +210,12 @@ test('the lock dir and owner record are owner-only', async (t) => {
 test('an error thrown inside the critical section is rethrown after the release', async (t) => {
   const home = join(tmp(t), 'home');
   mkdirSync(home);
-  await assert.rejects(withPreflightLock(home, 1_000, () => { throw new Error('rotation failed'); }), /rotation failed/);
+  await assert.rejects(
+    withPreflightLock(home, 1_000, () => {
+      throw new Error('rotation failed');
+    }),
+    /rotation failed/,
+  );
   assert.equal(existsSync(lockPaths(home).lockDir), false);
   const again = await acquirePreflightLock(home, 0);
   assert.ok(again.acquired);

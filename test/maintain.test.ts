@@ -17,9 +17,15 @@ function setup(t: Parameters<typeof tmp>[0]) {
 
 test('maintain on a home with nothing due: one timestamped line, exit 0', (t) => {
   const { env, user } = setup(t);
-  const r = runSync(process.execPath, [CLI, 'maintain'], { env: { ...env, CODEX_HOME: join(user, 'empty') }, cwd: user });
+  const r = runSync(process.execPath, [CLI, 'maintain'], {
+    env: { ...env, CODEX_HOME: join(user, 'empty') },
+    cwd: user,
+  });
   assert.equal(r.status, 0, r.stderr);
-  assert.match(r.stdout, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z codexguard: nothing over the limits in .* \(0 databases\)\n$/);
+  assert.match(
+    r.stdout,
+    /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z codexguard: nothing over the limits in .* \(0 databases\)\n$/,
+  );
 });
 
 test('maintain while another process writes to the log DB: pruned in place, the writer never fails', async (t) => {
@@ -37,5 +43,9 @@ test('maintain while another process writes to the log DB: pruned in place, the 
   assert.equal(after.maxId, lastId, "the other process's newest row is there");
   assert.ok(after.rows <= 200 + writer.lines.length, `pruned to the newest rows (${after.rows})`);
   assert.ok(existsSync(log));
-  assert.deepEqual(readdirSync(codexHome).filter((n) => n.includes('.archive')), [], 'no swap while the DB is open elsewhere');
+  assert.deepEqual(
+    readdirSync(codexHome).filter((n) => n.includes('.archive')),
+    [],
+    'no swap while the DB is open elsewhere',
+  );
 });

@@ -19,12 +19,19 @@ function world(t: TestContext, rc: object = { logs: { maxSize: '1MB', keepRows: 
   fakeCodex(join(root, 'real'));
   const record = join(root, 'record.json');
   const env = (extra: Record<string, string | undefined> = {}) =>
-    cleanEnv({ HOME: home, PATH: [shimDir, join(root, 'real'), NODE_BIN_DIR].join(':'), CODEX_HOME: codexHome, FAKE_CODEX_RECORD: record, ...extra });
+    cleanEnv({
+      HOME: home,
+      PATH: [shimDir, join(root, 'real'), NODE_BIN_DIR].join(':'),
+      CODEX_HOME: codexHome,
+      FAKE_CODEX_RECORD: record,
+      ...extra,
+    });
   const log = join(codexHome, 'logs_2.sqlite');
   return { root, home, codexHome, shim, record, env, log, cwd: home };
 }
 
-const archivesOf = (dir: string) => readdirSync(dir).filter((n) => n.startsWith('logs_2.sqlite.') && !n.endsWith('-wal') && !n.endsWith('-shm'));
+const archivesOf = (dir: string) =>
+  readdirSync(dir).filter((n) => n.startsWith('logs_2.sqlite.') && !n.endsWith('-wal') && !n.endsWith('-shm'));
 
 test('a healthy home: codex starts, nothing is printed, nothing is left behind', (t) => {
   const w = world(t, { logs: { maxSize: '1GB' } });
@@ -34,7 +41,11 @@ test('a healthy home: codex starts, nothing is printed, nothing is left behind',
   assert.equal(r.stderr, '');
   assert.deepEqual(readRecord(w.record).argv, ['hi']);
   assert.equal(statSync(w.log).mtimeMs, before, 'the log DB was not touched');
-  assert.deepEqual(readdirSync(join(w.codexHome, 'codexguard', 'sessions')), [], 'the session entry is gone after exit (a run under a second leaves no history line)');
+  assert.deepEqual(
+    readdirSync(join(w.codexHome, 'codexguard', 'sessions')),
+    [],
+    'the session entry is gone after exit (a run under a second leaves no history line)',
+  );
   assert.ok(!existsSync(join(w.codexHome, 'codexguard', 'preflight.lock')), 'no lock was needed');
 });
 
@@ -51,9 +62,17 @@ test('an over-limit log DB is rotated before codex starts, keeping the newest ro
   assert.equal(after.maxId, maxId, 'the newest row is kept');
   assert.ok(statSync(w.log).size < 1_000_000);
   // One archive (the background gzip may already be writing its .tgz.partial beside the folder).
-  assert.deepEqual(new Set(archivesOf(w.codexHome).map((n) => n.replace(/\.tgz(\.partial)?$/, ''))).size, 1, archivesOf(w.codexHome).join(', '));
+  assert.deepEqual(
+    new Set(archivesOf(w.codexHome).map((n) => n.replace(/\.tgz(\.partial)?$/, ''))).size,
+    1,
+    archivesOf(w.codexHome).join(', '),
+  );
   // logs.compress (default true): a detached `codexguard maintain` gzips the archive, off the launch path.
-  await waitFor(() => archivesOf(w.codexHome).some((n) => n.endsWith('.archive.tgz')), 20_000, 'the archive to be compressed');
+  await waitFor(
+    () => archivesOf(w.codexHome).some((n) => n.endsWith('.archive.tgz')),
+    20_000,
+    'the archive to be compressed',
+  );
   await waitFor(() => archivesOf(w.codexHome).length === 1, 5_000, 'the uncompressed folder to go');
 });
 
@@ -69,7 +88,7 @@ test('CODEXGUARD_DISABLE=1 and a nested codex (CODEX_THREAD_ID) start codex with
   }
 });
 
-test("a big -wal beside a state DB is checkpointed, never moved without its main file", (t) => {
+test('a big -wal beside a state DB is checkpointed, never moved without its main file', (t) => {
   const w = world(t, { wal: { maxSize: '100KB' } });
   const state = join(w.codexHome, 'state_5.sqlite');
   makeCodexDb(state, 'state_5.sqlite');
@@ -84,16 +103,25 @@ test("a big -wal beside a state DB is checkpointed, never moved without its main
 
 test('five shims started at once on an over-limit DB: exactly one rotates, all five start codex', async (t) => {
   const w = world(t);
-  const runs = Array.from({ length: 5 }, (_, i) =>
-    new Promise<{ code: number | null; stderr: string }>((resolve) => {
-      const child = spawn(w.shim, [], { env: w.env({ FAKE_CODEX_RECORD: join(w.root, `record-${i}.json`) }), cwd: w.cwd });
-      let stderr = '';
-      child.stderr.on('data', (d) => (stderr += d));
-      child.on('exit', (code) => resolve({ code, stderr }));
-    }),
+  const runs = Array.from(
+    { length: 5 },
+    (_, i) =>
+      new Promise<{ code: number | null; stderr: string }>((resolve) => {
+        const child = spawn(w.shim, [], {
+          env: w.env({ FAKE_CODEX_RECORD: join(w.root, `record-${i}.json`) }),
+          cwd: w.cwd,
+        });
+        let stderr = '';
+        child.stderr.on('data', (d) => (stderr += d));
+        child.on('exit', (code) => resolve({ code, stderr }));
+      }),
   );
   const ends = await Promise.all(runs);
-  assert.deepEqual(ends.map((e) => e.code), [0, 0, 0, 0, 0], ends.map((e) => e.stderr).join('\n'));
+  assert.deepEqual(
+    ends.map((e) => e.code),
+    [0, 0, 0, 0, 0],
+    ends.map((e) => e.stderr).join('\n'),
+  );
   for (let i = 0; i < 5; i++) assert.ok(existsSync(join(w.root, `record-${i}.json`)), `shim ${i} started codex`);
   const rotated = ends.filter((e) => /logs_2\.sqlite/.test(e.stderr));
   assert.equal(rotated.length, 1, ends.map((e) => e.stderr).join('\n'));
@@ -110,9 +138,26 @@ test('a malicious project .codexguardrc can neither run code nor point codex els
   const evil = join(repo, 'evil.sh');
   writeFileSync(evil, `#!/bin/sh\ntouch ${marker}\n`, { mode: 0o755 });
   const js = `require('fs').writeFileSync(${JSON.stringify(marker)}, 'x'); module.exports = {};`;
-  for (const f of ['.codexguardrc.js', '.codexguardrc.cjs', 'codexguard.config.js', '.config/config.js', '.config/codexguardrc.js']) writeFileSync(join(repo, f), js);
-  writeFileSync(join(repo, 'package.json'), JSON.stringify({ codexguard: { codexPath: evil }, cosmiconfig: { searchPlaces: ['evil.js'] } }));
-  writeFileSync(join(repo, '.codexguardrc'), JSON.stringify({ codexPath: evil, crash: { dir: join(repo, 'crashes') }, logs: { maxSize: '10GB', keepRows: 100 } }));
+  for (const f of [
+    '.codexguardrc.js',
+    '.codexguardrc.cjs',
+    'codexguard.config.js',
+    '.config/config.js',
+    '.config/codexguardrc.js',
+  ])
+    writeFileSync(join(repo, f), js);
+  writeFileSync(
+    join(repo, 'package.json'),
+    JSON.stringify({ codexguard: { codexPath: evil }, cosmiconfig: { searchPlaces: ['evil.js'] } }),
+  );
+  writeFileSync(
+    join(repo, '.codexguardrc'),
+    JSON.stringify({
+      codexPath: evil,
+      crash: { dir: join(repo, 'crashes') },
+      logs: { maxSize: '10GB', keepRows: 100 },
+    }),
+  );
   const r = runSync(w.shim, ['in-repo'], { env: w.env(), cwd: repo });
   assert.equal(r.status, 0, r.stderr);
   assert.ok(!existsSync(marker), 'nothing from the repository ran');
@@ -140,7 +185,7 @@ test('fail open: a garbage log DB over the limit and an unusable codexguard fold
   assert.doesNotMatch(r.stderr, /E_UNEXPECTED|at .*\.js:\d+/);
 });
 
-test('`codex -c sqlite_home=DIR`: the pre-flight checks DIR, where codex keeps its DBs then, and leaves CODEX_HOME\'s alone', async (t) => {
+test("`codex -c sqlite_home=DIR`: the pre-flight checks DIR, where codex keeps its DBs then, and leaves CODEX_HOME's alone", async (t) => {
   const w = world(t);
   const other = codexHomeWithLogs(t, { rows: 3000, bodyBytes: 1500 });
   const args = ['-c', 'model="o3"', '-c', `sqlite_home=${JSON.stringify(other)}`, 'hi'];
@@ -152,5 +197,9 @@ test('`codex -c sqlite_home=DIR`: the pre-flight checks DIR, where codex keeps i
   assert.deepEqual(archivesOf(w.codexHome), [], "CODEX_HOME's log DB was not touched");
   assert.equal(logCount(w.log).rows, 3000);
   // The background gzip is told where DIR is: it compresses that archive, not looking in CODEX_HOME.
-  await waitFor(() => archivesOf(other).some((n) => n.endsWith('.archive.tgz')), 20_000, 'the archive in DIR to be compressed');
+  await waitFor(
+    () => archivesOf(other).some((n) => n.endsWith('.archive.tgz')),
+    20_000,
+    'the archive in DIR to be compressed',
+  );
 });

@@ -45,7 +45,19 @@ test('register writes an owner-only entry in an owner-only dir; close removes it
   assert.equal(statSync(sessionsDir(home)).mode & 0o777, 0o700);
   assert.equal(statSync(join(home, 'codexguard')).mode & 0o777, 0o700);
   const entry = parseEntry(readFileSync(file, 'utf8'));
-  assert.deepEqual({ ...entry, start: undefined }, { v: 1, pid: process.pid, startedAt: 1234, start: undefined, where: where(), codexHome: home, argv0: '/usr/local/bin/codex', child: null });
+  assert.deepEqual(
+    { ...entry, start: undefined },
+    {
+      v: 1,
+      pid: process.pid,
+      startedAt: 1234,
+      start: undefined,
+      where: where(),
+      codexHome: home,
+      argv0: '/usr/local/bin/codex',
+      child: null,
+    },
+  );
   if (process.platform === 'linux') assert.match(entry?.start ?? '', /^[0-9a-f-]{36}\/\d+$/);
   assert.deepEqual(liveSessions(home), { ok: true, sessions: [], pruned: 0 }, 'this process is left out by default');
   const mine = liveSessions(home, { includeSelf: true });
@@ -102,7 +114,13 @@ test('kill -9 leaves the entry; liveSessions prunes it', async (t) => {
   assert.equal(existsSync(file), false);
 });
 
-for (const [signal, preflight] of [['SIGTERM', ''], ['SIGHUP', ''], ['SIGQUIT', ''], ['SIGTERM', 'preflight'], ['SIGHUP', 'preflight']] as const) {
+for (const [signal, preflight] of [
+  ['SIGTERM', ''],
+  ['SIGHUP', ''],
+  ['SIGQUIT', ''],
+  ['SIGTERM', 'preflight'],
+  ['SIGHUP', 'preflight'],
+] as const) {
   test(`a shim sent ${signal} forwards it, outlives its child, then dies of it with its entry gone${preflight && ' (lock taken before)'}`, async (t) => {
     const { home, w, file, child } = await shimWithChild(t, preflight);
     const live = liveSessions(home);
@@ -120,7 +138,11 @@ for (const [signal, preflight] of [['SIGTERM', ''], ['SIGHUP', ''], ['SIGQUIT', 
 test('a shim sent SIGINT (to its pid alone, no terminal) passes it on, outlives it, and ends as its child did, entry gone', async (t) => {
   const { w, file, child } = await shimWithChild(t);
   w.proc.kill('SIGINT');
-  assert.deepEqual((await w.line((l) => 'childEnded' in l)).childEnded, { code: null, signal: 'SIGINT', pid: child }, 'the child got it');
+  assert.deepEqual(
+    (await w.line((l) => 'childEnded' in l)).childEnded,
+    { code: null, signal: 'SIGINT', pid: child },
+    'the child got it',
+  );
   assert.deepEqual(await w.ended, { code: null, signal: 'SIGINT' }, w.stderr());
   assert.equal(existsSync(file), false);
 });
@@ -142,9 +164,16 @@ test('pid reuse, foreign, unreadable and half-written entries are judged as they
   mkdirSync(dir, { recursive: true });
   const base = { v: 1, startedAt: Date.now(), codexHome: home, argv0: 'codex', child: null };
   const dead = deadPid();
-  const put = (name: string, body: unknown) => writeFileSync(join(dir, name), typeof body === 'string' ? body : JSON.stringify(body));
+  const put = (name: string, body: unknown) =>
+    writeFileSync(join(dir, name), typeof body === 'string' ? body : JSON.stringify(body));
   // pid 1 runs, but it is not the process recorded (another start time, or a stamp from before this boot).
-  put('1.json', { ...base, pid: 1, where: where(), start: process.platform === 'linux' ? 'other-boot/1' : undefined, startedAt: 0 });
+  put('1.json', {
+    ...base,
+    pid: 1,
+    where: where(),
+    start: process.platform === 'linux' ? 'other-boot/1' : undefined,
+    startedAt: 0,
+  });
   put(`${dead}.json`, { ...base, pid: dead, where: where() });
   put(`${process.ppid}.json`, { ...base, pid: process.ppid, where: 'another-host/pid:[1]' }); // cannot be checked: live
   put(`${process.ppid}.json.${process.ppid}.tmp`, '{"half'); // its writer may still be at it
@@ -152,9 +181,15 @@ test('pid reuse, foreign, unreadable and half-written entries are judged as they
   put(`${process.ppid}x.json`, 'ignored: not a session name');
   const r = liveSessions(home);
   assert.ok(r.ok);
-  assert.deepEqual(r.sessions.map((s) => [s.pid, s.where]), [[process.ppid, 'another-host/pid:[1]']]);
+  assert.deepEqual(
+    r.sessions.map((s) => [s.pid, s.where]),
+    [[process.ppid, 'another-host/pid:[1]']],
+  );
   assert.equal(r.pruned, 3);
-  assert.deepEqual(readdirSync(dir).sort(), [`${process.ppid}.json`, `${process.ppid}.json.${process.ppid}.tmp`, `${process.ppid}x.json`].sort());
+  assert.deepEqual(
+    readdirSync(dir).sort(),
+    [`${process.ppid}.json`, `${process.ppid}.json.${process.ppid}.tmp`, `${process.ppid}x.json`].sort(),
+  );
   // An unreadable entry (say, from a newer codexguard) of a running pid still counts as live.
   put(`${process.ppid}.json`, '{"v":2}');
   const again = liveSessions(home);
@@ -166,16 +201,30 @@ test('pid reuse, foreign, unreadable and half-written entries are judged as they
 
 test('judgeAlive: start times beat pids; another host counts as alive for a week', () => {
   const now = Date.now();
-  const v = (o: Partial<PidView>): PidView => ({ where: 'h/ns', exists: true, start: 'b/100', bootAt: now - 3_600_000, now, ...o });
+  const v = (o: Partial<PidView>): PidView => ({
+    where: 'h/ns',
+    exists: true,
+    start: 'b/100',
+    bootAt: now - 3_600_000,
+    now,
+    ...o,
+  });
   const s = { startedAt: now - 1_000, start: 'b/100', where: 'h/ns' };
   assert.equal(judgeAlive(s, v({})), true);
   assert.equal(judgeAlive(s, v({ exists: false, start: undefined })), false);
   assert.equal(judgeAlive(s, v({ start: 'b/200' })), false, 'same pid, another process');
   assert.equal(judgeAlive(s, v({ start: 'c/100' })), false, 'same ticks, another boot');
   assert.equal(judgeAlive({ ...s, start: undefined }, v({ start: undefined })), true, 'no /proc: started this boot');
-  assert.equal(judgeAlive({ ...s, start: undefined, startedAt: now - 7_200_000 }, v({ start: undefined })), false, 'no /proc: started before this boot');
+  assert.equal(
+    judgeAlive({ ...s, start: undefined, startedAt: now - 7_200_000 }, v({ start: undefined })),
+    false,
+    'no /proc: started before this boot',
+  );
   assert.equal(judgeAlive({ ...s, where: 'other/ns' }, v({ exists: false })), true);
-  assert.equal(judgeAlive({ ...s, where: 'other/ns', startedAt: now - 8 * 24 * 3_600_000 }, v({ exists: false })), false);
+  assert.equal(
+    judgeAlive({ ...s, where: 'other/ns', startedAt: now - 8 * 24 * 3_600_000 }, v({ exists: false })),
+    false,
+  );
 });
 
 test('a read-only CODEX_HOME: register fails with a message, liveSessions answers, nothing throws', (t) => {
@@ -185,5 +234,10 @@ test('a read-only CODEX_HOME: register fails with a message, liveSessions answer
   assert.match(reg.ok ? '' : reg.message, /cannot register the session/);
   const live = liveSessions(home);
   // Not root: no registry yet, so nobody is live. Root: codexguard/ is a file here, so the registry cannot be read.
-  assert.deepEqual(live, process.getuid?.() === 0 ? { ok: false, message: live.ok ? '' : live.message } : { ok: true, sessions: [], pruned: 0 });
+  assert.deepEqual(
+    live,
+    process.getuid?.() === 0
+      ? { ok: false, message: live.ok ? '' : live.message }
+      : { ok: true, sessions: [], pruned: 0 },
+  );
 });

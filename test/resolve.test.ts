@@ -4,8 +4,27 @@ import { chmodSync, cpSync, existsSync, linkSync, mkdirSync, realpathSync, symli
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { PINNED_CODEX_VERSION } from './helpers/codex-home.ts';
-import { bunGlobal, LAUNCHER_VERSIONS, LAUNCHERS_DIR, npmGlobal, pnpmGlobal, voltaGlobal } from './helpers/launcher-tree.ts';
-import { CODEX_BIN_DIR, cleanEnv, fakeCodex, linkShim, NODE_BIN_DIR, readRecord, REAL_LAUNCHER, REPO, runSync, SHIM, tmp } from './helpers/index.ts';
+import {
+  bunGlobal,
+  LAUNCHER_VERSIONS,
+  LAUNCHERS_DIR,
+  npmGlobal,
+  pnpmGlobal,
+  voltaGlobal,
+} from './helpers/launcher-tree.ts';
+import {
+  CODEX_BIN_DIR,
+  cleanEnv,
+  fakeCodex,
+  linkShim,
+  NODE_BIN_DIR,
+  readRecord,
+  REAL_LAUNCHER,
+  REPO,
+  runSync,
+  SHIM,
+  tmp,
+} from './helpers/index.ts';
 import { pathEntries, walkPath } from '../src/resolve/path-walk.ts';
 import { launcherRules, managedEnv } from '../src/resolve/npm-launcher.ts';
 
@@ -30,11 +49,28 @@ test('walkPath skips the shim (by realpath), non-executables and directories', (
 
 test('launcherRules: the launcher generations at their published boundaries (0.144 adds pnpm, 0.153 vite-plus); unknown is newest', () => {
   const detects = (v: string | undefined) => launcherRules(v).detects.join(' ');
-  assert.deepEqual(['0.141.0', '0.143.0', '0.144.0', '0.152.1', '0.153.0', '0.171.0', '1.0.0-alpha.2', undefined, 'garbage'].map(detects), [
-    'bun npm', 'bun npm', 'pnpm bun npm', 'pnpm bun npm', 'vite-plus pnpm bun npm', 'vite-plus pnpm bun npm', 'vite-plus pnpm bun npm', 'vite-plus pnpm bun npm', 'vite-plus pnpm bun npm',
-  ]);
+  assert.deepEqual(
+    ['0.141.0', '0.143.0', '0.144.0', '0.152.1', '0.153.0', '0.171.0', '1.0.0-alpha.2', undefined, 'garbage'].map(
+      detects,
+    ),
+    [
+      'bun npm',
+      'bun npm',
+      'pnpm bun npm',
+      'pnpm bun npm',
+      'vite-plus pnpm bun npm',
+      'vite-plus pnpm bun npm',
+      'vite-plus pnpm bun npm',
+      'vite-plus pnpm bun npm',
+      'vite-plus pnpm bun npm',
+    ],
+  );
   assert.deepEqual(launcherRules('0.141.0').clears, []);
-  assert.deepEqual(managedEnv({ CODEX_MANAGED_BY_PNPM: '1' }, '/pkg', 'npm', launcherRules('0.141.0')), { CODEX_MANAGED_BY_PNPM: '1', CODEX_MANAGED_BY_NPM: '1', CODEX_MANAGED_PACKAGE_ROOT: '/pkg' });
+  assert.deepEqual(managedEnv({ CODEX_MANAGED_BY_PNPM: '1' }, '/pkg', 'npm', launcherRules('0.141.0')), {
+    CODEX_MANAGED_BY_PNPM: '1',
+    CODEX_MANAGED_BY_NPM: '1',
+    CODEX_MANAGED_PACKAGE_ROOT: '/pkg',
+  });
 });
 
 test('managedEnv sets the package root and exactly one CODEX_MANAGED_BY_* flag', () => {
@@ -48,7 +84,12 @@ test('managedEnv sets the package root and exactly one CODEX_MANAGED_BY_* flag',
 function shimIn(t: Parameters<typeof tmp>[0]) {
   const root = tmp(t);
   const record = join(root, 'record.json');
-  return { root, record, env: (PATH: string, extra: Record<string, string | undefined> = {}) => cleanEnv({ PATH, CODEX_HOME: join(root, 'home'), FAKE_CODEX_RECORD: record, ...extra }) };
+  return {
+    root,
+    record,
+    env: (PATH: string, extra: Record<string, string | undefined> = {}) =>
+      cleanEnv({ PATH, CODEX_HOME: join(root, 'home'), FAKE_CODEX_RECORD: record, ...extra }),
+  };
 }
 
 test('a PATH with the shim twice, ".", empty and relative entries, and a codex planted in the cwd: the real one runs', (t) => {
@@ -94,7 +135,10 @@ test('no real codex anywhere: one line saying what was searched, exit 127', (t) 
   const r = runSync(shim, [], { env: env([shimDir, NODE_BIN_DIR, '.'].join(':')) });
   assert.equal(r.status, 127);
   assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
-  assert.match(r.stderr, /^codexguard: no real codex found on PATH \(searched .*shim:\/usr\/bin\).*CODEXGUARD_REAL_CODEX.*\[E_NOT_FOUND\]$/m);
+  assert.match(
+    r.stderr,
+    /^codexguard: no real codex found on PATH \(searched .*shim:\/usr\/bin\).*CODEXGUARD_REAL_CODEX.*\[E_NOT_FOUND\]$/m,
+  );
 });
 
 test('CODEXGUARD_REAL_CODEX wins over PATH; a bad value is one line and 126', (t) => {
@@ -108,7 +152,10 @@ test('CODEXGUARD_REAL_CODEX wins over PATH; a bad value is one line and 126', (t
   assert.equal(readRecord(record).self, chosen);
   const missing = runSync(shim, [], { env: env(PATH, { CODEXGUARD_REAL_CODEX: join(root, 'nope') }) });
   assert.equal(missing.status, 126);
-  assert.match(missing.stderr, /CODEXGUARD_REAL_CODEX points at .*nope, which is not an executable file \[E_NOT_EXECUTABLE\]/);
+  assert.match(
+    missing.stderr,
+    /CODEXGUARD_REAL_CODEX points at .*nope, which is not an executable file \[E_NOT_EXECUTABLE\]/,
+  );
   const self = runSync(shim, [], { env: env(PATH, { CODEXGUARD_REAL_CODEX: shim }) });
   assert.equal(self.status, 126);
   assert.match(self.stderr, /\[E_LOOP\]/);
@@ -153,7 +200,11 @@ for (const [name, build, manager] of [
     const shimDir = join(root, 'shim');
     const shim = linkShim(shimDir);
     const tree = build(root);
-    const r = runSync(shim, ['--version'], { env: env([shimDir, tree.binDir, NODE_BIN_DIR].join(':'), { CODEX_MANAGED_BY_BUN: name === 'bun global' ? '' : '1' }) });
+    const r = runSync(shim, ['--version'], {
+      env: env([shimDir, tree.binDir, NODE_BIN_DIR].join(':'), {
+        CODEX_MANAGED_BY_BUN: name === 'bun global' ? '' : '1',
+      }),
+    });
     assert.equal(r.status, 0, r.stderr);
     const rec = readRecord(record);
     assert.equal(rec.self, realpathSync(tree.native!));
@@ -171,11 +222,23 @@ for (const version of LAUNCHER_VERSIONS) {
     const shimDir = join(root, 'shim');
     const shim = linkShim(shimDir);
     const launcher = join(LAUNCHERS_DIR, version, 'codex.js');
-    const layouts = { npm: npmGlobal(join(root, 'npm'), true, { version, launcher }), bun: bunGlobal(join(root, 'bun'), { version, launcher }), pnpm: pnpmGlobal(join(root, 'pnpm'), { version, launcher }) };
-    const managed = (e: Record<string, string>) => Object.fromEntries(Object.entries(e).filter(([k]) => k.startsWith('CODEX_MANAGED_')).sort());
+    const layouts = {
+      npm: npmGlobal(join(root, 'npm'), true, { version, launcher }),
+      bun: bunGlobal(join(root, 'bun'), { version, launcher }),
+      pnpm: pnpmGlobal(join(root, 'pnpm'), { version, launcher }),
+    };
+    const managed = (e: Record<string, string>) =>
+      Object.fromEntries(
+        Object.entries(e)
+          .filter(([k]) => k.startsWith('CODEX_MANAGED_'))
+          .sort(),
+      );
     const seen: Record<string, Record<string, string>> = {};
     for (const [layout, tree] of Object.entries(layouts)) {
-      for (const inherited of [{}, { CODEX_MANAGED_BY_PNPM: '1', CODEX_MANAGED_BY_VITE_PLUS: '1', CODEX_MANAGED_BY_NPM: '1' }]) {
+      for (const inherited of [
+        {},
+        { CODEX_MANAGED_BY_PNPM: '1', CODEX_MANAGED_BY_VITE_PLUS: '1', CODEX_MANAGED_BY_NPM: '1' },
+      ]) {
         // PWD as the user's shell sets it (pnpm's sh wrapper would set it otherwise).
         const e = env([shimDir, tree.binDir, NODE_BIN_DIR].join(':'), { PWD: process.cwd(), ...inherited });
         const direct = runSync(join(tree.binDir, 'codex'), ['x'], { env: e });
@@ -193,10 +256,21 @@ for (const version of LAUNCHER_VERSIONS) {
       }
     }
     // What the launchers themselves do differ by version (a change in a new launcher shows here first).
-    const flags = (k: string) => Object.keys(seen[k]!).filter((n) => n.startsWith('CODEX_MANAGED_BY_')).sort().join(' ');
+    const flags = (k: string) =>
+      Object.keys(seen[k]!)
+        .filter((n) => n.startsWith('CODEX_MANAGED_BY_'))
+        .sort()
+        .join(' ');
     const old = version < '0.144.0';
     assert.equal(flags('pnpm clean'), old ? 'CODEX_MANAGED_BY_NPM' : 'CODEX_MANAGED_BY_PNPM');
-    assert.equal(flags('bun inherited'), old ? 'CODEX_MANAGED_BY_BUN CODEX_MANAGED_BY_NPM CODEX_MANAGED_BY_PNPM CODEX_MANAGED_BY_VITE_PLUS' : version < '0.153.0' ? 'CODEX_MANAGED_BY_BUN CODEX_MANAGED_BY_VITE_PLUS' : 'CODEX_MANAGED_BY_BUN');
+    assert.equal(
+      flags('bun inherited'),
+      old
+        ? 'CODEX_MANAGED_BY_BUN CODEX_MANAGED_BY_NPM CODEX_MANAGED_BY_PNPM CODEX_MANAGED_BY_VITE_PLUS'
+        : version < '0.153.0'
+          ? 'CODEX_MANAGED_BY_BUN CODEX_MANAGED_BY_VITE_PLUS'
+          : 'CODEX_MANAGED_BY_BUN',
+    );
   });
 }
 
@@ -234,9 +308,24 @@ test("Volta's shim stays in charge where Volta would not run the package image: 
   mkdirSync(join(project, 'src'));
   assert.equal(runSync(shim, ['a'], { env: env(PATH), cwd: join(project, 'src') }).status, 0);
   assert.equal(readRecord(record).env.VOLTA_SHIM_RAN, '1', "in a project with its own codex, Volta's shim decides");
-  const other = voltaGlobal(join(root, 'other-volta'), { binConfig: { name: 'codex', package: 'codex-wrapper', version: '1.0.0', platform: { node: '22.12.0' }, manager: 'Npm' } });
-  assert.equal(runSync(shim, ['a'], { env: env([shimDir, other.binDir, NODE_BIN_DIR].join(':')), cwd: root }).status, 0);
-  assert.equal(readRecord(record).env.VOLTA_SHIM_RAN, '1', 'a codex Volta installed from another package is left alone');
+  const other = voltaGlobal(join(root, 'other-volta'), {
+    binConfig: {
+      name: 'codex',
+      package: 'codex-wrapper',
+      version: '1.0.0',
+      platform: { node: '22.12.0' },
+      manager: 'Npm',
+    },
+  });
+  assert.equal(
+    runSync(shim, ['a'], { env: env([shimDir, other.binDir, NODE_BIN_DIR].join(':')), cwd: root }).status,
+    0,
+  );
+  assert.equal(
+    readRecord(record).env.VOLTA_SHIM_RAN,
+    '1',
+    'a codex Volta installed from another package is left alone',
+  );
 });
 
 test('a launcher whose platform package is missing is run as it is', (t) => {

@@ -18,8 +18,19 @@ function world(t: TestContext, config: object, extra: Record<string, string> = {
   const rc = join(root, 'codexguard.json');
   writeFileSync(rc, JSON.stringify(config));
   const log = join(root, 'runs.jsonl');
-  const env = cleanEnv({ HOME: root, CODEX_HOME: home, CODEXGUARD_CONFIG: rc, CODEXGUARD_REAL_CODEX: TUI, FAKE_TUI_LOG: log, ...extra });
-  const runs = () => readFileSync(log, 'utf8').split('\n').filter(Boolean).map((l) => (JSON.parse(l) as { argv: string[] }).argv);
+  const env = cleanEnv({
+    HOME: root,
+    CODEX_HOME: home,
+    CODEXGUARD_CONFIG: rc,
+    CODEXGUARD_REAL_CODEX: TUI,
+    FAKE_TUI_LOG: log,
+    ...extra,
+  });
+  const runs = () =>
+    readFileSync(log, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => (JSON.parse(l) as { argv: string[] }).argv);
   return { root, env, runs };
 }
 
@@ -39,18 +50,31 @@ test('restart.mode "always": a codex that crashes every time comes back exactly 
   const w = world(t, { restart: { mode: 'always' } });
   const r = runSync(SHIM, ['-m', 'o3', '-c', 'x=1', 'first prompt'], { env: w.env });
   assert.equal(r.signal, 'SIGTRAP', r.stderr);
-  assert.deepEqual(w.runs(), [['-m', 'o3', '-c', 'x=1', 'first prompt'], ...Array(3).fill(['resume', '--last', '-m', 'o3', '-c', 'x=1'])]);
+  assert.deepEqual(w.runs(), [
+    ['-m', 'o3', '-c', 'x=1', 'first prompt'],
+    ...Array(3).fill(['resume', '--last', '-m', 'o3', '-c', 'x=1']),
+  ]);
   const lines = r.stderr.trim().split('\n');
   assert.equal(lines.filter((l) => l.startsWith('codexguard: codex crashed (SIGTRAP')).length, 4, r.stderr);
-  assert.deepEqual(lines.filter((l) => l.startsWith('codexguard: resuming')).map((l) => l.replace(/^.* in /, '')), ['500ms', '1s', '2s'], 'backoff doubles for unstable runs');
-  assert.equal(lines.at(-1), 'codexguard: not restarting codex: it crashed 4 times within 10m (restart.maxRestarts is 3)');
+  assert.deepEqual(
+    lines.filter((l) => l.startsWith('codexguard: resuming')).map((l) => l.replace(/^.* in /, '')),
+    ['500ms', '1s', '2s'],
+    'backoff doubles for unstable runs',
+  );
+  assert.equal(
+    lines.at(-1),
+    'codexguard: not restarting codex: it crashed 4 times within 10m (restart.maxRestarts is 3)',
+  );
 });
 
 test('restart.mode "always" restarts `codex exec` with its own argv; restart.maxRestarts bounds it', (t) => {
   const w = world(t, { restart: { mode: 'always', maxRestarts: 1 } });
   const r = runSync(SHIM, ['exec', '--json', 'do it'], { env: w.env });
   assert.equal(r.signal, 'SIGTRAP', r.stderr);
-  assert.deepEqual(w.runs(), [['exec', '--json', 'do it'], ['exec', '--json', 'do it']]);
+  assert.deepEqual(w.runs(), [
+    ['exec', '--json', 'do it'],
+    ['exec', '--json', 'do it'],
+  ]);
   assert.match(r.stderr, /restart.maxRestarts is 1/);
 });
 

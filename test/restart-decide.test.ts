@@ -28,17 +28,21 @@ test('defaults: ask, resume, 3 restarts in 10 minutes, 30 s to answer, unstable 
 });
 
 test('"never" never restarts, whatever else holds', () => {
-  for (const tty of [true, false]) for (const exec of [true, false]) {
-    const d = decideRestart(runs(1, MIN, 0), T0, policy({ mode: 'never' }), tty, exec);
-    assert.equal(d.restart, false);
-    assert.equal(d.tripped, false);
-    assert.match(d.reason, /never/);
-  }
+  for (const tty of [true, false])
+    for (const exec of [true, false]) {
+      const d = decideRestart(runs(1, MIN, 0), T0, policy({ mode: 'never' }), tty, exec);
+      assert.equal(d.restart, false);
+      assert.equal(d.tripped, false);
+      assert.match(d.reason, /never/);
+    }
 });
 
 test('"ask" asks on a TTY, without a delay of its own', () => {
   const d = decideRestart(runs(1, MIN, 0), T0, policy(), true, false);
-  assert.deepEqual({ restart: d.restart, ask: d.ask, delayMs: d.delayMs, tripped: d.tripped }, { restart: true, ask: true, delayMs: 0, tripped: false });
+  assert.deepEqual(
+    { restart: d.restart, ask: d.ask, delayMs: d.delayMs, tripped: d.tripped },
+    { restart: true, ask: true, delayMs: 0, tripped: false },
+  );
 });
 
 test('"ask" without a TTY never restarts', () => {
@@ -68,7 +72,11 @@ test('guard: exactly maxRestarts restarts within the window, then it trips and s
   for (const mode of ['always', 'ask'] as const) {
     const p = policy({ mode });
     const decisions = [1, 2, 3, 4, 5].map((n) => decideRestart(runs(n, 1_000, 2_000), T0, p, true, false));
-    assert.deepEqual(decisions.map((d) => d.restart), [true, true, true, false, false], mode);
+    assert.deepEqual(
+      decisions.map((d) => d.restart),
+      [true, true, true, false, false],
+      mode,
+    );
     assert.equal(decisions[3]!.tripped, true);
     assert.match(decisions[3]!.reason, /crashed 4 times within 10m \(restart.maxRestarts is 3\)/);
   }
@@ -84,7 +92,10 @@ test('guard: restarts older than the window no longer count', () => {
 });
 
 test('guard: maxRestarts 0 never restarts, and the count follows the configured value', () => {
-  assert.equal(decideRestart(runs(1, MIN, 0), T0, policy({ mode: 'always', maxRestarts: 0 }), true, false).tripped, true);
+  assert.equal(
+    decideRestart(runs(1, MIN, 0), T0, policy({ mode: 'always', maxRestarts: 0 }), true, false).tripped,
+    true,
+  );
   const p = policy({ mode: 'always', maxRestarts: 1 });
   assert.equal(decideRestart(runs(1, MIN, 0), T0, p, true, false).restart, true);
   assert.equal(decideRestart(runs(2, MIN, 2 * MIN), T0, p, true, false).tripped, true);
@@ -116,7 +127,13 @@ test('unstableStreak counts the short runs at the end only', () => {
   assert.equal(unstableStreak([], 10_000), 0);
   assert.equal(unstableStreak(runs(3, 9_999, 20_000), 10_000), 3);
   assert.equal(unstableStreak(runs(3, 10_000, 20_000), 10_000), 0);
-  assert.equal(unstableStreak([...runs(2, 1_000, 5_000, T0 - 100_000), ...runs(1, 50_000, 0, T0 - 40_000), ...runs(2, 1_000, 5_000)], 10_000), 2);
+  assert.equal(
+    unstableStreak(
+      [...runs(2, 1_000, 5_000, T0 - 100_000), ...runs(1, 50_000, 0, T0 - 40_000), ...runs(2, 1_000, 5_000)],
+      10_000,
+    ),
+    2,
+  );
 });
 
 test('guard with restart.maxRestarts 0: the first crash trips it, and the line says "once"', () => {

@@ -10,7 +10,8 @@ import { inTmux, sttyFlags, type Pane } from './helpers/tmux.ts';
 const TUI = join(REPO, 'test', 'fixtures', 'fake-codex-tui.mjs');
 const TRAP = 128 + constants.signals.SIGTRAP;
 /** The question, unanswered, with the bundle's path. */
-const QUESTION = /^codexguard: codex crashed \(SIGTRAP, trace trap\) after \d+m?s; bundle: ~\/codex-home\/codexguard\/crashes\/\S+-SIGTRAP-\d+ {2}\[r\]esume {2}\[q\]uit *$/m;
+const QUESTION =
+  /^codexguard: codex crashed \(SIGTRAP, trace trap\) after \d+m?s; bundle: ~\/codex-home\/codexguard\/crashes\/\S+-SIGTRAP-\d+ {2}\[r\]esume {2}\[q\]uit *$/m;
 /** The question, with the answer echoed after it. */
 const answered = (echo: string) => new RegExp(`-SIGTRAP-\\d+  \\[r\\]esume  \\[q\\]uit ${echo}`);
 
@@ -22,7 +23,11 @@ function session(t: TestContext, argv: string[], extra: Record<string, string> =
   const log = join(root, 'runs.jsonl');
   const env = cleanEnv({ HOME: root, CODEX_HOME: home, CODEXGUARD_REAL_CODEX: TUI, FAKE_TUI_LOG: log, ...extra });
   const pane = inTmux(t, root, [process.execPath, SHIM, ...argv], env);
-  const runs = () => readFileSync(log, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { argv: string[]; tty: boolean });
+  const runs = () =>
+    readFileSync(log, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as { argv: string[]; tty: boolean });
   return { pane, runs };
 }
 
@@ -35,8 +40,19 @@ async function answer(pane: Pane, n: number, key: string): Promise<void> {
 
 // Concurrent: the 30 s timeout runs alongside the others.
 describe('restart under "ask" on a terminal', { concurrency: true }, () => {
-  test('ask, r: codex comes back as `resume --last` with the global options, and its end is the shim\'s', async (t) => {
-    const argv = ['-m', 'o3', '-c', 'model_reasoning_effort="high"', '--profile', 'work', '-s', 'workspace-write', '--search', 'fix the tests'];
+  test("ask, r: codex comes back as `resume --last` with the global options, and its end is the shim's", async (t) => {
+    const argv = [
+      '-m',
+      'o3',
+      '-c',
+      'model_reasoning_effort="high"',
+      '--profile',
+      'work',
+      '-s',
+      'workspace-write',
+      '--search',
+      'fix the tests',
+    ];
     const s = session(t, argv, { FAKE_TUI_CRASH_RUNS: '1' });
     await answer(s.pane, 1, 'r');
     const end = await s.pane.done();
@@ -44,10 +60,25 @@ describe('restart under "ask" on a terminal', { concurrency: true }, () => {
     const runs = s.runs();
     assert.equal(runs.length, 2);
     assert.deepEqual(runs[0]!.argv, argv);
-    assert.deepEqual(runs[1]!.argv, ['resume', '--last', '-m', 'o3', '-c', 'model_reasoning_effort="high"', '--profile', 'work', '-s', 'workspace-write', '--search']);
+    assert.deepEqual(runs[1]!.argv, [
+      'resume',
+      '--last',
+      '-m',
+      'o3',
+      '-c',
+      'model_reasoning_effort="high"',
+      '--profile',
+      'work',
+      '-s',
+      'workspace-write',
+      '--search',
+    ]);
     assert.equal(runs[1]!.tty, true, 'the resumed codex has the terminal');
     // Codex never ran in this home, so no conversation can be told apart: the line says so, then --last.
-    assert.match(s.pane.screen(), /\[q\]uit r\s*\ncodexguard: could not tell which conversation crashed \(there is no state_5\.sqlite in [^)]*\); resuming the newest one here \(--last\)\s*\ncodexguard: resuming codex \(codex resume --last\)/);
+    assert.match(
+      s.pane.screen(),
+      /\[q\]uit r\s*\ncodexguard: could not tell which conversation crashed \(there is no state_5\.sqlite in [^)]*\); resuming the newest one here \(--last\)\s*\ncodexguard: resuming codex \(codex resume --last\)/,
+    );
     assert.ok(sttyFlags(end.stty).has('icanon'));
   });
 
@@ -69,7 +100,10 @@ describe('restart under "ask" on a terminal', { concurrency: true }, () => {
     assert.equal(s.runs().length, 1, 'still asking');
     s.pane.keys('R');
     assert.equal((await s.pane.done()).status, 0);
-    assert.deepEqual(s.runs().map((r) => r.argv), [[], ['resume', '--last']]);
+    assert.deepEqual(
+      s.runs().map((r) => r.argv),
+      [[], ['resume', '--last']],
+    );
   });
 
   test('ask, no answer: quits after 30 s', { timeout: 50_000 }, async (t) => {
@@ -88,13 +122,16 @@ describe('restart under "ask" on a terminal', { concurrency: true }, () => {
     const s = session(t, ['-m', 'o3', 'go']);
     for (const n of [1, 2, 3]) await answer(s.pane, n, 'r');
     const end = await s.pane.done();
-    assert.equal(end.status, TRAP, 'the last crash is the shim\'s status');
+    assert.equal(end.status, TRAP, "the last crash is the shim's status");
     const runs = s.runs();
     assert.equal(runs.length, 4);
     for (const run of runs.slice(1)) assert.deepEqual(run.argv, ['resume', '--last', '-m', 'o3']);
     const screen = s.pane.screen();
     assert.equal([...screen.matchAll(/\[r\]esume {2}\[q\]uit/g)].length, 3, 'asked three times, not a fourth');
-    assert.match(screen, /codexguard: not restarting codex: it crashed 4 times within 10m \(restart.maxRestarts is 3\)/);
+    assert.match(
+      screen,
+      /codexguard: not restarting codex: it crashed 4 times within 10m \(restart.maxRestarts is 3\)/,
+    );
     assert.ok(sttyFlags(end.stty).has('icanon'));
   });
 

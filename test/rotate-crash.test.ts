@@ -3,7 +3,17 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import Database from 'better-sqlite3';
-import { copyFileSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, unlinkSync } from 'node:fs';
+import {
+  copyFileSync,
+  cpSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  unlinkSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { recoverDb } from '../src/rotate/recover.ts';
@@ -46,15 +56,25 @@ function freshHome(t: Parameters<typeof tmp>[0]): string {
 /** Starts the rotation child and SIGKILLs it at `pauseAt` (exactly) or `delayMs` after it starts; resolves with what it printed. */
 function rotateAndKill(dir: string, when: { pauseAt: string } | { delayMs: number }): Promise<string> {
   return new Promise((resolve) => {
-    const env = { ...process.env, ROTATE_DIR: dir, ROTATE_NOW: String(NOW), ROTATE_PAUSE_AT: 'pauseAt' in when ? when.pauseAt : '' };
-    const child = spawn(process.execPath, ['--import', 'tsx', CHILD], { cwd: REPO, env, stdio: ['ignore', 'pipe', 'inherit'] });
+    const env = {
+      ...process.env,
+      ROTATE_DIR: dir,
+      ROTATE_NOW: String(NOW),
+      ROTATE_PAUSE_AT: 'pauseAt' in when ? when.pauseAt : '',
+    };
+    const child = spawn(process.execPath, ['--import', 'tsx', CHILD], {
+      cwd: REPO,
+      env,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     let out = '';
     let timer: NodeJS.Timeout | undefined;
     child.stdout.on('data', (chunk: Buffer) => {
       const before = out.includes('start\n');
       out += chunk;
       if ('pauseAt' in when && out.includes(`step ${when.pauseAt}\n`)) child.kill('SIGKILL');
-      if ('delayMs' in when && !before && out.includes('start\n')) timer = setTimeout(() => child.kill('SIGKILL'), when.delayMs);
+      if ('delayMs' in when && !before && out.includes('start\n'))
+        timer = setTimeout(() => child.kill('SIGKILL'), when.delayMs);
     });
     child.once('exit', () => {
       clearTimeout(timer);
@@ -78,12 +98,20 @@ async function checkAfterKill(t: Parameters<typeof tmp>[0], dir: string, label: 
   assert.equal(live.integrity, 'ok', `${label}: integrity after recovery`);
   assert.deepEqual(scanInventory(dir).leftovers, [], `${label}: no leftovers after recovery`);
   const state = live.ids.length === template.all.length ? 'old' : 'new';
-  assert.deepEqual(live.ids, state === 'old' ? template.all : template.kept, `${label}: old DB whole, or new DB with exactly the kept rows`);
+  assert.deepEqual(
+    live.ids,
+    state === 'old' ? template.all : template.kept,
+    `${label}: old DB whole, or new DB with exactly the kept rows`,
+  );
   assert.deepEqual(logRows(p.main, template.kept), template.rows, `${label}: every kept row intact`);
   const archives = listArchives(dir);
   if (state === 'new') {
     assert.equal(archives.length, 1, `${label}: the old set is archived`);
-    assert.deepEqual(inspect(join(archives[0]!.path, NAME)).ids, template.all, `${label}: the archive holds the whole old DB`);
+    assert.deepEqual(
+      inspect(join(archives[0]!.path, NAME)).ids,
+      template.all,
+      `${label}: the archive holds the whole old DB`,
+    );
   } else {
     assert.deepEqual(archives, [], `${label}: no half archive`);
   }
@@ -96,8 +124,18 @@ test('kill -9 at every step of an exclusive rotation (twice each), then the next
     const out = await rotateAndKill(dir, { pauseAt: step });
     assert.match(out, new RegExp(`step ${step}\\n$`), `killed at ${step}`);
     const state = await checkAfterKill(t, dir, `killed before ${step}`);
-    assert.equal(state, STEPS.indexOf(step) >= STEPS.indexOf('swap') ? 'new' : 'old', `a kill after 'ready' rolls forward (${step})`);
-    const again = await rotateLogDb(dir, NAME, { keepRows: 1000, keepDays: 14, now: NOW, archives: 3, lockWaitMs: 3000 });
+    assert.equal(
+      state,
+      STEPS.indexOf(step) >= STEPS.indexOf('swap') ? 'new' : 'old',
+      `a kill after 'ready' rolls forward (${step})`,
+    );
+    const again = await rotateLogDb(dir, NAME, {
+      keepRows: 1000,
+      keepDays: 14,
+      now: NOW,
+      archives: 3,
+      lockWaitMs: 3000,
+    });
     assert.equal(again.code, 'OK', again.message);
     assert.deepEqual(inspect(paths(dir, NAME).main).ids, template.kept);
   }
@@ -116,7 +154,9 @@ test('kill -9 at random moments of a rotation, 26 times: never missing, never co
     const dir = freshHome(t);
     const delayMs = Math.floor(random() * span * 1.2);
     await rotateAndKill(dir, { delayMs });
-    states[await checkAfterKill(t, dir, `seed ${seed}, round ${round}, killed after ${delayMs} ms of a ${span} ms rotation`)]++;
+    states[
+      await checkAfterKill(t, dir, `seed ${seed}, round ${round}, killed after ${delayMs} ms of a ${span} ms rotation`)
+    ]++;
   }
   t.diagnostic(`after recovery: ${states.old} old DB, ${states.new} new DB`);
 });
@@ -124,11 +164,19 @@ test('kill -9 at random moments of a rotation, 26 times: never missing, never co
 test('writers around the swap: a row written between the copy and the lock comes along; one that opened the old file too late waits on SQLite, and never writes to it', async (t) => {
   const dir = freshHome(t);
   const p = paths(dir, NAME);
-  const insert = (db: InstanceType<typeof Database>, body: string) => db.prepare("INSERT INTO logs (ts, ts_nanos, level, target, feedback_log_body, estimated_bytes) VALUES (?, 0, 'INFO', 'late', ?, 1)").run(NOW, body);
+  const insert = (db: InstanceType<typeof Database>, body: string) =>
+    db
+      .prepare(
+        "INSERT INTO logs (ts, ts_nanos, level, target, feedback_log_body, estimated_bytes) VALUES (?, 0, 'INFO', 'late', ?, 1)",
+      )
+      .run(NOW, body);
   let late: InstanceType<typeof Database> | undefined;
   let lateError = '';
   const result = await rotateExclusive(dir, NAME, {
-    keepRows: 1000, keepDays: 14, now: NOW, openers: async () => [],
+    keepRows: 1000,
+    keepDays: 14,
+    now: NOW,
+    openers: async () => [],
     onStep: (step) => {
       if (step === 'lock') {
         const db = new Database(p.main); // after the copy, before the lock
@@ -150,9 +198,17 @@ test('writers around the swap: a row written between the copy and the lock comes
   assert.equal(result.ok, true, result.message);
   assert.match(result.message, /1 rows written meanwhile came along/);
   assert.equal(lateError, 'SQLITE_BUSY', 'the late opener waited on the old DB and gave up, as with any busy DB');
-  const bodies = (path: string) => new Database(path, { readonly: true }).prepare("SELECT feedback_log_body FROM logs WHERE target = 'late'").pluck().all() as string[];
+  const bodies = (path: string) =>
+    new Database(path, { readonly: true })
+      .prepare("SELECT feedback_log_body FROM logs WHERE target = 'late'")
+      .pluck()
+      .all() as string[];
   assert.deepEqual(bodies(p.main), ['between-copy-and-lock']);
-  assert.deepEqual(bodies(join(result.archive!, NAME)), ['between-copy-and-lock'], 'the archive has nothing the live DB lacks');
+  assert.deepEqual(
+    bodies(join(result.archive!, NAME)),
+    ['between-copy-and-lock'],
+    'the archive has nothing the live DB lacks',
+  );
   assert.deepEqual(inspect(p.main).ids.slice(0, template.kept.length), template.kept);
   const after = new Database(p.main);
   insert(after, 'after');
@@ -164,7 +220,11 @@ test('a writer opening a connection per row throughout 8 rotations: no row of it
   const dir = freshHome(t);
   const p = paths(dir, NAME);
   const result = join(dir, '..', 'writer.json');
-  const writer = spawn(process.execPath, [join(REPO, 'test', 'fixtures', 'row-writer.mjs')], { cwd: REPO, env: { ...process.env, ROW_DB: p.main, ROW_RESULT: result, ROW_PAUSE_MS: '6', ROW_BUSY_MS: '500' }, stdio: 'ignore' });
+  const writer = spawn(process.execPath, [join(REPO, 'test', 'fixtures', 'row-writer.mjs')], {
+    cwd: REPO,
+    env: { ...process.env, ROW_DB: p.main, ROW_RESULT: result, ROW_PAUSE_MS: '6', ROW_BUSY_MS: '500' },
+    stdio: 'ignore',
+  });
   const ended = new Promise((resolve) => writer.once('exit', resolve));
   t.after(() => writer.kill('SIGKILL'));
   const strategies: string[] = [];
@@ -179,13 +239,27 @@ test('a writer opening a connection per row throughout 8 rotations: no row of it
   // A rotation may still hold an old DB that the writer had open (it lets go within 100 ms of the writer's end).
   await holdsSettled();
   const written = JSON.parse(readFileSync(result, 'utf8')) as string[];
-  const bodies = (path: string) => new Database(path, { readonly: true }).prepare("SELECT feedback_log_body FROM logs WHERE target = 'row-writer'").pluck().all() as string[];
+  const bodies = (path: string) =>
+    new Database(path, { readonly: true })
+      .prepare("SELECT feedback_log_body FROM logs WHERE target = 'row-writer'")
+      .pluck()
+      .all() as string[];
   const live = new Set(bodies(p.main));
   const archived = listArchives(dir).flatMap((a) => bodies(join(a.path, NAME)));
-  t.diagnostic(`strategies ${strategies.join(' ')}; ${written.length} rows written, ${archived.length} also in archives`);
+  t.diagnostic(
+    `strategies ${strategies.join(' ')}; ${written.length} rows written, ${archived.length} also in archives`,
+  );
   // A row it wrote while it had the old file open is refused (SQLITE_BUSY) rather than written there: it may write few.
-  assert.deepEqual(archived.filter((b) => !live.has(b)), [], 'rows found only in an archive');
-  assert.deepEqual(written.filter((b) => !live.has(b)), [], 'every row written is live');
+  assert.deepEqual(
+    archived.filter((b) => !live.has(b)),
+    [],
+    'rows found only in an archive',
+  );
+  assert.deepEqual(
+    written.filter((b) => !live.has(b)),
+    [],
+    'every row written is live',
+  );
 });
 
 /** A home stopped right after `ready`: new file complete, old set linked into a partial archive. */
@@ -214,7 +288,9 @@ for (const after of ['opened', 'written'] as const) {
     if (after === 'written') {
       // A codex wrote to the old main file and ended without its last checkpoint: a new -wal in place of the staged one.
       const db = new Database(p.main);
-      db.prepare("INSERT INTO logs (ts, ts_nanos, level, target, estimated_bytes) VALUES (?, 0, 'INFO', 'late', 1)").run(NOW);
+      db.prepare(
+        "INSERT INTO logs (ts, ts_nanos, level, target, estimated_bytes) VALUES (?, 0, 'INFO', 'late', 1)",
+      ).run(NOW);
       copyFileSync(p.wal, `${p.wal}.keep`);
       db.close();
       renameSync(`${p.wal}.keep`, p.wal);
@@ -224,7 +300,11 @@ for (const after of ['opened', 'written'] as const) {
     assert.equal(outcome.action, 'rolled-back');
     const archives = listArchives(dir);
     const everywhere = new Set([...inspect(p.main).ids, ...archives.flatMap((a) => inspect(join(a.path, NAME)).ids)]);
-    assert.deepEqual(template.all.filter((id) => !everywhere.has(id)), [], 'every row is in the live DB or an archive');
+    assert.deepEqual(
+      template.all.filter((id) => !everywhere.has(id)),
+      [],
+      'every row is in the live DB or an archive',
+    );
     assert.equal(archives.length, 1, 'the ready file became the archive of the rows it alone held');
     assert.deepEqual(scanInventory(dir).leftovers, []);
     assert.equal(inspect(p.main).integrity, 'ok');
@@ -236,9 +316,11 @@ test('a leftover ready file is not swapped in while a process has the live DB op
   const outcome = await recoverDb(dir, NAME, async () => [4242]);
   assert.equal(outcome.action, 'rolled-back');
   assert.deepEqual(inspect(p.main).ids, template.all);
-  assert.deepEqual(readdirSync(dir).filter((n) => n.includes('codexguard') || n.includes('archive')), []);
+  assert.deepEqual(
+    readdirSync(dir).filter((n) => n.includes('codexguard') || n.includes('archive')),
+    [],
+  );
 });
-
 
 test('a hold on the old DB ends once nobody else has it open, and a codexguard command waits for that before it exits', async (t) => {
   const dir = freshHome(t);

@@ -3,7 +3,19 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { rotateLogDb, type RotateOptions } from '../src/rotate/rotate.ts';
@@ -20,11 +32,26 @@ import { decide } from '../src/inventory/decide.ts';
 import { DEFAULT_LIMITS } from '../src/inventory/limits.ts';
 import { runActions } from '../src/rotate/run.ts';
 import { CLI, REPO, cleanEnv, runSync, tmp, waitFor } from './helpers/index.ts';
-import { codexHomeWithLogs, expectedKept, fillLogs, holder, inspect, leaveInWal, logRows, makeCodexDb } from './helpers/codex-home.ts';
+import {
+  codexHomeWithLogs,
+  expectedKept,
+  fillLogs,
+  holder,
+  inspect,
+  leaveInWal,
+  logRows,
+  makeCodexDb,
+} from './helpers/codex-home.ts';
 
 const NOW = Math.floor(Date.now() / 1000);
 const DAY = 86_400;
-const options = (extra: Partial<RotateOptions> = {}): RotateOptions => ({ keepRows: 1000, keepDays: 14, now: NOW, archives: 3, ...extra });
+const options = (extra: Partial<RotateOptions> = {}): RotateOptions => ({
+  keepRows: 1000,
+  keepDays: 14,
+  now: NOW,
+  archives: 3,
+  ...extra,
+});
 const hash = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');
 
 /** 3000 rows over 30 days (so both keepRows and keepDays matter), some of them only in the -wal. */
@@ -56,7 +83,11 @@ test('exclusive: exactly the newest keepRows within keepDays survive, byte for b
   assert.ok(!existsSync(`${path}-wal`) || statSync(`${path}-wal`).size === 0, 'no old -wal beside the new file');
   const [archive] = listArchives(dir);
   assert.ok(archive && !archive.compressed);
-  assert.deepEqual(readdirSync(archive.path).sort(), ['logs_2.sqlite', 'logs_2.sqlite-wal'], 'db and -wal archived together');
+  assert.deepEqual(
+    readdirSync(archive.path).sort(),
+    ['logs_2.sqlite', 'logs_2.sqlite-wal'],
+    'db and -wal archived together',
+  );
   assert.deepEqual(inspect(join(archive.path, 'logs_2.sqlite')).ids, before.ids, 'the archive is the whole old DB');
   assert.deepEqual(scanInventory(dir).leftovers, []);
 });
@@ -101,11 +132,19 @@ test('shared: another process writing the DB keeps working while it is pruned in
   const count = writer.lines.length;
   await waitFor(() => writer.lines.length > count + 5, 10_000, 'writes after the prune');
   assert.equal(await writer.stop(), 0);
-  assert.deepEqual(writer.lines.filter((line) => !line.startsWith('ok ')), [], 'the writer never saw an error');
+  assert.deepEqual(
+    writer.lines.filter((line) => !line.startsWith('ok ')),
+    [],
+    'the writer never saw an error',
+  );
   const written = writer.lines.map((line) => Number(line.split(' ')[1]));
   const after = inspect(path);
   assert.equal(after.integrity, 'ok');
-  assert.deepEqual(after.ids, [...keptOld, ...written].sort((a, b) => a - b), 'the kept rows and every row the writer added');
+  assert.deepEqual(
+    after.ids,
+    [...keptOld, ...written].sort((a, b) => a - b),
+    'the kept rows and every row the writer added',
+  );
   assert.equal(statSync(path).ino, inode, 'never renamed');
 });
 
@@ -153,7 +192,11 @@ test('openers: finds a process holding the DB (also through a symlinked folder),
 test('archives: only the newest N are kept', async (t) => {
   const { dir } = logHome(t, 50);
   for (let i = 0; i < 4; i++) {
-    const result = await rotateLogDb(dir, 'logs_2.sqlite', options({ archives: 2, at: new Date(Date.UTC(2026, 0, 1 + i)) }));
+    const result = await rotateLogDb(
+      dir,
+      'logs_2.sqlite',
+      options({ archives: 2, at: new Date(Date.UTC(2026, 0, 1 + i)) }),
+    );
     assert.equal(result.code, 'OK', result.message);
   }
   const names = listArchives(dir).map((a) => a.name);
@@ -169,13 +212,22 @@ test('compress, then restore a compressed and a plain archive: the current set b
   const [compressed] = await compressArchives(dir);
   assert.equal(compressed!.code, 'OK', compressed!.message);
   assert.ok(compressed!.bytesAfter < compressed!.bytesBefore);
-  assert.deepEqual(listArchives(dir).map((a) => [a.compressed, a.name]), [[true, 'logs_2.sqlite.20260101T000000.000Z.archive.tgz']]);
+  assert.deepEqual(
+    listArchives(dir).map((a) => [a.compressed, a.name]),
+    [[true, 'logs_2.sqlite.20260101T000000.000Z.archive.tgz']],
+  );
   const restored = await restoreArchive(dir, '20260101T000000.000Z', { at: new Date(Date.UTC(2026, 0, 2)) });
   assert.equal(restored.code, 'OK', restored.message);
   assert.deepEqual(inspect(path).ids, original);
   assert.equal(inspect(path).integrity, 'ok');
-  assert.deepEqual(listArchives(dir).map((a) => a.name), ['logs_2.sqlite.20260102T000000.000Z.archive'], 'the .tgz was consumed, the 10-row set archived');
-  const back = await restoreArchive(dir, 'logs_2.sqlite.20260102T000000.000Z.archive', { at: new Date(Date.UTC(2026, 0, 3)) });
+  assert.deepEqual(
+    listArchives(dir).map((a) => a.name),
+    ['logs_2.sqlite.20260102T000000.000Z.archive'],
+    'the .tgz was consumed, the 10-row set archived',
+  );
+  const back = await restoreArchive(dir, 'logs_2.sqlite.20260102T000000.000Z.archive', {
+    at: new Date(Date.UTC(2026, 0, 3)),
+  });
   assert.equal(back.code, 'OK', back.message);
   assert.equal(inspect(path).ids.length, 10);
   assert.deepEqual(scanInventory(dir).leftovers, []);
@@ -205,12 +257,18 @@ test('checkpoint: a large -wal beside a small state DB is folded in, not copied 
   assert.ok(db!.walSize > 1_000_000 && db!.size < 300_000, `wal ${db!.walSize}, main ${db!.size}`);
   const limits = { ...DEFAULT_LIMITS, walMaxBytes: 500_000 };
   const actions = decide(inventory, limits);
-  assert.deepEqual(actions.map((a) => a.kind), ['checkpoint']);
+  assert.deepEqual(
+    actions.map((a) => a.kind),
+    ['checkpoint'],
+  );
   const [result] = await runActions(inventory, actions, { limits });
   assert.equal(result!.code, 'OK', result!.message);
   assert.equal(statSync(`${path}-wal`, { throwIfNoEntry: false })?.size ?? 0, 0);
   assert.ok(statSync(path).size > 1_000_000, 'the rows are in the main file now');
-  assert.deepEqual(readdirSync(dir).filter((n) => n.includes('archive')), []);
+  assert.deepEqual(
+    readdirSync(dir).filter((n) => n.includes('archive')),
+    [],
+  );
   assert.equal(inspect(path).integrity, 'ok');
 });
 
@@ -286,7 +344,10 @@ test('without perl or flock(1) (perl is marked for removal from macOS): a lock f
     const before = hash(path);
     const result = await rotateLogDb(dir, 'logs_2.sqlite', options());
     assert.equal(result.code, 'W_DEFERRED', result.message);
-    assert.match(result.message, /^cannot tell whether a running Codex holds \S+\.sqlite-maintenance\.lock: neither perl nor flock\(1\) is on PATH/);
+    assert.match(
+      result.message,
+      /^cannot tell whether a running Codex holds \S+\.sqlite-maintenance\.lock: neither perl nor flock\(1\) is on PATH/,
+    );
     assert.equal(hash(path), before);
   } finally {
     process.env.PATH = saved;
@@ -319,12 +380,17 @@ test('disk full: refused up front when it cannot fit, and a disk that fills up m
   assert.equal(refused.code, 'E_DISK_FULL', refused.message);
   assert.match(refused.message, / free, the new file needs about [\d.]+ MB; not rotated/);
   // Fits by the estimate, but something else fills the disk once the copy starts.
-  const filled = await rotateLogDb(dir, 'logs_2.sqlite', options({
-    keepRows: 300,
-    onProgress: (event) => {
-      if (event.phase === 'copy') spawnSync('dd', ['if=/dev/zero', `of=${join(small, 'filler')}`, 'bs=64k'], { stdio: 'ignore' });
-    },
-  }));
+  const filled = await rotateLogDb(
+    dir,
+    'logs_2.sqlite',
+    options({
+      keepRows: 300,
+      onProgress: (event) => {
+        if (event.phase === 'copy')
+          spawnSync('dd', ['if=/dev/zero', `of=${join(small, 'filler')}`, 'bs=64k'], { stdio: 'ignore' });
+      },
+    }),
+  );
   assert.equal(filled.code, 'E_DISK_FULL', filled.message);
   assert.ok(!filled.message.includes('\n'));
   assert.equal(hash(join(dir, 'logs_2.sqlite')), before);
@@ -373,7 +439,10 @@ test('CLI: rotate --dry-run, rotate, archives --json, restore', async (t) => {
   assert.match(missing.stderr, /^codexguard: no archive nope .*\[E_MISSING\]\n$/);
   // The limits come from the user's config (a project file could not go below 1000 rows).
   writeFileSync(join(dir, 'user.yaml'), 'logs:\n  keepRows: 25\n');
-  const configured = runSync(process.execPath, [CLI, 'rotate', '--force'], { env: { ...env, CODEXGUARD_CONFIG: join(dir, 'user.yaml') }, cwd: dir });
+  const configured = runSync(process.execPath, [CLI, 'rotate', '--force'], {
+    env: { ...env, CODEXGUARD_CONFIG: join(dir, 'user.yaml') },
+    cwd: dir,
+  });
   assert.equal(configured.status, 0, configured.stderr);
   assert.equal(inspect(path).ids.length, 25);
 });
@@ -399,11 +468,15 @@ function fileSizeLimited(t: Parameters<typeof tmp>[0]): void {
   const dir = codexHomeWithLogs(t, { rows: 2000, now: NOW, spreadSeconds: DAY, bodyBytes: 900 });
   const path = join(dir, 'logs_2.sqlite');
   const before = hash(path);
-  const child = spawnSync('prlimit', ['--fsize=1000000', process.execPath, '--import', 'tsx', join(REPO, 'test', 'fixtures', 'rotate-child.ts')], {
-    cwd: REPO,
-    encoding: 'utf8',
-    env: { ...process.env, ROTATE_DIR: dir, ROTATE_NOW: String(NOW), ROTATE_KEEP_ROWS: '1900' },
-  });
+  const child = spawnSync(
+    'prlimit',
+    ['--fsize=1000000', process.execPath, '--import', 'tsx', join(REPO, 'test', 'fixtures', 'rotate-child.ts')],
+    {
+      cwd: REPO,
+      encoding: 'utf8',
+      env: { ...process.env, ROTATE_DIR: dir, ROTATE_NOW: String(NOW), ROTATE_KEEP_ROWS: '1900' },
+    },
+  );
   assert.match(child.stdout, /^done E_(DISK_FULL|IO) /m, child.stdout + child.stderr);
   assert.equal(hash(path), before);
   assert.deepEqual(scanInventory(dir).leftovers, []);
@@ -431,7 +504,11 @@ test('lsof (macOS): only this user\'s processes (pgrep -U, then -a -p), -w, boun
   const argsFile = join(bin, 'lsof.args');
   // Fakes that behave as the real tools do: pgrep -U prints one pid per line; lsof -t prints the pids holding the files.
   writeFileSync(join(bin, 'pgrep'), '#!/bin/sh\n[ "$1" = -U ] && printf "101\\n202\\n303\\n"\n', { mode: 0o755 });
-  writeFileSync(join(bin, 'lsof'), `#!/bin/sh\nprintf '%s\\n' "$@" > ${JSON.stringify(argsFile)}.tmp && mv ${JSON.stringify(argsFile)}.tmp ${JSON.stringify(argsFile)}\n[ -n "$LSOF_SLEEP" ] && exec sleep "$LSOF_SLEEP"\necho 202\n`, { mode: 0o755 });
+  writeFileSync(
+    join(bin, 'lsof'),
+    `#!/bin/sh\nprintf '%s\\n' "$@" > ${JSON.stringify(argsFile)}.tmp && mv ${JSON.stringify(argsFile)}.tmp ${JSON.stringify(argsFile)}\n[ -n "$LSOF_SLEEP" ] && exec sleep "$LSOF_SLEEP"\necho 202\n`,
+    { mode: 0o755 },
+  );
   const saved = { PATH: process.env.PATH, LSOF_SLEEP: process.env.LSOF_SLEEP };
   process.env.PATH = `${bin}:/usr/bin:/bin`;
   t.after(() => Object.assign(process.env, saved));
@@ -441,7 +518,10 @@ test('lsof (macOS): only this user\'s processes (pgrep -U, then -a -p), -w, boun
   assert.equal(args.at(-1), realpathSync(path));
   // As macOS's lsof can take seconds: the launch path's bound makes it "cannot tell" (then shared), not a wait.
   process.env.LSOF_SLEEP = '3';
-  await assert.rejects(openers([path], { via: 'lsof', timeoutMs: 300 }), (e: Error & { code?: string }) => e.code === 'E_OPENERS_UNKNOWN' && /no answer within 0\.3 s/.test(e.message));
+  await assert.rejects(
+    openers([path], { via: 'lsof', timeoutMs: 300 }),
+    (e: Error & { code?: string }) => e.code === 'E_OPENERS_UNKNOWN' && /no answer within 0\.3 s/.test(e.message),
+  );
   delete process.env.LSOF_SLEEP;
   // Live sessions force a shared rotation: who has it open is then not asked at all.
   let asked = 0;

@@ -3,7 +3,17 @@
 // processes that keep state, idempotency, exact removal, and status.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readFileSync, readlinkSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  readlinkSync,
+  realpathSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import { chooseBackend } from '../src/schedule/backend.ts';
@@ -20,16 +30,33 @@ const H = 3_600_000;
 const NASTY = `/tmp/it's a "dir" with 100% $HOME & <x> \\ end`;
 
 function job(over: Partial<JobSpec> = {}): JobSpec {
-  return { program: [process.execPath, '/opt/codexguard/bin/codexguard.js', 'maintain'], everyMs: H, env: [['CODEX_HOME', NASTY], ['PATH', '/usr/bin:/bin']], logFile: '/tmp/cg logs/maintain.log', cwd: '/home/u', ...over };
+  return {
+    program: [process.execPath, '/opt/codexguard/bin/codexguard.js', 'maintain'],
+    everyMs: H,
+    env: [
+      ['CODEX_HOME', NASTY],
+      ['PATH', '/usr/bin:/bin'],
+    ],
+    logFile: '/tmp/cg logs/maintain.log',
+    cwd: '/home/u',
+    ...over,
+  };
 }
 
 const has = (cmd: string) => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
 
 test('cronSchedule rounds to steps that divide an hour or a day, and parseCronInterval reads them back', () => {
   const cases: Array<[number, string, number]> = [
-    [60_000, '* * * * *', 60_000], [7 * 60_000, '*/6 * * * *', 6 * 60_000], [15 * 60_000, '*/15 * * * *', 15 * 60_000],
-    [44 * 60_000, '*/30 * * * *', 30 * 60_000], [50 * 60_000, '0 * * * *', H], [H, '0 * * * *', H], [5 * H, '0 */4 * * *', 4 * H],
-    [12 * H, '0 */12 * * *', 12 * H], [24 * H, '0 0 * * *', 24 * H], [3 * 24 * H, '0 0 */3 * *', 3 * 24 * H],
+    [60_000, '* * * * *', 60_000],
+    [7 * 60_000, '*/6 * * * *', 6 * 60_000],
+    [15 * 60_000, '*/15 * * * *', 15 * 60_000],
+    [44 * 60_000, '*/30 * * * *', 30 * 60_000],
+    [50 * 60_000, '0 * * * *', H],
+    [H, '0 * * * *', H],
+    [5 * H, '0 */4 * * *', 4 * H],
+    [12 * H, '0 */12 * * *', 12 * H],
+    [24 * H, '0 0 * * *', 24 * H],
+    [3 * 24 * H, '0 0 */3 * *', 3 * 24 * H],
   ];
   for (const [every, expression, effective] of cases) {
     const s = cronSchedule(every);
@@ -43,7 +70,10 @@ test('cronSchedule rounds to steps that divide an hour or a day, and parseCronIn
 test('chooseBackend: launchd on macOS, systemd with a user manager, else cron, else units alone; --cron forces cron', () => {
   const base = { cron: false, systemdUser: false, crontab: true };
   assert.equal(chooseBackend({ ...base, platform: 'darwin' }).kind, 'launchd');
-  assert.deepEqual(chooseBackend({ ...base, platform: 'linux', systemdUser: true }), { kind: 'systemd', filesOnly: false });
+  assert.deepEqual(chooseBackend({ ...base, platform: 'linux', systemdUser: true }), {
+    kind: 'systemd',
+    filesOnly: false,
+  });
   const fallback = chooseBackend({ ...base, platform: 'linux', systemdWhy: 'Failed to connect to bus' });
   assert.equal(fallback.kind, 'cron');
   assert.match(fallback.note!, /no systemd user manager \(Failed to connect to bus\): using crontab/);
@@ -57,7 +87,10 @@ test('chooseBackend: launchd on macOS, systemd with a user manager, else cron, e
 test('launchd plist: escaped, valid (plutil -lint, else python plistlib), and read back', (t) => {
   const text = launchdPlist(job());
   // Hourly: calendar times, which launchd runs on wake for the ones the Mac slept through (StartInterval would wait a whole interval).
-  assert.match(text, /<key>StartCalendarInterval<\/key>\n\t<array>\n\t\t<dict><key>Minute<\/key><integer>0<\/integer><\/dict>\n\t<\/array>/);
+  assert.match(
+    text,
+    /<key>StartCalendarInterval<\/key>\n\t<array>\n\t\t<dict><key>Minute<\/key><integer>0<\/integer><\/dict>\n\t<\/array>/,
+  );
   assert.match(text, /<key>Label<\/key>\n\t<string>dev\.codexguard\.maintain<\/string>/);
   assert.ok(text.includes('&apos;s a &quot;dir&quot; with 100% $HOME &amp; &lt;x&gt;'));
   assert.deepEqual(readPlist(text), { program: job().program, everyMs: H });
@@ -65,18 +98,32 @@ test('launchd plist: escaped, valid (plutil -lint, else python plistlib), and re
   writeFileSync(file, text);
   if (has('plutil')) assert.equal(spawnSync('plutil', ['-lint', file]).status, 0);
   if (has('python3')) {
-    const r = spawnSync('python3', ['-c', 'import json,plistlib,sys; print(json.dumps(plistlib.load(open(sys.argv[1],"rb"))))', file], { encoding: 'utf8' });
+    const r = spawnSync(
+      'python3',
+      ['-c', 'import json,plistlib,sys; print(json.dumps(plistlib.load(open(sys.argv[1],"rb"))))', file],
+      { encoding: 'utf8' },
+    );
     assert.equal(r.status, 0, r.stderr);
     const parsed = JSON.parse(r.stdout);
     assert.deepEqual(parsed.ProgramArguments, job().program);
     assert.deepEqual(parsed.EnvironmentVariables, { CODEX_HOME: NASTY, PATH: '/usr/bin:/bin' });
-    assert.deepEqual([parsed.StartCalendarInterval, parsed.RunAtLoad, parsed.StandardOutPath], [[{ Minute: 0 }], true, '/tmp/cg logs/maintain.log']);
+    assert.deepEqual(
+      [parsed.StartCalendarInterval, parsed.RunAtLoad, parsed.StandardOutPath],
+      [[{ Minute: 0 }], true, '/tmp/cg logs/maintain.log'],
+    );
   }
   assert.throws(() => launchdPlist(job({ cwd: '/home/a\nb' })), /control character/);
 });
 
 test('launchd timing: calendar times for intervals cron can write exactly (read back to the same interval), StartInterval otherwise', () => {
-  for (const [everyMs, kind] of [[15 * 60_000, 'StartCalendarInterval'], [H, 'StartCalendarInterval'], [6 * H, 'StartCalendarInterval'], [24 * H, 'StartCalendarInterval'], [7 * 60_000, 'StartInterval'], [48 * H, 'StartInterval']] as const) {
+  for (const [everyMs, kind] of [
+    [15 * 60_000, 'StartCalendarInterval'],
+    [H, 'StartCalendarInterval'],
+    [6 * H, 'StartCalendarInterval'],
+    [24 * H, 'StartCalendarInterval'],
+    [7 * 60_000, 'StartInterval'],
+    [48 * H, 'StartInterval'],
+  ] as const) {
     const text = launchdPlist(job({ everyMs }));
     assert.ok(text.includes(`<key>${kind}</key>`), `${everyMs}: ${kind}`);
     assert.equal(readPlist(text).everyMs, everyMs);
@@ -85,9 +132,14 @@ test('launchd timing: calendar times for intervals cron can write exactly (read 
 });
 
 test('launchctl print output is parsed for runs and last exit code', () => {
-  const text = 'gui/501/dev.codexguard.maintain = {\n\tactive count = 0\n\tstate = not running\n\truns = 4\n\tlast exit code = 1\n}\n';
+  const text =
+    'gui/501/dev.codexguard.maintain = {\n\tactive count = 0\n\tstate = not running\n\truns = 4\n\tlast exit code = 1\n}\n';
   assert.deepEqual(parseLaunchctlPrint(text), { runs: 4, lastExitCode: 1, state: 'not running' });
-  assert.deepEqual(parseLaunchctlPrint('\tstate = waiting\n\truns = 0\n\tlast exit code = (never exited)\n'), { runs: 0, lastExitCode: null, state: 'waiting' });
+  assert.deepEqual(parseLaunchctlPrint('\tstate = waiting\n\truns = 0\n\tlast exit code = (never exited)\n'), {
+    runs: 0,
+    lastExitCode: null,
+    state: 'waiting',
+  });
 });
 
 test('systemd units: quoting round-trips, monotonic timer semantics, and `systemd-analyze verify` accepts them where available', (t) => {
@@ -100,36 +152,64 @@ test('systemd units: quoting round-trips, monotonic timer semantics, and `system
   assert.doesNotMatch(units.timer, /Persistent=/, 'Persistent= is for OnCalendar= timers only');
   assert.match(units.service, /^Type=oneshot$/m);
   assert.match(units.service, /^StandardOutput=append:\/tmp\/cg logs\/maintain\.log$/m);
-  assert.deepEqual(readUnits(units.service, units.timer), { program: [process.execPath, script, 'maintain'], everyMs: H });
+  assert.deepEqual(readUnits(units.service, units.timer), {
+    program: [process.execPath, script, 'maintain'],
+    everyMs: H,
+  });
   if (has('systemd-analyze')) {
     const dir = tmp(t);
     writeFileSync(join(dir, 'codexguard-maintain.service'), units.service);
     writeFileSync(join(dir, 'codexguard-maintain.timer'), units.timer);
-    const r = spawnSync('systemd-analyze', ['verify', join(dir, 'codexguard-maintain.service'), join(dir, 'codexguard-maintain.timer')], { encoding: 'utf8' });
+    const r = spawnSync(
+      'systemd-analyze',
+      ['verify', join(dir, 'codexguard-maintain.service'), join(dir, 'codexguard-maintain.timer')],
+      { encoding: 'utf8' },
+    );
     assert.equal(r.status, 0, r.stderr);
     assert.doesNotMatch(r.stderr, /codexguard-maintain/, r.stderr);
   }
 });
 
 test('judgeJob: several kinds, unreadable command, a job that stopped running', () => {
-  const job = { kind: 'cron' as const, files: [], program: [process.execPath, CLI], everyMs: H, loaded: true, lastRun: null, lastExitCode: null };
+  const job = {
+    kind: 'cron' as const,
+    files: [],
+    program: [process.execPath, CLI],
+    everyMs: H,
+    loaded: true,
+    lastRun: null,
+    lastExitCode: null,
+  };
   const now = Date.parse('2026-01-10T12:00:00Z');
   assert.deepEqual(judgeJob(job, ['cron'], '2026-01-10T11:30:00Z', '/log', H, now), []);
-  assert.deepEqual(judgeJob(job, ['cron'], '2026-01-07T12:00:00Z', '/log', H, now), ['the last run was 3 d ago, over 3 intervals: see /log']);
+  assert.deepEqual(judgeJob(job, ['cron'], '2026-01-07T12:00:00Z', '/log', H, now), [
+    'the last run was 3 d ago, over 3 intervals: see /log',
+  ]);
   // After a weekend closed: launchd says the agent is loaded and its last run exited 0, so the old log is no warning.
   const agent = { ...job, kind: 'launchd' as const, loaded: true, lastExitCode: 0 };
   assert.deepEqual(judgeJob(agent, ['launchd'], '2026-01-07T12:00:00Z', '/log', H, now), []);
-  assert.deepEqual(judgeJob({ ...agent, lastExitCode: null }, ['launchd'], '2026-01-07T12:00:00Z', '/log', H, now), ['the last run was 3 d ago, over 3 intervals: see /log']);
+  assert.deepEqual(judgeJob({ ...agent, lastExitCode: null }, ['launchd'], '2026-01-07T12:00:00Z', '/log', H, now), [
+    'the last run was 3 d ago, over 3 intervals: see /log',
+  ]);
   assert.deepEqual(judgeJob({ ...job, program: null }, ['systemd', 'cron'], null, '/log', undefined, now), [
     'scheduled 2 times (systemd, cron): run `codexguard schedule install` to keep one',
     "cannot read the cron job's command: run `codexguard schedule install`",
   ]);
-  assert.deepEqual(judgeJob({ ...job, everyMs: 15 * 60_000 }, ['cron'], null, '/log', 14 * 60_000, now), [], 'cron rounds 14m to 15m: as expected');
+  assert.deepEqual(
+    judgeJob({ ...job, everyMs: 15 * 60_000 }, ['cron'], null, '/log', 14 * 60_000, now),
+    [],
+    'cron rounds 14m to 15m: as expected',
+  );
 });
 
 test('systemctl show output and unix timestamps', () => {
-  const blocks = parseShow('Id=a.timer\nActiveState=active\nLastTriggerUSec=@1700000000\n\nId=a.service\nExecMainStatus=0\n');
-  assert.deepEqual(blocks.map((b) => b.get('Id')), ['a.timer', 'a.service']);
+  const blocks = parseShow(
+    'Id=a.timer\nActiveState=active\nLastTriggerUSec=@1700000000\n\nId=a.service\nExecMainStatus=0\n',
+  );
+  assert.deepEqual(
+    blocks.map((b) => b.get('Id')),
+    ['a.timer', 'a.service'],
+  );
   assert.equal(unixTimestamp(blocks[0]!.get('LastTriggerUSec')), '2023-11-14T22:13:20.000Z');
   assert.equal(unixTimestamp('n/a'), null);
   assert.equal(unixTimestamp('@0'), null);
@@ -153,7 +233,10 @@ test('crontab text: our line added, replaced in place, removed; every other byte
 test('the cron line, run by sh as cron would, starts the program with the exact argv, env and cwd, appending to the log', (t) => {
   const dir = tmp(t);
   const recorder = join(dir, 'record.cjs');
-  writeFileSync(recorder, 'console.log(JSON.stringify({ argv: process.argv.slice(2), home: process.env.CODEX_HOME, cwd: process.cwd() }));\n');
+  writeFileSync(
+    recorder,
+    'console.log(JSON.stringify({ argv: process.argv.slice(2), home: process.env.CODEX_HOME, cwd: process.cwd() }));\n',
+  );
   const cwd = join(dir, `cwd ${"it's"} 100%`);
   mkdirSync(cwd);
   const logFile = join(dir, 'log dir', 'maintain.log');
@@ -162,7 +245,10 @@ test('the cron line, run by sh as cron would, starts the program with the exact 
   // cron: the first five fields are the schedule; `\%` becomes `%`; the rest goes to sh -c.
   const command = line.split(/\s+/).slice(5).join(' ').replace(/\\%/g, '%');
   for (let i = 0; i < 2; i++) assert.equal(spawnSync('/bin/sh', ['-c', command]).status, 0);
-  const runs = readFileSync(logFile, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  const runs = readFileSync(logFile, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
   assert.equal(runs.length, 2, 'appended, not overwritten');
   assert.deepEqual(runs[0], { argv: ['maintain', NASTY], home: NASTY, cwd });
 });
@@ -222,11 +308,17 @@ test('CLI on Linux without a user manager: falls back to crontab, idempotent, st
 
   const first = cli(home, bin, ['schedule', 'install']);
   assert.equal(first.status, 0, first.stderr + first.stdout);
-  assert.match(first.stdout, /no systemd user manager \(Failed to connect to bus: No medium found\): using crontab instead/);
+  assert.match(
+    first.stdout,
+    /no systemd user manager \(Failed to connect to bus: No medium found\): using crontab instead/,
+  );
   assert.match(first.stdout, /runs `codexguard maintain` every 1h; log: ~\/\.local\/state\/codexguard\/maintain\.log/);
   const installed = readFileSync(join(home, '.fake-crontab'), 'utf8');
   assert.ok(installed.startsWith(mine));
-  assert.match(installed, /^0 \* \* \* \* cd '.+' && CODEX_HOME='.+\/\.codex' PATH='.+' '.+node' '.+\/bin\/codexguard\.js' 'maintain' >> '.+maintain\.log' 2>&1 # codexguard maintain\n$/m);
+  assert.match(
+    installed,
+    /^0 \* \* \* \* cd '.+' && CODEX_HOME='.+\/\.codex' PATH='.+' '.+node' '.+\/bin\/codexguard\.js' 'maintain' >> '.+maintain\.log' 2>&1 # codexguard maintain\n$/m,
+  );
   assert.ok(existsSync(join(home, '.local', 'state', 'codexguard')), 'log dir made');
 
   const second = cli(home, bin, ['schedule', 'install']);
@@ -237,7 +329,10 @@ test('CLI on Linux without a user manager: falls back to crontab, idempotent, st
 
   const status = cli(home, bin, ['schedule', 'status', '--json']);
   const s = JSON.parse(status.stdout);
-  assert.deepEqual([s.version, s.installed, s.kind, s.everyMs, s.expectedEveryMs, s.loaded], [1, true, 'cron', H, H, true]);
+  assert.deepEqual(
+    [s.version, s.installed, s.kind, s.everyMs, s.expectedEveryMs, s.loaded],
+    [1, true, 'cron', H, H, true],
+  );
   assert.deepEqual(s.command.slice(-1), ['maintain']);
   assert.deepEqual(s.problems, []);
   assert.match(cli(home, bin, ['schedule', 'status']).stdout, /scheduled maintain: cron \(loaded\), every 1h/);
@@ -246,7 +341,11 @@ test('CLI on Linux without a user manager: falls back to crontab, idempotent, st
   assert.equal(removed.status, 0);
   assert.match(removed.stdout, /removed the crontab line/);
   assert.equal(readFileSync(join(home, '.fake-crontab'), 'utf8'), mine, 'crontab restored byte for byte');
-  assert.equal(existsSync(join(home, '.local', 'state', 'codexguard')), false, 'the empty log dir made at install is gone');
+  assert.equal(
+    existsSync(join(home, '.local', 'state', 'codexguard')),
+    false,
+    'the empty log dir made at install is gone',
+  );
   assert.match(cli(home, bin, ['schedule', 'remove']).stdout, /nothing to remove/);
   assert.equal(JSON.parse(cli(home, bin, ['schedule', 'status', '--json']).stdout).installed, false);
 });
@@ -258,7 +357,11 @@ test('CLI --cron on a user without a crontab: installs one, removal leaves none;
   const r = cli(home, bin, ['schedule', 'install', '--cron']);
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stdout, /every 1h \(schedule\.every 50m, rounded for cron\)/);
-  assert.deepEqual(JSON.parse(cli(home, bin, ['schedule', 'status', '--json']).stdout).problems, [], '50m rounds to the 1h installed');
+  assert.deepEqual(
+    JSON.parse(cli(home, bin, ['schedule', 'status', '--json']).stdout).problems,
+    [],
+    '50m rounds to the 1h installed',
+  );
   assert.equal(cli(home, bin, ['schedule', 'remove']).status, 0);
   assert.equal(existsSync(join(home, '.fake-crontab')), false, 'crontab -r: no crontab, as before');
   assert.ok(calls(home).includes('crontab -r'));
@@ -273,7 +376,10 @@ test('CLI without crontab, launchctl or a systemd user manager: units written an
   assert.match(r.stdout, /nothing runs the job now; fix: install cron and run `codexguard schedule install --cron`/);
   assert.doesNotMatch(r.stdout, /runs `codexguard maintain` every/);
   const dir = join(home, '.config', 'systemd', 'user');
-  assert.equal(readlinkSync(join(dir, 'timers.target.wants', 'codexguard-maintain.timer')), join(dir, 'codexguard-maintain.timer'));
+  assert.equal(
+    readlinkSync(join(dir, 'timers.target.wants', 'codexguard-maintain.timer')),
+    join(dir, 'codexguard-maintain.timer'),
+  );
   const s = JSON.parse(cli(home, bin, ['schedule', 'status', '--json']).stdout);
   assert.deepEqual([s.installed, s.kind, s.loaded], [true, 'systemd', null]);
   assert.match(s.problems.join('\n'), /no systemd user manager/);
@@ -281,8 +387,13 @@ test('CLI without crontab, launchctl or a systemd user manager: units written an
   assert.equal(cron.status, 1);
   assert.match(cron.stdout, /crontab is not on PATH/);
   assert.equal(cli(home, bin, ['schedule', 'remove']).status, 0);
-  assert.deepEqual(calls(home).filter((c) => /disable|enable/.test(c)), [], 'no systemctl disable without a manager');
-  for (const f of ['codexguard-maintain.service', 'codexguard-maintain.timer', 'timers.target.wants']) assert.equal(existsSync(join(dir, f)), false, f);
+  assert.deepEqual(
+    calls(home).filter((c) => /disable|enable/.test(c)),
+    [],
+    'no systemctl disable without a manager',
+  );
+  for (const f of ['codexguard-maintain.service', 'codexguard-maintain.timer', 'timers.target.wants'])
+    assert.equal(existsSync(join(dir, f)), false, f);
 });
 
 test('systemd with a user manager (fake systemctl): enable --now once, nothing the second time, restart on change, clean removal', async (t) => {
@@ -294,7 +405,14 @@ test('systemd with a user manager (fake systemctl): enable --now once, nothing t
   assert.deepEqual([first.ok, first.kind, first.changed], [true, 'systemd', true], first.lines.join('\n'));
   const dir = join(home, 'cfg', 'systemd', 'user');
   assert.match(readFileSync(join(dir, 'codexguard-maintain.timer'), 'utf8'), /OnUnitActiveSec=3600s/);
-  assert.deepEqual(calls(home).filter((c) => !c.includes('show-environment') && !c.startsWith('crontab')), ['systemctl --user is-active codexguard-maintain.timer', 'systemctl --user daemon-reload', 'systemctl --user enable --now codexguard-maintain.timer']);
+  assert.deepEqual(
+    calls(home).filter((c) => !c.includes('show-environment') && !c.startsWith('crontab')),
+    [
+      'systemctl --user is-active codexguard-maintain.timer',
+      'systemctl --user daemon-reload',
+      'systemctl --user enable --now codexguard-maintain.timer',
+    ],
+  );
 
   const again = await installSchedule({ env, platform: 'linux', everyMs: H });
   assert.deepEqual([again.ok, again.changed], [true, false]);
@@ -306,7 +424,10 @@ test('systemd with a user manager (fake systemctl): enable --now once, nothing t
 
   const status = await scheduleStatus({ env, platform: 'linux', everyMs: H });
   assert.deepEqual([status.kind, status.loaded, status.everyMs, status.lastExitCode], ['systemd', true, 2 * H, 2]);
-  assert.ok(Date.now() - Date.parse(status.lastRun!) < 300_000, `last run from the timer's LastTriggerUSec: ${status.lastRun}`);
+  assert.ok(
+    Date.now() - Date.parse(status.lastRun!) < 300_000,
+    `last run from the timer's LastTriggerUSec: ${status.lastRun}`,
+  );
   assert.deepEqual(status.problems, [
     'runs every 2h but schedule.every is 1h: run `codexguard schedule install`',
     `the last run failed (exit 2): see ${join(home, '.local', 'state', 'codexguard', 'maintain.log')}`,
@@ -337,10 +458,19 @@ test('launchd (fake launchctl): bootstrap once, nothing the second time, status,
 
   const changed = await installSchedule({ env, platform: 'darwin', uid: 501, everyMs: 2 * H });
   assert.equal(changed.ok, true, changed.lines.join('\n'));
-  assert.deepEqual(calls(home).filter((c) => /bootout|bootstrap/.test(c)).map((c) => c.split(' ')[1]), ['bootstrap', 'bootout', 'bootstrap'], 'reloaded: bootout first');
+  assert.deepEqual(
+    calls(home)
+      .filter((c) => /bootout|bootstrap/.test(c))
+      .map((c) => c.split(' ')[1]),
+    ['bootstrap', 'bootout', 'bootstrap'],
+    'reloaded: bootout first',
+  );
 
   const status = await scheduleStatus({ env, platform: 'darwin', uid: 501, everyMs: 2 * H });
-  assert.deepEqual([status.installed, status.kind, status.loaded, status.lastExitCode, status.files], [true, 'launchd', true, 0, [plist]]);
+  assert.deepEqual(
+    [status.installed, status.kind, status.loaded, status.lastExitCode, status.files],
+    [true, 'launchd', true, 0, [plist]],
+  );
   assert.deepEqual(status.problems, []);
 
   // A plist present but not loaded, pointing at a node that no longer exists.
@@ -368,7 +498,13 @@ test('launchd: a bootstrap right after bootout (EIO while the old agent goes) is
   writeFileSync(join(home, '.launchd-race'), '');
   const reloaded = await installSchedule({ env, platform: 'darwin', uid: 501, everyMs: 2 * H });
   assert.equal(reloaded.ok, true, reloaded.lines.join('\n'));
-  assert.deepEqual(calls(home).filter((c) => /bootout|bootstrap/.test(c)).map((c) => c.split(' ')[1]), ['bootstrap', 'bootout', 'bootstrap', 'bootstrap', 'bootstrap'], 'two EIO failures, then loaded');
+  assert.deepEqual(
+    calls(home)
+      .filter((c) => /bootout|bootstrap/.test(c))
+      .map((c) => c.split(' ')[1]),
+    ['bootstrap', 'bootout', 'bootstrap', 'bootstrap', 'bootstrap'],
+    'two EIO failures, then loaded',
+  );
   assert.equal(existsSync(join(home, '.launchd-loaded')), true);
   assert.equal((await removeSchedule({ env, platform: 'darwin', uid: 501 })).ok, true);
 
@@ -390,7 +526,12 @@ test('a missing launchctl is one line, not a crash; installing cron over launchd
   const env = { HOME: home, PATH: `${fakeTools(t, ['crontab'])}:${NODE_BIN_DIR}` };
   const r = await installSchedule({ env, platform: 'darwin', uid: 501, everyMs: H });
   assert.equal(r.ok, false);
-  assert.deepEqual(r.lines.filter((l) => /launchctl/.test(l)), [`wrote ${join(home, 'Library', 'LaunchAgents', 'dev.codexguard.maintain.plist')}, but launchctl is not on PATH, so it is not loaded`]);
+  assert.deepEqual(
+    r.lines.filter((l) => /launchctl/.test(l)),
+    [
+      `wrote ${join(home, 'Library', 'LaunchAgents', 'dev.codexguard.maintain.plist')}, but launchctl is not on PATH, so it is not loaded`,
+    ],
+  );
   const status = await scheduleStatus({ env, platform: 'darwin', uid: 501 });
   assert.deepEqual([status.kind, status.loaded], ['launchd', null]);
   const cron = await installSchedule({ env, platform: 'darwin', uid: 501, everyMs: H, cron: true });
@@ -398,7 +539,6 @@ test('a missing launchctl is one line, not a crash; installing cron over launchd
   assert.match(cron.lines.join('\n'), /removed .*dev\.codexguard\.maintain\.plist \(replaced by cron\)/);
   assert.deepEqual((await scheduleStatus({ env, platform: 'darwin', uid: 501 })).kinds, ['cron']);
 });
-
 
 test('the job runs node by a path that survives `brew upgrade node` (Homebrew layout: Cellar, bin and opt links)', (t) => {
   // As Homebrew lays node out: <prefix>/Cellar/node/<version>/bin/node, with <prefix>/bin/node and <prefix>/opt/node

@@ -18,7 +18,9 @@ function home(t: TestContext): string {
 
 function runFake(dir: string, busyMs: number) {
   const result = join(dir, 'result.json');
-  const r = runSync(process.execPath, [SEED], { env: cleanEnv({ CODEX_HOME: dir, SEED_BUSY_TIMEOUT_MS: String(busyMs), SEED_RESULT: result }) });
+  const r = runSync(process.execPath, [SEED], {
+    env: cleanEnv({ CODEX_HOME: dir, SEED_BUSY_TIMEOUT_MS: String(busyMs), SEED_RESULT: result }),
+  });
   return { ...r, result: JSON.parse(readFileSync(result, 'utf8')) };
 }
 
@@ -40,7 +42,15 @@ test('with a busy timeout longer than the prune, the same start-up prunes and en
 
 test('through the shim, the crash becomes a bundle and the shim dies of the same signal', (t) => {
   const dir = home(t);
-  const r = runSync(process.execPath, [SHIM, 'exec', 'hi'], { env: cleanEnv({ CODEX_HOME: dir, CODEXGUARD_REAL_CODEX: SEED, SEED_BUSY_TIMEOUT_MS: '5', TERM: 'xterm', OPENAI_API_KEY: 'sk-PLANTEDshim0123456789' }) });
+  const r = runSync(process.execPath, [SHIM, 'exec', 'hi'], {
+    env: cleanEnv({
+      CODEX_HOME: dir,
+      CODEXGUARD_REAL_CODEX: SEED,
+      SEED_BUSY_TIMEOUT_MS: '5',
+      TERM: 'xterm',
+      OPENAI_API_KEY: 'sk-PLANTEDshim0123456789',
+    }),
+  });
   assert.equal(r.signal, 'SIGTRAP', `status ${r.status}, stderr ${r.stderr}`);
   const crashes = join(dir, 'codexguard', 'crashes');
   const ids = existsSync(crashes) ? readdirSync(crashes) : [];
@@ -56,7 +66,9 @@ test('through the shim, the crash becomes a bundle and the shim dies of the same
   const logs = dbs.find((d: { name: string }) => d.name === 'logs_2.sqlite');
   assert.ok(logs.launch, 'the pre-flight snapshot is in databases.json');
   assert.ok(logs.rows >= 20_000, `the prune never committed (${logs.rows} rows)`);
-  const all = readdirSync(bundle).map((f) => (f === 'os-reports' ? '' : readFileSync(join(bundle, f), 'utf8'))).join('\n');
+  const all = readdirSync(bundle)
+    .map((f) => (f === 'os-reports' ? '' : readFileSync(join(bundle, f), 'utf8')))
+    .join('\n');
   assert.ok(!all.includes('sk-PLANTEDshim0123456789'));
   assert.match(readFileSync(join(bundle, 'REPORT.md'), 'utf8'), /^# codex crashed with SIGTRAP \(trace trap\)/);
 });

@@ -7,7 +7,17 @@ import { test } from 'node:test';
 import { constants } from 'node:os';
 import { inTmux } from './helpers/tmux.ts';
 import { codexEnv, REAL_CODEX } from './helpers/codex-home.ts';
-import { cleanEnv, fakeCodex, linkShim, NODE_BIN_DIR, readRecord, runSync, SHIM, tmp, waitFor } from './helpers/index.ts';
+import {
+  cleanEnv,
+  fakeCodex,
+  linkShim,
+  NODE_BIN_DIR,
+  readRecord,
+  runSync,
+  SHIM,
+  tmp,
+  waitFor,
+} from './helpers/index.ts';
 
 /** A temp world: a dir with the shim linked as `codex`, a dir with the fake real codex, and a CODEX_HOME. */
 function world(t: Parameters<typeof tmp>[0]) {
@@ -20,7 +30,12 @@ function world(t: Parameters<typeof tmp>[0]) {
   const real = fakeCodex(realDir);
   const record = join(root, 'record.json');
   const env = (extra: Record<string, string | undefined> = {}) =>
-    cleanEnv({ PATH: [shimDir, realDir, NODE_BIN_DIR].join(':'), CODEX_HOME: home, FAKE_CODEX_RECORD: record, ...extra });
+    cleanEnv({
+      PATH: [shimDir, realDir, NODE_BIN_DIR].join(':'),
+      CODEX_HOME: home,
+      FAKE_CODEX_RECORD: record,
+      ...extra,
+    });
   return { root, shimDir, realDir, home, shim, real, record, env };
 }
 
@@ -42,7 +57,10 @@ test('argv reaches the real codex verbatim, with cwd and env unchanged', (t) => 
 
 test('stdin, stdout and stderr are passed through', (t) => {
   const w = world(t);
-  const r = runSync(w.shim, [], { env: w.env({ FAKE_CODEX_STDIN: '1', FAKE_CODEX_PRINT: 'out\n' }), input: 'hello from stdin\n' });
+  const r = runSync(w.shim, [], {
+    env: w.env({ FAKE_CODEX_STDIN: '1', FAKE_CODEX_PRINT: 'out\n' }),
+    input: 'hello from stdin\n',
+  });
   assert.equal(r.status, 0, r.stderr);
   assert.equal(r.stdout, 'out\n');
   assert.equal(readRecord(w.record).stdin, 'hello from stdin\n');
@@ -63,7 +81,9 @@ for (const signal of ['SIGTRAP', 'SIGSEGV', 'SIGABRT', 'SIGTERM', 'SIGKILL', 'SI
     const r = runSync(w.shim, [], { env: w.env({ FAKE_CODEX_SIGNAL: signal }) });
     assert.equal(r.signal, signal, r.stderr);
     // The shell sees 128+n, and prints what it prints for the real binary.
-    const sh = runSync('/bin/bash', ['-c', `"${w.shim}"; echo "status=$?"`], { env: w.env({ FAKE_CODEX_SIGNAL: signal }) });
+    const sh = runSync('/bin/bash', ['-c', `"${w.shim}"; echo "status=$?"`], {
+      env: w.env({ FAKE_CODEX_SIGNAL: signal }),
+    });
     assert.match(sh.stdout, new RegExp(`status=${128 + constants.signals[signal]}`));
   });
 }
@@ -89,8 +109,14 @@ test('stdin, stdout and stderr stay TTYs in a real pseudo-terminal', (t) => {
 async function startTrapping(t: Parameters<typeof tmp>[0], trap: string, exit = '0') {
   const w = world(t);
   const ready = join(w.root, 'ready');
-  const child = spawn(w.shim, [], { env: w.env({ FAKE_CODEX_TRAP: trap, FAKE_CODEX_READY: ready, FAKE_CODEX_SLEEP_MS: '20000', FAKE_CODEX_EXIT: exit }), detached: true, stdio: 'ignore' });
-  const ended = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  const child = spawn(w.shim, [], {
+    env: w.env({ FAKE_CODEX_TRAP: trap, FAKE_CODEX_READY: ready, FAKE_CODEX_SLEEP_MS: '20000', FAKE_CODEX_EXIT: exit }),
+    detached: true,
+    stdio: 'ignore',
+  });
+  const ended = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on('exit', (code, signal) => resolve({ code, signal })),
+  );
   await waitFor(() => existsSync(ready), 15_000, 'the fake codex to start');
   return { w, child, ended };
 }
@@ -110,10 +136,35 @@ async function trappingInTmux(t: Parameters<typeof tmp>[0], stty?: string) {
   const w = world(t);
   const ready = join(w.root, 'ready');
   const progress = join(w.root, 'progress.json');
-  const pane = inTmux(t, w.root, [process.execPath, SHIM], w.env({ FAKE_CODEX_TRAP: 'SIGINT,SIGUSR2', FAKE_CODEX_KEEP: 'SIGINT', FAKE_CODEX_READY: ready, FAKE_CODEX_PROGRESS: progress, FAKE_CODEX_SLEEP_MS: '20000', FAKE_CODEX_EXIT: '7', PATH: [w.shimDir, w.realDir, NODE_BIN_DIR, '/usr/bin', '/bin'].join(':'), ...(stty ? { FAKE_CODEX_STTY: stty } : {}) }));
-  const fake = Number(await waitFor(() => (existsSync(ready) ? readFileSync(ready, 'utf8') : undefined), 15_000, 'the fake codex to start'));
+  const pane = inTmux(
+    t,
+    w.root,
+    [process.execPath, SHIM],
+    w.env({
+      FAKE_CODEX_TRAP: 'SIGINT,SIGUSR2',
+      FAKE_CODEX_KEEP: 'SIGINT',
+      FAKE_CODEX_READY: ready,
+      FAKE_CODEX_PROGRESS: progress,
+      FAKE_CODEX_SLEEP_MS: '20000',
+      FAKE_CODEX_EXIT: '7',
+      PATH: [w.shimDir, w.realDir, NODE_BIN_DIR, '/usr/bin', '/bin'].join(':'),
+      ...(stty ? { FAKE_CODEX_STTY: stty } : {}),
+    }),
+  );
+  const fake = Number(
+    await waitFor(
+      () => (existsSync(ready) ? readFileSync(ready, 'utf8') : undefined),
+      15_000,
+      'the fake codex to start',
+    ),
+  );
   const shimPid = Number(readFileSync(`/proc/${fake}/stat`, 'utf8').split(') ')[1]!.split(' ')[1]);
-  const sawSigint = () => waitFor(() => (existsSync(progress) && readFileSync(progress, 'utf8').includes('SIGINT') ? true : undefined), 15_000, 'codex to get SIGINT');
+  const sawSigint = () =>
+    waitFor(
+      () => (existsSync(progress) && readFileSync(progress, 'utf8').includes('SIGINT') ? true : undefined),
+      15_000,
+      'codex to get SIGINT',
+    );
   /** SIGUSR2 to the shim ends codex; the shim handles its signals in order, so a SIGINT it passed on is there first. */
   const finish = async () => {
     process.kill(shimPid, 'SIGUSR2');
@@ -181,19 +232,33 @@ for (const signal of ['SIGINT', 'SIGWINCH', 'SIGUSR1', 'SIGUSR2', 'SIGALRM'] as 
   });
 }
 
-test('the real `codex exec`: SIGINT sent to the shim\'s pid alone ends its turn ("turn interrupted"), and the shim ends as codex does', { timeout: 90_000 }, async (t) => {
+test('the real `codex exec`: SIGINT sent to the shim\'s pid alone ends its turn ("turn interrupted"), and the shim ends as codex does', {
+  timeout: 90_000,
+}, async (t) => {
   const root = tmp(t);
   const home = join(root, 'codex-home');
   mkdirSync(home);
   const shim = linkShim(join(root, 'shim-bin'));
   // Offline, codex exec starts its turn and keeps reconnecting to the API: a turn in progress, to interrupt.
-  const env = { ...codexEnv(home), HOME: root, PATH: [join(root, 'shim-bin'), NODE_BIN_DIR, '/usr/bin', '/bin'].join(':'), CODEXGUARD_REAL_CODEX: REAL_CODEX };
-  const child = spawn(shim, ['exec', '--skip-git-repo-check', 'hi'], { cwd: root, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const env = {
+    ...codexEnv(home),
+    HOME: root,
+    PATH: [join(root, 'shim-bin'), NODE_BIN_DIR, '/usr/bin', '/bin'].join(':'),
+    CODEXGUARD_REAL_CODEX: REAL_CODEX,
+  };
+  const child = spawn(shim, ['exec', '--skip-git-repo-check', 'hi'], {
+    cwd: root,
+    env,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   t.after(() => child.kill('SIGKILL'));
   let out = '';
   child.stdout.on('data', (d) => (out += d));
   child.stderr.on('data', (d) => (out += d));
-  const ended = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('close', (code, signal) => resolve({ code, signal })));
+  const ended = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on('close', (code, signal) => resolve({ code, signal })),
+  );
   await waitFor(() => /Reconnecting/.test(out), 30_000, 'codex to be inside its turn');
   process.kill(child.pid!, 'SIGINT');
   const end = await ended;
@@ -205,10 +270,21 @@ test('SIGUSR1 to the shim opens no inspector: codex gets it, and the shim goes o
   const w = world(t);
   const ready = join(w.root, 'ready');
   // The fake records SIGUSR1 and goes on; it ends by itself after 5 s, long after the signal.
-  const child = spawn(w.shim, [], { env: w.env({ FAKE_CODEX_TRAP: 'SIGUSR1', FAKE_CODEX_KEEP: 'SIGUSR1', FAKE_CODEX_READY: ready, FAKE_CODEX_SLEEP_MS: '5000', FAKE_CODEX_EXIT: '9' }), stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(w.shim, [], {
+    env: w.env({
+      FAKE_CODEX_TRAP: 'SIGUSR1',
+      FAKE_CODEX_KEEP: 'SIGUSR1',
+      FAKE_CODEX_READY: ready,
+      FAKE_CODEX_SLEEP_MS: '5000',
+      FAKE_CODEX_EXIT: '9',
+    }),
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let stderr = '';
   child.stderr.on('data', (d) => (stderr += d));
-  const ended = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('close', (code, signal) => resolve({ code, signal })));
+  const ended = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on('close', (code, signal) => resolve({ code, signal })),
+  );
   await waitFor(() => existsSync(ready), 15_000, 'the fake codex to start');
   process.kill(child.pid!, 'SIGUSR1');
   assert.deepEqual(await ended, { code: 9, signal: null }, 'the shim outlived the signal and mirrored codex');

@@ -13,11 +13,15 @@ test('the terminal signals its whole foreground group: only what it cannot have 
     ['SIGINT', true, false, true], // raw mode (the TUI): Ctrl-C is a key, so a SIGINT was sent to the pid
     ['SIGWINCH', true, false, false], // resizes signal the group whatever the mode
   ];
-  for (const [signal, foreground, isig, forward] of cases) assert.equal(mustForward(signal, { foreground, isig }), forward, `${signal} fg=${foreground} isig=${isig}`);
+  for (const [signal, foreground, isig, forward] of cases)
+    assert.equal(mustForward(signal, { foreground, isig }), forward, `${signal} fg=${foreground} isig=${isig}`);
 });
 
 test('pgrp and tpgid come from /proc/<pid>/stat, whatever the command name holds', () => {
-  assert.deepEqual(groupsFromStat('4242 (we ird) (name) S 1 4200 4200 34816 4300 4194304 0'), { pgrp: 4200, tpgid: 4300 });
+  assert.deepEqual(groupsFromStat('4242 (we ird) (name) S 1 4200 4200 34816 4300 4194304 0'), {
+    pgrp: 4200,
+    tpgid: 4300,
+  });
   assert.deepEqual(groupsFromStat('17 (sh) S 1 17 17 0 -1 4194560'), { pgrp: 17, tpgid: -1 });
   const own = groupsFromStat(readFileSync('/proc/self/stat', 'utf8'));
   assert.ok(own && own.pgrp > 0, 'this process has a group');

@@ -24,7 +24,17 @@ test('status shows each DB against its limit, what is due, a live session and th
   const shim = linkShim(shimDir);
   fakeCodex(join(root, 'real'));
   const ready = join(root, 'ready');
-  const running = spawn(shim, [], { env: { ...env, HOME: join(root, 'other'), PATH: [shimDir, join(root, 'real'), NODE_BIN_DIR].join(':'), FAKE_CODEX_READY: ready, FAKE_CODEX_SLEEP_MS: '30000', FAKE_CODEX_TRAP: 'SIGTERM' }, stdio: 'ignore' });
+  const running = spawn(shim, [], {
+    env: {
+      ...env,
+      HOME: join(root, 'other'),
+      PATH: [shimDir, join(root, 'real'), NODE_BIN_DIR].join(':'),
+      FAKE_CODEX_READY: ready,
+      FAKE_CODEX_SLEEP_MS: '30000',
+      FAKE_CODEX_TRAP: 'SIGTERM',
+    },
+    stdio: 'ignore',
+  });
   t.after(() => void running.kill('SIGKILL'));
   await waitFor(() => existsSync(ready), 15_000, 'the session to start');
 
@@ -38,7 +48,10 @@ test('status shows each DB against its limit, what is due, a live session and th
   assert.equal(log.kind, 'log');
   assert.equal(log.due, 'rotate');
   assert.equal(s.dbs.find((d) => d.name === 'state_5.sqlite')?.due, null);
-  assert.deepEqual(s.due.map((d) => d.action), ['rotate']);
+  assert.deepEqual(
+    s.due.map((d) => d.action),
+    ['rotate'],
+  );
   assert.equal(s.sessions?.length, 1);
   assert.equal(s.sessions?.[0]?.pid, running.pid);
   assert.equal(s.config.sources['logs.maxSize'], join(home, '.codexguardrc'));
@@ -47,13 +60,16 @@ test('status shows each DB against its limit, what is due, a live session and th
   const human = runSync(process.execPath, [CLI, 'status'], { env, cwd: home });
   assert.equal(human.status, 0);
   // Sizes in one human form (bytes only in --json): "4.5 MB", "294.9 kB", "0 B", never "4521984B".
-  assert.match(human.stdout, /logs_2\.sqlite\s+log\s+[\d.]+ MB\s+[\d.]+ MB\s+0 B\s+0 B\s+1\.0 MB \(WAL 32\.0 MB\)\s+due: rotate/);
+  assert.match(
+    human.stdout,
+    /logs_2\.sqlite\s+log\s+[\d.]+ MB\s+[\d.]+ MB\s+0 B\s+0 B\s+1\.0 MB \(WAL 32\.0 MB\)\s+due: rotate/,
+  );
   assert.doesNotMatch(human.stdout, /\d{4,}B\b/);
   assert.match(human.stdout, new RegExp(`live sessions: pid ${running.pid} \\(codex \\d+\\)`));
   assert.match(human.stdout, /config: ~\/\.codexguardrc \(user\)/);
 });
 
-test('true sizes: each DB split into live data and free pages (read-only), the log DB against Codex\'s own 64 MiB budget', (t) => {
+test("true sizes: each DB split into live data and free pages (read-only), the log DB against Codex's own 64 MiB budget", (t) => {
   const root = tmp(t);
   const codexHome = codexHomeWithLogs(t, { rows: 4000, bodyBytes: 1500 });
   const path = join(codexHome, 'logs_2.sqlite');
@@ -72,7 +88,11 @@ test('true sizes: each DB split into live data and free pages (read-only), the l
   assert.ok(log.free! > size / 2, `most of the file is free pages: ${log.free} of ${size}`);
   assert.equal(log.codexBudget, 64 * 1024 * 1024);
   assert.equal(statSync(path).mtimeMs, mtime, 'read-only: the file is untouched');
-  assert.deepEqual([existsSync(`${path}-wal`), existsSync(`${path}-shm`)], [false, false], 'no -wal or -shm made by reading it');
+  assert.deepEqual(
+    [existsSync(`${path}-wal`), existsSync(`${path}-shm`)],
+    [false, false],
+    'no -wal or -shm made by reading it',
+  );
   // With the -wal and -shm Codex leaves beside it, SQLite reads it (the WAL's pages counted): the same split.
   const writer = new Database(path);
   writer.pragma('journal_mode = WAL');
@@ -80,10 +100,15 @@ test('true sizes: each DB split into live data and free pages (read-only), the l
   holder.prepare('SELECT 1').get();
   t.after(() => holder.close());
   writer.close();
-  const again = (JSON.parse(runSync(process.execPath, [CLI, 'status', '--json'], { env, cwd: root }).stdout) as StatusJson).dbs.find((d) => d.name === 'logs_2.sqlite')!;
+  const again = (
+    JSON.parse(runSync(process.execPath, [CLI, 'status', '--json'], { env, cwd: root }).stdout) as StatusJson
+  ).dbs.find((d) => d.name === 'logs_2.sqlite')!;
   assert.deepEqual([again.live, again.free], [log.live, log.free]);
   const human = runSync(process.execPath, [CLI, 'status'], { env, cwd: root }).stdout;
-  assert.match(human, /^logs_2\.sqlite: live data [\d.]+ [kM]B is within Codex's own budget of 67\.1 MB \(64 MiB\); Codex's prune never gives back the [\d.]+ MB of free pages or the WAL$/m);
+  assert.match(
+    human,
+    /^logs_2\.sqlite: live data [\d.]+ [kM]B is within Codex's own budget of 67\.1 MB \(64 MiB\); Codex's prune never gives back the [\d.]+ MB of free pages or the WAL$/m,
+  );
   const doctor = runSync(process.execPath, [CLI, 'doctor'], { env, cwd: root }).stdout;
   assert.match(doctor, /db:logs_2\.sqlite +log DB, [\d.]+ MB \(live [\d.]+ [kM]B, free [\d.]+ MB\) \+ WAL/);
 });

@@ -9,7 +9,9 @@ import { REPO } from './helpers/index.ts';
 const SRC = join(REPO, 'src');
 
 function sources(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? sources(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : []));
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? sources(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : [],
+  );
 }
 
 /** Every module each source imports (`import … from`, `export … from`, `import('…')`), as paths relative to src/. */
@@ -17,16 +19,27 @@ function graph(): Map<string, string[]> {
   const out = new Map<string, string[]>();
   for (const file of sources(SRC)) {
     const text = readFileSync(file, 'utf8');
-    const specs = [...text.matchAll(/(?:^|\n)\s*(?:import|export)\b[^'"]*?from\s+'([^']+)'|import\(\s*'([^']+)'\s*\)/g)].map((m) => m[1] ?? m[2]!);
-    out.set(relative(SRC, file), specs.filter((s) => s.startsWith('.')).map((s) => relative(SRC, resolve(dirname(file), s))));
+    const specs = [
+      ...text.matchAll(/(?:^|\n)\s*(?:import|export)\b[^'"]*?from\s+'([^']+)'|import\(\s*'([^']+)'\s*\)/g),
+    ].map((m) => m[1] ?? m[2]!);
+    out.set(
+      relative(SRC, file),
+      specs.filter((s) => s.startsWith('.')).map((s) => relative(SRC, resolve(dirname(file), s))),
+    );
   }
   return out;
 }
 
 test('nothing under src/ outside src/cli/ imports src/cli/: the commands are leaves', () => {
-  const wrong = [...graph()].flatMap(([from, to]) => (from.startsWith('cli/') ? [] : to.filter((t) => t.startsWith('cli/')).map((t) => `${from} → ${t}`)));
+  const wrong = [...graph()].flatMap(([from, to]) =>
+    from.startsWith('cli/') ? [] : to.filter((t) => t.startsWith('cli/')).map((t) => `${from} → ${t}`),
+  );
   assert.deepEqual(wrong, []);
-  const commands = [...graph()].flatMap(([from, to]) => (from.startsWith('cli/commands/') ? to.filter((t) => t.startsWith('cli/commands/')).map((t) => `${from} → ${t}`) : []));
+  const commands = [...graph()].flatMap(([from, to]) =>
+    from.startsWith('cli/commands/')
+      ? to.filter((t) => t.startsWith('cli/commands/')).map((t) => `${from} → ${t}`)
+      : [],
+  );
   assert.deepEqual(commands, [], 'no command imports another');
 });
 
@@ -55,10 +68,13 @@ test('every default comes from the one table of keys: the limits, the crash poli
   const fromTable = settingsFrom(defaults());
   assert.deepEqual(fromTable.limits, { ...DEFAULT_LIMITS });
   assert.deepEqual(crashPolicy(fromTable.crashPolicy), { ...DEFAULT_CRASH_POLICY });
-  assert.deepEqual([BUNDLE_DEFAULTS.keep, BUNDLE_DEFAULTS.logRows], [DEFAULT_CRASH_POLICY.keep, DEFAULT_CRASH_POLICY.logRows]);
+  assert.deepEqual(
+    [BUNDLE_DEFAULTS.keep, BUNDLE_DEFAULTS.logRows],
+    [DEFAULT_CRASH_POLICY.keep, DEFAULT_CRASH_POLICY.logRows],
+  );
 });
 
-test('every code codexguard prints is in the README\'s table of codes', () => {
+test("every code codexguard prints is in the README's table of codes", () => {
   const codes = new Set<string>();
   for (const file of sources(SRC)) {
     for (const m of readFileSync(file, 'utf8').matchAll(/\b([EW]_[A-Z][A-Z_]*[A-Z])\b/g)) codes.add(m[1]!);

@@ -15,7 +15,13 @@ function world(t: TestContext, extra: Record<string, string> = {}) {
   const root = tmp(t);
   const home = join(root, 'codex-home');
   mkdirSync(home);
-  const env = cleanEnv({ HOME: root, CODEX_HOME: home, CODEXGUARD_REAL_CODEX: TUI, FAKE_TUI_LOG: join(root, 'runs.jsonl'), ...extra });
+  const env = cleanEnv({
+    HOME: root,
+    CODEX_HOME: home,
+    CODEXGUARD_REAL_CODEX: TUI,
+    FAKE_TUI_LOG: join(root, 'runs.jsonl'),
+    ...extra,
+  });
   return { root, env };
 }
 
@@ -32,7 +38,9 @@ test('control: the fake, run without the shim, leaves the terminal raw, on the a
 });
 
 for (const signal of SIGNALS) {
-  test(`${signal}: terminal restored before anything is printed, one line on screen, status 128+n`, { concurrency: true }, async (t) => {
+  test(`${signal}: terminal restored before anything is printed, one line on screen, status 128+n`, {
+    concurrency: true,
+  }, async (t) => {
     const w = world(t, { FAKE_TUI_SIGNAL: signal });
     const pane = inTmux(t, w.root, [process.execPath, SHIM, '-m', 'o3'], w.env);
     // The question waits in the shim's own raw mode; everything codex turned on is off already.
@@ -44,7 +52,11 @@ for (const signal of SIGNALS) {
     const lines = screen.split('\n').filter((l) => l.includes('codexguard:'));
     assert.equal(lines.length, 1, screen);
     // One line: what happened, where the bundle is, and the question.
-    const line = lines[0]!.match(new RegExp(`^codexguard: codex crashed \\(${signal}, [a-z ]+\\) after \\d+m?s; bundle: ~(/codex-home/codexguard/crashes/\\S+-${signal}-\\d+)  \\[r\\]esume  \\[q\\]uit *$`));
+    const line = lines[0]!.match(
+      new RegExp(
+        `^codexguard: codex crashed \\(${signal}, [a-z ]+\\) after \\d+m?s; bundle: ~(/codex-home/codexguard/crashes/\\S+-${signal}-\\d+)  \\[r\\]esume  \\[q\\]uit *$`,
+      ),
+    );
     assert.ok(line, lines[0]);
     assert.ok(existsSync(join(w.root, line[1]!, 'manifest.json')), 'the bundle named on screen exists');
     assert.doesNotMatch(screen, /Codex crashed/, 'no second line saying it again');
@@ -52,7 +64,8 @@ for (const signal of SIGNALS) {
     const end = await pane.done();
     assert.equal(end.status, 128 + constants.signals[signal], 'the shim dies of the same signal');
     const flags = sttyFlags(end.stty);
-    for (const f of ['icanon', 'echo', 'isig', 'icrnl', 'opost', 'onlcr']) assert.ok(flags.has(f), `${f} is back:\n${end.stty}`);
+    for (const f of ['icanon', 'echo', 'isig', 'icrnl', 'opost', 'onlcr'])
+      assert.ok(flags.has(f), `${f} is back:\n${end.stty}`);
     assert.equal(pane.display('#{alternate_on}'), '0');
     assert.equal(pane.display('#{cursor_flag}'), '1');
   });

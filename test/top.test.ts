@@ -10,7 +10,9 @@ import { CLI, cleanEnv, runSync, tmp } from './helpers/index.ts';
 /** Rows as Codex's tracing layer writes them: `n` rows of `bytes` each for `target` at `level`, `hoursAgo` back. */
 function write(path: string, target: string, level: string, n: number, bytes: number, hoursAgo = 0): void {
   const db = new Database(path);
-  const insert = db.prepare("INSERT INTO logs (ts, ts_nanos, level, target, feedback_log_body, process_uuid, estimated_bytes) VALUES (?, 0, ?, ?, 'x', 'pid:1:u', ?)");
+  const insert = db.prepare(
+    "INSERT INTO logs (ts, ts_nanos, level, target, feedback_log_body, process_uuid, estimated_bytes) VALUES (?, 0, ?, ?, 'x', 'pid:1:u', ?)",
+  );
   const ts = Math.floor(Date.now() / 1000) - hoursAgo * 3600;
   db.transaction(() => {
     for (let i = 0; i < n; i++) insert.run(ts, level, target, bytes);
@@ -19,10 +21,21 @@ function write(path: string, target: string, level: string, n: number, bytes: nu
 }
 
 test('biggest: groups summed by name, most bytes first, then most rows', () => {
-  assert.deepEqual(biggest([{ name: 'a', rows: 1, bytes: 10 }, { name: 'b', rows: 5, bytes: 10 }, { name: 'a', rows: 1, bytes: 5 }, { name: 'c', rows: 1, bytes: 1 }], 2), [
-    { name: 'a', rows: 2, bytes: 15 },
-    { name: 'b', rows: 5, bytes: 10 },
-  ]);
+  assert.deepEqual(
+    biggest(
+      [
+        { name: 'a', rows: 1, bytes: 10 },
+        { name: 'b', rows: 5, bytes: 10 },
+        { name: 'a', rows: 1, bytes: 5 },
+        { name: 'c', rows: 1, bytes: 1 },
+      ],
+      2,
+    ),
+    [
+      { name: 'a', rows: 2, bytes: 15 },
+      { name: 'b', rows: 5, bytes: 10 },
+    ],
+  );
 });
 
 test('top: the noisiest targets and levels by rows and bytes, the newest rows only when asked, rows per hour; --json the same', (t) => {
@@ -34,12 +47,28 @@ test('top: the noisiest targets and levels by rows and bytes, the newest rows on
   const all = logTop(path);
   assert.equal(all.rows, 1000);
   assert.equal(all.sampled, 1000);
-  assert.deepEqual(all.targets.map((g) => [g.name, g.rows, g.bytes]), [['codex_otel::trace', 600, 540_000], ['codex_core::session', 300, 60_000], ['rmcp::service', 100, 5_000]]);
-  assert.deepEqual(all.levels.map((g) => g.name), ['TRACE', 'INFO', 'DEBUG']);
-  assert.deepEqual(all.hours.map((h) => h.rows), [600, 300, 100]);
+  assert.deepEqual(
+    all.targets.map((g) => [g.name, g.rows, g.bytes]),
+    [
+      ['codex_otel::trace', 600, 540_000],
+      ['codex_core::session', 300, 60_000],
+      ['rmcp::service', 100, 5_000],
+    ],
+  );
+  assert.deepEqual(
+    all.levels.map((g) => g.name),
+    ['TRACE', 'INFO', 'DEBUG'],
+  );
+  assert.deepEqual(
+    all.hours.map((h) => h.rows),
+    [600, 300, 100],
+  );
   // The newest 400 rows: the TRACE burst of 30 h ago is older than them.
   const newest = logTop(path, { sampleRows: 400 });
-  assert.deepEqual(newest.targets.map((g) => g.name), ['codex_core::session', 'rmcp::service']);
+  assert.deepEqual(
+    newest.targets.map((g) => g.name),
+    ['codex_core::session', 'rmcp::service'],
+  );
   assert.equal(newest.sampled, 400);
 
   const env = cleanEnv({ HOME: tmp(t), CODEX_HOME: home });

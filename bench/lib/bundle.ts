@@ -52,12 +52,15 @@ export function hotPath(meta: Metafile, root: string, entry: string): HotPath {
   const file = (key: string): OutputFile => ({ file: basename(key), bytes: statSync(resolve(root, key)).size });
   const weights = new Map<string, number>();
   for (const key of hot) {
-    for (const [input, { bytesInOutput }] of Object.entries(outputs[key]!.inputs)) weights.set(group(input), (weights.get(group(input)) ?? 0) + bytesInOutput);
+    for (const [input, { bytesInOutput }] of Object.entries(outputs[key]!.inputs))
+      weights.set(group(input), (weights.get(group(input)) ?? 0) + bytesInOutput);
   }
   return {
     entry: file(start),
     chunks: [...hot].filter((k) => k !== start).map(file),
-    lazy: Object.keys(outputs).filter((k) => !hot.has(k)).map(file),
+    lazy: Object.keys(outputs)
+      .filter((k) => !hot.has(k))
+      .map(file),
     externals: [...externals],
     inputs: [...weights].map(([input, bytes]) => ({ input, bytes })).sort((a, b) => b.bytes - a.bytes),
   };

@@ -22,14 +22,23 @@ export function baselineVariants(dir: string, env: NodeJS.ProcessEnv): Variant[]
  * an ES module importing it from node_modules, and an esbuild CommonJS bundle of the same import
  * (resolved from `root`). Returns them with the bundle's size in bytes.
  */
-export async function importVariants(dir: string, root: string, specifier: string, env: NodeJS.ProcessEnv): Promise<{ variants: Variant[]; bundleBytes: number }> {
+export async function importVariants(
+  dir: string,
+  root: string,
+  specifier: string,
+  env: NodeJS.ProcessEnv,
+): Promise<{ variants: Variant[]; bundleBytes: number }> {
   const url = pathToFileURL(createRequire(join(root, 'package.json')).resolve(specifier)).href;
   const slug = specifier.replace(/\W+/g, '-');
   const unbundled = join(dir, `${slug}.mjs`);
   writeFileSync(unbundled, `import * as m from ${JSON.stringify(url)};\nglobalThis.__kept = m;\n`);
   const bundled = join(dir, `${slug}.bundle.cjs`);
   await build({
-    stdin: { contents: `import * as m from ${JSON.stringify(specifier)};\nglobalThis.__kept = m;\n`, resolveDir: root, loader: 'js' },
+    stdin: {
+      contents: `import * as m from ${JSON.stringify(specifier)};\nglobalThis.__kept = m;\n`,
+      resolveDir: root,
+      loader: 'js',
+    },
     bundle: true,
     platform: 'node',
     target: 'node20',

@@ -24,7 +24,13 @@ export type Samples = Map<string, number[]>;
 /** Runs one variant once and returns its wall time in ms; throws if it fails or its output is wrong. */
 export function timeOnce(v: Variant): number {
   const start = process.hrtime.bigint();
-  const result = spawnSync(v.file, v.args as string[], { env: v.env, cwd: v.cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000 });
+  const result = spawnSync(v.file, v.args as string[], {
+    env: v.env,
+    cwd: v.cwd,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+    timeout: 60_000,
+  });
   const elapsed = Number(process.hrtime.bigint() - start) / 1e6;
   const problem = result.error
     ? String(result.error)

@@ -53,7 +53,11 @@ export function printTable(rows: readonly Row[], title?: string): void {
   const cell = (row: Row, c: string) => String(row[c] ?? '');
   const width = columns.map((c) => Math.max(c.length, ...rows.map((row) => cell(row, c).length)));
   const numeric = columns.map((c) => rows.every((row) => /^[-\d.]/.test(cell(row, c)) || cell(row, c) === ''));
-  const line = (values: string[]) => values.map((v, i) => (numeric[i] ? v.padStart(width[i]!) : v.padEnd(width[i]!))).join('  ').trimEnd();
+  const line = (values: string[]) =>
+    values
+      .map((v, i) => (numeric[i] ? v.padStart(width[i]!) : v.padEnd(width[i]!)))
+      .join('  ')
+      .trimEnd();
   console.log(`  ${line(columns)}`);
   console.log(`  ${line(width.map((w) => '-'.repeat(w)))}`);
   for (const row of rows) console.log(`  ${line(columns.map((c) => cell(row, c)))}`);

@@ -24,8 +24,16 @@ export function peakRss(target: RssTarget, runs: number): number {
     for (let i = 0; i < runs; i++) {
       const out = join(dir, `rss-${i}`);
       const env = { ...target.env, CODEXGUARD_BENCH_RSS_OUT: out };
-      const result = spawnSync(process.execPath, ['--require', PROBE, ...target.nodeArgs], { env, cwd: target.cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-      if (result.status !== 0 || !existsSync(out)) throw new Error(`node ${target.nodeArgs.join(' ')}: status ${result.status ?? result.signal}: ${result.stderr.trim()}`);
+      const result = spawnSync(process.execPath, ['--require', PROBE, ...target.nodeArgs], {
+        env,
+        cwd: target.cwd,
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      if (result.status !== 0 || !existsSync(out))
+        throw new Error(
+          `node ${target.nodeArgs.join(' ')}: status ${result.status ?? result.signal}: ${result.stderr.trim()}`,
+        );
       values.push(Number(readFileSync(out, 'utf8')) * 1024);
     }
     return median(values);

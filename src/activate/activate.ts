@@ -24,14 +24,21 @@ export function planFile(rc: RcFile, current: string | undefined, prev: FileReco
   const base = removeBlock(text, prev && { prefix: prev.prefix, block: asBytes(prev.block) }).content;
   const { content: next, insertion } = addBlock(base, asBytes(block));
   const change = base === text ? 'added' : next === text ? 'unchanged' : 'updated';
-  const record: FileRecord = { path: rc.path, shell: rc.shell, created: prev?.created === true || current === undefined, prefix: insertion.prefix, block };
+  const record: FileRecord = {
+    path: rc.path,
+    shell: rc.shell,
+    created: prev?.created === true || current === undefined,
+    prefix: insertion.prefix,
+    block,
+  };
   return { rc, current, next, change, record };
 }
 
 /** The start-up files of `shells`, each once. */
 export function filesFor(shells: readonly Shell[], env: Env): RcFile[] {
   const byPath = new Map<string, RcFile>();
-  for (const shell of shells) for (const rc of rcFiles(shell, env, existsSync)) if (!byPath.has(rc.path)) byPath.set(rc.path, rc);
+  for (const shell of shells)
+    for (const rc of rcFiles(shell, env, existsSync)) if (!byPath.has(rc.path)) byPath.set(rc.path, rc);
   return [...byPath.values()];
 }
 
@@ -56,16 +63,27 @@ export function activate(env: Env, shells: readonly Shell[], targets = linkTarge
     const path = join(dir, name);
     return { path, target, change: ensureLink(path, target) };
   });
-  const plans = filesFor(shells, env).map((rc) => planFile(rc, readText(rc.path), old?.files.find((f) => f.path === rc.path), dir));
+  const plans = filesFor(shells, env).map((rc) =>
+    planFile(
+      rc,
+      readText(rc.path),
+      old?.files.find((f) => f.path === rc.path),
+      dir,
+    ),
+  );
   for (const plan of plans) if (plan.current === undefined) made(makeDirs(dirname(plan.rc.path)));
   // The record goes to disk before any start-up file changes, so that nothing is ever added unrecorded.
   writeManifest(manifestFile, {
     version: 1,
     linksDir: dir,
     links: links.map(({ path, target }) => ({ path, target })),
-    files: mergeFiles(old?.files ?? [], plans.map((p) => p.record)),
+    files: mergeFiles(
+      old?.files ?? [],
+      plans.map((p) => p.record),
+    ),
     createdDirs: [...createdDirs],
   });
-  for (const plan of plans) if (plan.next !== plan.current) writeText(plan.rc.path, plan.next, plan.current === undefined);
+  for (const plan of plans)
+    if (plan.next !== plan.current) writeText(plan.rc.path, plan.next, plan.current === undefined);
   return { linksDir: dir, links, files: plans };
 }

@@ -20,11 +20,31 @@ export function blockText(syntax: Syntax, dir: string): string {
   if (syntax === 'fish') {
     const d = quoteFish(dir);
     // Not fish_add_path: it would move entries around; and no duplicate entry either.
-    return [BEGIN, NOTE, `if test "$PATH[1]" != ${d}`, `    if set -l i (contains -i -- ${d} $PATH)`, '        set -e PATH[$i]', '    end', `    set -gx --prepend PATH ${d}`, 'end', END, ''].join('\n');
+    return [
+      BEGIN,
+      NOTE,
+      `if test "$PATH[1]" != ${d}`,
+      `    if set -l i (contains -i -- ${d} $PATH)`,
+      '        set -e PATH[$i]',
+      '    end',
+      `    set -gx --prepend PATH ${d}`,
+      'end',
+      END,
+      '',
+    ].join('\n');
   }
   const d = quoteSh(dir);
   // ${PATH:+:$PATH}: an empty PATH must not gain an empty entry (that would mean the cwd).
-  return [BEGIN, NOTE, 'case "$PATH" in', `  ${d}|${d}:*) ;;`, `  *) export PATH=${d}"\${PATH:+:$PATH}" ;;`, 'esac', END, ''].join('\n');
+  return [
+    BEGIN,
+    NOTE,
+    'case "$PATH" in',
+    `  ${d}|${d}:*) ;;`,
+    `  *) export PATH=${d}"\${PATH:+:$PATH}" ;;`,
+    'esac',
+    END,
+    '',
+  ].join('\n');
 }
 
 /** What install put into one file: a separator it needed, then the block. */

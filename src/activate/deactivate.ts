@@ -25,8 +25,12 @@ export interface DeactivateResult {
 }
 
 /** The file after removing its record's text (pure): undefined means delete it (install created it, nothing else is in it). */
-export function undoFile(current: string, record: Pick<FileRecord, 'created'> & Partial<FileRecord>): { next: string | undefined; how: Removal } {
-  const insertion = record.block === undefined ? undefined : { prefix: record.prefix ?? '', block: asBytes(record.block) };
+export function undoFile(
+  current: string,
+  record: Pick<FileRecord, 'created'> & Partial<FileRecord>,
+): { next: string | undefined; how: Removal } {
+  const insertion =
+    record.block === undefined ? undefined : { prefix: record.prefix ?? '', block: asBytes(record.block) };
   const { content, how } = removeBlock(current, insertion);
   return { next: record.created && content === '' ? undefined : content, how };
 }
@@ -48,7 +52,8 @@ export function deactivate(env: Env): DeactivateResult {
   const records: (Pick<FileRecord, 'path' | 'created'> & Partial<FileRecord>)[] = [...(manifest?.files ?? [])];
   // Blocks in files the record does not name (a lost record, another XDG_DATA_HOME) go too.
   for (const shell of SHELLS) {
-    for (const rc of rcFiles(shell, env, existsSync)) if (!records.some((r) => r.path === rc.path)) records.push({ path: rc.path, created: false });
+    for (const rc of rcFiles(shell, env, existsSync))
+      if (!records.some((r) => r.path === rc.path)) records.push({ path: rc.path, created: false });
   }
   const files: FileUndo[] = [];
   for (const record of records) {
@@ -71,7 +76,8 @@ export function deactivate(env: Env): DeactivateResult {
   const dir = manifest?.linksDir ?? linksDir(env);
   const linkPaths = manifest?.links.map((l) => l.path) ?? ['codex', 'codexguard'].map((name) => join(dir, name));
   const links = linkPaths.filter((path) => removeLink(path, ours));
-  const removedManifest = existsSync(manifestFile) && manifest !== undefined && removeQuietly(manifestFile) ? manifestFile : undefined;
+  const removedManifest =
+    existsSync(manifestFile) && manifest !== undefined && removeQuietly(manifestFile) ? manifestFile : undefined;
   const dirs = removeEmptyDirs(manifest?.createdDirs ?? [dir, dataDir(env)]);
   return { files, links, dirs, manifest: removedManifest, warnings };
 }

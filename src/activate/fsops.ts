@@ -1,5 +1,16 @@
 // The file operations activation needs: dirs it records, links it owns, start-up files read and written in place.
-import { existsSync, lstatSync, mkdirSync, readFileSync, readlinkSync, renameSync, rmdirSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readFileSync,
+  readlinkSync,
+  renameSync,
+  rmdirSync,
+  symlinkSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname } from 'node:path';
 import { CodexguardError } from '../errors.ts';
 
@@ -33,7 +44,10 @@ export function ensureLink(path: string, target: string): LinkChange {
   let current: string | undefined;
   try {
     if (!lstatSync(path).isSymbolicLink()) {
-      throw new CodexguardError('E_LINK_EXISTS', `${path} exists and is not a link; move it away and run install again`);
+      throw new CodexguardError(
+        'E_LINK_EXISTS',
+        `${path} exists and is not a link; move it away and run install again`,
+      );
     }
     current = readlinkSync(path);
   } catch (error) {
@@ -74,7 +88,9 @@ export function readText(path: string): string | undefined {
     return readFileSync(path, BYTES);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new CodexguardError('E_RC_READ', `cannot read ${path}: ${(error as Error).message}`, undefined, { cause: error });
+    throw new CodexguardError('E_RC_READ', `cannot read ${path}: ${(error as Error).message}`, undefined, {
+      cause: error,
+    });
   }
 }
 
@@ -83,6 +99,8 @@ export function writeText(path: string, text: string, create: boolean): void {
   try {
     writeFileSync(path, text, { encoding: BYTES, flag: create ? 'wx' : 'w' });
   } catch (error) {
-    throw new CodexguardError('E_RC_WRITE', `cannot write ${path}: ${(error as Error).message}`, undefined, { cause: error });
+    throw new CodexguardError('E_RC_WRITE', `cannot write ${path}: ${(error as Error).message}`, undefined, {
+      cause: error,
+    });
   }
 }

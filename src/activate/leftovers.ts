@@ -30,17 +30,39 @@ export interface LeftoverPlaces {
 export function findLeftovers(at: LeftoverPlaces): Leftover[] {
   const out: Leftover[] = [];
   const state = guardDir(at.codexHome);
-  if (existsSync(state)) out.push({ what: 'codexguard state (crash bundles, sessions, notices)', paths: [state], bytes: treeBytes(state), purge: true });
+  if (existsSync(state))
+    out.push({
+      what: 'codexguard state (crash bundles, sessions, notices)',
+      paths: [state],
+      bytes: treeBytes(state),
+      purge: true,
+    });
   const archives = [...new Set([at.sqliteHome, at.codexHome])].flatMap((dir) => listArchives(dir));
   if (archives.length > 0) {
-    out.push({ what: `${archives.length} archive${archives.length === 1 ? '' : 's'} of rotated DBs`, paths: archives.map((a) => a.path), bytes: archives.reduce((n, a) => n + a.bytes, 0), purge: true });
+    out.push({
+      what: `${archives.length} archive${archives.length === 1 ? '' : 's'} of rotated DBs`,
+      paths: archives.map((a) => a.path),
+      bytes: archives.reduce((n, a) => n + a.bytes, 0),
+      purge: true,
+    });
   }
   if (existsSync(join(at.packageRoot, PREFIX_MARK))) {
-    out.push({ what: 'codexguard itself (installed by install.sh)', paths: [at.packageRoot], bytes: treeBytes(at.packageRoot), purge: true });
+    out.push({
+      what: 'codexguard itself (installed by install.sh)',
+      paths: [at.packageRoot],
+      bytes: treeBytes(at.packageRoot),
+      purge: true,
+    });
   } else if (existsSync(join(at.packageRoot, '.git'))) {
     out.push({ what: "codexguard's clone", paths: [at.packageRoot], purge: false, hint: 'delete it yourself' });
   } else {
-    out.push({ what: "codexguard's package", paths: [at.packageRoot], bytes: treeBytes(at.packageRoot), purge: false, hint: 'remove it with `npm uninstall -g codexguard`' });
+    out.push({
+      what: "codexguard's package",
+      paths: [at.packageRoot],
+      bytes: treeBytes(at.packageRoot),
+      purge: false,
+      hint: 'remove it with `npm uninstall -g codexguard`',
+    });
   }
   return out;
 }

@@ -11,7 +11,10 @@ export type Env = Readonly<Record<string, string | undefined>>;
 export function homeOf(env: Env): string {
   const home = env.HOME;
   if (!home?.startsWith('/')) {
-    throw new CodexguardError('E_NO_HOME', 'HOME is not set to an absolute path; cannot find your shell start-up files');
+    throw new CodexguardError(
+      'E_NO_HOME',
+      'HOME is not set to an absolute path; cannot find your shell start-up files',
+    );
   }
   return home;
 }
@@ -43,12 +46,15 @@ export function findPackageRoot(start: string): string {
         // Not ours: keep climbing.
       }
     }
-    if (dirname(dir) === dir) throw new CodexguardError('E_NO_PACKAGE', `cannot find codexguard's package (bin/codex.js) above ${start}`);
+    if (dirname(dir) === dir)
+      throw new CodexguardError('E_NO_PACKAGE', `cannot find codexguard's package (bin/codex.js) above ${start}`);
   }
 }
 
 /** The links to make: name in the links dir → realpath of the package's bin file. */
-export function linkTargets(root = findPackageRoot(dirname(fileURLToPath(import.meta.url)))): Record<'codex' | 'codexguard', string> {
+export function linkTargets(
+  root = findPackageRoot(dirname(fileURLToPath(import.meta.url))),
+): Record<'codex' | 'codexguard', string> {
   return {
     codex: realpathSync(join(root, 'bin', 'codex.js')),
     codexguard: realpathSync(join(root, 'bin', 'codexguard.js')),

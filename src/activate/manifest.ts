@@ -36,12 +36,19 @@ export function readManifest(path: string): Manifest | undefined {
     text = readFileSync(path, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new CodexguardError('E_MANIFEST', `cannot read ${path}: ${(error as Error).message}`, undefined, { cause: error });
+    throw new CodexguardError('E_MANIFEST', `cannot read ${path}: ${(error as Error).message}`, undefined, {
+      cause: error,
+    });
   }
   try {
     return ManifestSchema.parse(JSON.parse(text));
   } catch (error) {
-    throw new CodexguardError('E_MANIFEST', `${path} is not a codexguard install record; move it away and run the command again`, undefined, { cause: error });
+    throw new CodexguardError(
+      'E_MANIFEST',
+      `${path} is not a codexguard install record; move it away and run the command again`,
+      undefined,
+      { cause: error },
+    );
   }
 }
 

@@ -45,17 +45,39 @@ export function probeEnv(env: Env): Record<string, string | undefined> {
 }
 
 /** Starts one shell as the user gets it (same HOME, ZDOTDIR, XDG dirs) and judges what it runs as `codex`. */
-export async function runProbe(probe: Probe, env: Env, shimRealpath: string, files: readonly string[]): Promise<ProbeResult> {
+export async function runProbe(
+  probe: Probe,
+  env: Env,
+  shimRealpath: string,
+  files: readonly string[],
+): Promise<ProbeResult> {
   const binary = walkPath(probe.shell, env.PATH, new Set()).found?.path;
-  if (binary === undefined) return { probe, verdict: { level: 'warn', text: `${probe.shell} is not on PATH, so it was not checked` } };
+  if (binary === undefined)
+    return { probe, verdict: { level: 'warn', text: `${probe.shell} is not on PATH, so it was not checked` } };
   // A session of its own (setsid), stdin from /dev/null: an interactive shell then has no terminal to take, so it
   // can never leave doctor or install in the background of the user's terminal (stopped by SIGTTIN/SIGTTOU).
-  const result = await execa(binary, probe.args, { env: probeEnv(env), extendEnv: false, stdin: 'ignore', detached: true, timeout: TIMEOUT_MS, reject: false, stripFinalNewline: false });
+  const result = await execa(binary, probe.args, {
+    env: probeEnv(env),
+    extendEnv: false,
+    stdin: 'ignore',
+    detached: true,
+    timeout: TIMEOUT_MS,
+    reject: false,
+    stripFinalNewline: false,
+  });
   const output = parseProbe(String(result.stdout ?? ''));
   if (output === undefined) {
     // Interactive shells without a terminal complain about job control: show the last line, which is the likelier cause.
-    const why = result.timedOut ? `it did not finish within ${TIMEOUT_MS / 1000} s` : `it printed no result (exit ${result.exitCode ?? result.signal}): ${lastLine(String(result.stderr ?? ''))}`;
-    return { probe, verdict: { level: 'problem', text: `could not check ${probe.shell}: ${why}; check with \`${probe.shell} ${probe.args[0]} 'command -v codex'\`` } };
+    const why = result.timedOut
+      ? `it did not finish within ${TIMEOUT_MS / 1000} s`
+      : `it printed no result (exit ${result.exitCode ?? result.signal}): ${lastLine(String(result.stderr ?? ''))}`;
+    return {
+      probe,
+      verdict: {
+        level: 'problem',
+        text: `could not check ${probe.shell}: ${why}; check with \`${probe.shell} ${probe.args[0]} 'command -v codex'\``,
+      },
+    };
   }
   const facts: ProbeFacts = {
     output,
@@ -73,6 +95,11 @@ function lastLine(text: string): string {
 }
 
 /** Runs all probes at once. */
-export function runProbes(probes: readonly Probe[], env: Env, shimRealpath: string, filesOf: (probe: Probe) => readonly string[]): Promise<ProbeResult[]> {
+export function runProbes(
+  probes: readonly Probe[],
+  env: Env,
+  shimRealpath: string,
+  filesOf: (probe: Probe) => readonly string[],
+): Promise<ProbeResult[]> {
   return Promise.all(probes.map((probe) => runProbe(probe, env, shimRealpath, filesOf(probe))));
 }

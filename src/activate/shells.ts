@@ -21,7 +21,8 @@ export interface RcFile {
 export type Exists = (path: string) => boolean;
 
 const zdotdir = (env: Env) => (env.ZDOTDIR?.startsWith('/') ? env.ZDOTDIR : homeOf(env));
-const fishDir = (env: Env) => join(env.XDG_CONFIG_HOME?.startsWith('/') ? env.XDG_CONFIG_HOME : join(homeOf(env), '.config'), 'fish');
+const fishDir = (env: Env) =>
+  join(env.XDG_CONFIG_HOME?.startsWith('/') ? env.XDG_CONFIG_HOME : join(homeOf(env), '.config'), 'fish');
 
 /** bash's login file: the first of ~/.bash_profile, ~/.bash_login, ~/.profile that exists (bash reads only that one), else ~/.profile. */
 export function bashLoginFile(env: Env, exists: Exists): string {
@@ -78,9 +79,16 @@ export function defaultShells(env: Env, exists: Exists): Shell[] {
 /** `--shell` values (repeated or comma-separated) as shells; a usage error names a bad one. */
 export function parseShells(names: readonly string[]): Shell[] {
   const out: Shell[] = [];
-  for (const name of names.flatMap((n) => n.split(',')).map((n) => n.trim()).filter(Boolean)) {
+  for (const name of names
+    .flatMap((n) => n.split(','))
+    .map((n) => n.trim())
+    .filter(Boolean)) {
     if (!isShell(name)) {
-      throw new CodexguardError('E_USAGE', `--shell ${name}: not a supported shell (expected one of ${SHELLS.join(', ')})`, EXIT.usage);
+      throw new CodexguardError(
+        'E_USAGE',
+        `--shell ${name}: not a supported shell (expected one of ${SHELLS.join(', ')})`,
+        EXIT.usage,
+      );
     }
     if (!out.includes(name)) out.push(name);
   }

@@ -69,11 +69,21 @@ export function judge(f: ProbeFacts): Verdict {
   const { codex, kind } = f.output;
   const files = f.files.join(', ');
   if (codex === '' && (kind === 'function' || kind === 'builtin')) {
-    return { level: 'problem', text: `\`codex\` is a fish ${kind} there, so the shim is never run; remove it (functions --erase codex, and its file)` };
+    return {
+      level: 'problem',
+      text: `\`codex\` is a fish ${kind} there, so the shim is never run; remove it (functions --erase codex, and its file)`,
+    };
   }
-  if (codex === '') return { level: 'problem', text: `no \`codex\` found on that shell's PATH; is the codexguard block in ${files} still there? Run \`codexguard install\` again` };
+  if (codex === '')
+    return {
+      level: 'problem',
+      text: `no \`codex\` found on that shell's PATH; is the codexguard block in ${files} still there? Run \`codexguard install\` again`,
+    };
   if (!codex.startsWith('/')) {
-    return { level: 'problem', text: `\`codex\` is an alias or function there (${codex.split('\n')[0]}), so the shim is never run; remove it from your start-up files` };
+    return {
+      level: 'problem',
+      text: `\`codex\` is an alias or function there (${codex.split('\n')[0]}), so the shim is never run; remove it from your start-up files`,
+    };
   }
   if (f.codexRealpath !== f.shimRealpath) {
     return {
@@ -91,6 +101,7 @@ export function judge(f: ProbeFacts): Verdict {
 /** The closing hint: this shell still has its old PATH (or its old command hash). */
 export function reloadHint(pathValue: string | undefined, dir: string, action: 'install' | 'uninstall'): string {
   const first = (pathValue ?? '').split(':')[0] === dir;
-  if (action === 'uninstall' || first) return 'Run `hash -r` (bash/zsh) so this shell forgets where it last found codex, or open a new shell.';
+  if (action === 'uninstall' || first)
+    return 'Run `hash -r` (bash/zsh) so this shell forgets where it last found codex, or open a new shell.';
   return 'Open a new shell (or run `exec "$SHELL" -l`) for `codex` to go through the shim; shells already open keep their old PATH.';
 }

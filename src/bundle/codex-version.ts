@@ -19,7 +19,8 @@ export function versionFromPackage(codexPath: string): string | undefined {
   for (let i = 0; i < 6; i++, dir = dirname(dir)) {
     try {
       const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: unknown; version?: unknown };
-      if (typeof pkg.name === 'string' && /^@openai\/codex(-|$)/.test(pkg.name) && typeof pkg.version === 'string') return parseVersion(pkg.version);
+      if (typeof pkg.name === 'string' && /^@openai\/codex(-|$)/.test(pkg.name) && typeof pkg.version === 'string')
+        return parseVersion(pkg.version);
     } catch {
       // No package.json here: keep climbing.
     }
@@ -29,15 +30,31 @@ export function versionFromPackage(codexPath: string): string | undefined {
 }
 
 /** `<codex> --version`, killed after `timeoutMs`; undefined when it fails, times out or prints no version. */
-export async function versionFromRun(codexPath: string, env: NodeJS.ProcessEnv, timeoutMs: number): Promise<string | undefined> {
+export async function versionFromRun(
+  codexPath: string,
+  env: NodeJS.ProcessEnv,
+  timeoutMs: number,
+): Promise<string | undefined> {
   if (timeoutMs < 50) return undefined;
   const { execa } = await import('execa');
-  const result = await execa(codexPath, ['--version'], { env, extendEnv: false, stdin: 'ignore', timeout: timeoutMs, forceKillAfterDelay: 100, reject: false });
+  const result = await execa(codexPath, ['--version'], {
+    env,
+    extendEnv: false,
+    stdin: 'ignore',
+    timeout: timeoutMs,
+    forceKillAfterDelay: 100,
+    reject: false,
+  });
   return result.exitCode === 0 && typeof result.stdout === 'string' ? parseVersion(result.stdout) : undefined;
 }
 
 /** The version, given, from the package, or from a run within `timeoutMs`; `source` says which. */
-export async function codexVersion(path: string | undefined, known: string | undefined, env: NodeJS.ProcessEnv, timeoutMs: number): Promise<{ version: string | null; source: 'given' | 'package' | 'run' | 'unknown' }> {
+export async function codexVersion(
+  path: string | undefined,
+  known: string | undefined,
+  env: NodeJS.ProcessEnv,
+  timeoutMs: number,
+): Promise<{ version: string | null; source: 'given' | 'package' | 'run' | 'unknown' }> {
   if (known) return { version: known, source: 'given' };
   if (!path) return { version: null, source: 'unknown' };
   const fromPkg = versionFromPackage(path);

@@ -41,13 +41,30 @@ export function evidenceOf(s: BundleState): Evidence {
 }
 
 /** The full manifest and REPORT.md for a state, listing `files`. Pure. */
-export function compose(s: BundleState, files: readonly string[]): { manifest: Manifest; report: string; verdicts: Verdict[] } {
+export function compose(
+  s: BundleState,
+  files: readonly string[],
+): { manifest: Manifest; report: string; verdicts: Verdict[] } {
   const verdicts = matchSignatures(evidenceOf(s));
   const top = verdicts[0]!;
   // Warnings quote error messages, which can quote paths and values.
-  const manifest: Manifest = { ...s.base, warnings: s.base.warnings.map(redactText), likelyCause: { id: top.id, title: top.title, confidence: top.confidence }, osReports: s.os.status, files: [...files].sort() };
+  const manifest: Manifest = {
+    ...s.base,
+    warnings: s.base.warnings.map(redactText),
+    likelyCause: { id: top.id, title: top.title, confidence: top.confidence },
+    osReports: s.os.status,
+    files: [...files].sort(),
+  };
   const severe = s.rows.filter((r) => SEVERE.test(String(r.level)));
-  const report = renderReport({ manifest, dbs: s.dbs, levels: s.base.logs.levels, severe, system: s.system, os: s.os, verdicts });
+  const report = renderReport({
+    manifest,
+    dbs: s.dbs,
+    levels: s.base.logs.levels,
+    severe,
+    system: s.system,
+    os: s.os,
+    verdicts,
+  });
   return { manifest, report, verdicts };
 }
 
@@ -64,9 +81,22 @@ export function readState(path: string): BundleState {
     }
   };
   const dbs = attempt(() => readJson<DbReport[]>(join(path, FILES.databases)), []);
-  const rows = attempt(() => readFileSync(join(path, FILES.logs), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>), []);
+  const rows = attempt(
+    () =>
+      readFileSync(join(path, FILES.logs), 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as Record<string, unknown>),
+    [],
+  );
   const system = attempt(() => readJson<SystemInfo>(join(path, FILES.system)), null);
-  const os = attempt(() => readJson<OsReportsIndex>(join(path, FILES.osReports)), { status: 'none', searched: [], reports: [], coreDumps: [], notes: [] } as OsReportsIndex);
+  const os = attempt(() => readJson<OsReportsIndex>(join(path, FILES.osReports)), {
+    status: 'none',
+    searched: [],
+    reports: [],
+    coreDumps: [],
+    notes: [],
+  } as OsReportsIndex);
   const osTexts = os.reports.map((r) => attempt(() => readFileSync(join(path, r.copiedAs), 'utf8'), ''));
   return { base, dbs, rows, system, os, osTexts };
 }

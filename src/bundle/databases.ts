@@ -25,12 +25,25 @@ export interface DbReport extends DbAtCrash {
 }
 
 /** Reads every DB in `dir` read-only, with a short busy timeout; counts only log rows, and only while time is left. */
-export async function databasesAtCrash(dir: string, sessionStart: number, timeLeft: () => number): Promise<DbAtCrash[]> {
+export async function databasesAtCrash(
+  dir: string,
+  sessionStart: number,
+  timeLeft: () => number,
+): Promise<DbAtCrash[]> {
   const dbs = scanInventory(dir).dbs;
   let Database: typeof import('better-sqlite3') | undefined;
   const out: DbAtCrash[] = [];
   for (const db of dbs) {
-    const entry: DbAtCrash = { name: db.name, kind: db.kind, exists: db.exists, size: db.size, walSize: db.walSize, freePages: null, rows: null, sessionRows: null };
+    const entry: DbAtCrash = {
+      name: db.name,
+      kind: db.kind,
+      exists: db.exists,
+      size: db.size,
+      walSize: db.walSize,
+      freePages: null,
+      rows: null,
+      sessionRows: null,
+    };
     out.push(entry);
     if (!db.exists || timeLeft() < 100) continue;
     try {
@@ -40,7 +53,10 @@ export async function databasesAtCrash(dir: string, sessionStart: number, timeLe
         entry.freePages = conn.pragma('freelist_count', { simple: true }) as number;
         if (db.kind === 'log' && timeLeft() > 100) {
           entry.rows = conn.prepare('SELECT count(*) FROM logs').pluck().get() as number;
-          entry.sessionRows = conn.prepare('SELECT count(*) FROM logs WHERE ts >= ?').pluck().get(Math.floor(sessionStart / 1000)) as number;
+          entry.sessionRows = conn
+            .prepare('SELECT count(*) FROM logs WHERE ts >= ?')
+            .pluck()
+            .get(Math.floor(sessionStart / 1000)) as number;
         }
       } finally {
         conn.close();
@@ -58,12 +74,28 @@ export function compareDatabases(crash: readonly DbAtCrash[], launch: DbSnapshot
   const out: DbReport[] = crash.map((db) => {
     const l = before.get(db.name);
     before.delete(db.name);
-    const at = l && l.exists !== false ? { size: l.size, walSize: l.walSize } : launch ? { size: 0, walSize: l?.walSize ?? 0 } : null;
+    const at =
+      l && l.exists !== false
+        ? { size: l.size, walSize: l.walSize }
+        : launch
+          ? { size: 0, walSize: l?.walSize ?? 0 }
+          : null;
     return { ...db, launch: at, growth: at ? { size: db.size - at.size, walSize: db.walSize - at.walSize } : null };
   });
   for (const l of before.values()) {
     const kind = /^logs_\d+\.sqlite$/.test(l.name) ? 'log' : 'state';
-    out.push({ name: l.name, kind, exists: false, size: 0, walSize: 0, freePages: null, rows: null, sessionRows: null, launch: { size: l.size, walSize: l.walSize }, growth: { size: -l.size, walSize: -l.walSize } });
+    out.push({
+      name: l.name,
+      kind,
+      exists: false,
+      size: 0,
+      walSize: 0,
+      freePages: null,
+      rows: null,
+      sessionRows: null,
+      launch: { size: l.size, walSize: l.walSize },
+      growth: { size: -l.size, walSize: -l.walSize },
+    });
   }
   return out;
 }

@@ -15,7 +15,13 @@ export type { CrashInput, BundleOptions, BundleResult, DbSnapshot } from './type
 export type { Manifest } from './manifest.ts';
 
 /** The bundle input for a crash seen by the shim (ctx as in src/shim/context.ts). */
-export function crashInputFromSession(ctx: SessionContext, end: ChildEnd, signal: string, endedAt: number, extra: { preflight?: DbSnapshot; sqliteHome?: string; codexVersion?: string } = {}): CrashInput {
+export function crashInputFromSession(
+  ctx: SessionContext,
+  end: ChildEnd,
+  signal: string,
+  endedAt: number,
+  extra: { preflight?: DbSnapshot; sqliteHome?: string; codexVersion?: string } = {},
+): CrashInput {
   const pid = end.pid ?? ctx.childPid;
   // The crashed child is reaped by now: its writes are in this process's counters since the mark before its start.
   const wrote = childrenWrote(ctx.ioBeforeChild, ioMark());

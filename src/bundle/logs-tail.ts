@@ -48,16 +48,34 @@ export async function readLogsTail(dir: string, sessionStart: number, limit: num
       const conn = new Database(db.path, { readonly: true, fileMustExist: true, timeout: 100 });
       try {
         const order = 'ORDER BY ts DESC, ts_nanos DESC, id DESC LIMIT ?';
-        const a = conn.prepare(`SELECT * FROM logs WHERE ts >= ? AND ${IN_SEVERE} ${order}`).all(since, limit) as Array<Record<string, unknown>>;
-        const b = conn.prepare(`SELECT * FROM logs WHERE ts >= ? AND NOT ${IN_SEVERE} ${order}`).all(since, limit) as Array<Record<string, unknown>>;
-        for (const { level, n } of conn.prepare('SELECT upper(level) AS level, count(*) AS n FROM logs WHERE ts >= ? GROUP BY 1').all(since) as Array<{ level: string; n: number }>) {
+        const a = conn.prepare(`SELECT * FROM logs WHERE ts >= ? AND ${IN_SEVERE} ${order}`).all(since, limit) as Array<
+          Record<string, unknown>
+        >;
+        const b = conn
+          .prepare(`SELECT * FROM logs WHERE ts >= ? AND NOT ${IN_SEVERE} ${order}`)
+          .all(since, limit) as Array<Record<string, unknown>>;
+        for (const { level, n } of conn
+          .prepare('SELECT upper(level) AS level, count(*) AS n FROM logs WHERE ts >= ? GROUP BY 1')
+          .all(since) as Array<{ level: string; n: number }>) {
           tail.levels[level] = (tail.levels[level] ?? 0) + n;
         }
         // Bounded like `codexguard top`: a rowid range over the newest rows, and Codex's ts index for the minutes.
-        const from = Math.max(0, ((conn.prepare('SELECT max(id) FROM logs').pluck().get() as number | null) ?? 0) - TARGET_ROWS);
-        targets.push(...(conn.prepare('SELECT target AS name, count(*) AS rows, coalesce(sum(estimated_bytes), 0) AS bytes FROM logs WHERE id > ? AND ts >= ? GROUP BY target').all(from, since) as Group[]));
+        const from = Math.max(
+          0,
+          ((conn.prepare('SELECT max(id) FROM logs').pluck().get() as number | null) ?? 0) - TARGET_ROWS,
+        );
+        targets.push(
+          ...(conn
+            .prepare(
+              'SELECT target AS name, count(*) AS rows, coalesce(sum(estimated_bytes), 0) AS bytes FROM logs WHERE id > ? AND ts >= ? GROUP BY target',
+            )
+            .all(from, since) as Group[]),
+        );
         const lastMinutes = Math.max(since, Math.floor(Date.now() / 1000) - LAST_MINUTES * 60);
-        for (const { m, n } of conn.prepare('SELECT ts / 60 AS m, count(*) AS n FROM logs WHERE ts >= ? GROUP BY m').all(lastMinutes) as Array<{ m: number; n: number }>) minutes.set(m, (minutes.get(m) ?? 0) + n);
+        for (const { m, n } of conn
+          .prepare('SELECT ts / 60 AS m, count(*) AS n FROM logs WHERE ts >= ? GROUP BY m')
+          .all(lastMinutes) as Array<{ m: number; n: number }>)
+          minutes.set(m, (minutes.get(m) ?? 0) + n);
         severe.push(...a.map((r) => present(db.name, r)));
         rest.push(...b.map((r) => present(db.name, r)));
         tail.sources.push(db.name);
@@ -68,14 +86,17 @@ export async function readLogsTail(dir: string, sessionStart: number, limit: num
       tail.errors.push(`${db.name}: ${oneLine(error)}`);
     }
   }
-  const newest = (x: Record<string, unknown>, y: Record<string, unknown>) => String(y.time).localeCompare(String(x.time));
+  const newest = (x: Record<string, unknown>, y: Record<string, unknown>) =>
+    String(y.time).localeCompare(String(x.time));
   const first = severe.sort(newest).slice(0, limit);
   const second = rest.sort(newest).slice(0, limit - first.length);
   // Within each group, oldest first, as a log reads.
   tail.rows = [...first.reverse(), ...second.reverse()];
   // Target names are code paths, but one can carry text: redacted like the rows.
   tail.targets = biggest(targets, 5).map((g) => ({ ...g, name: redactText(g.name) }));
-  tail.perMinute = [...minutes].sort((a, b) => a[0] - b[0]).map(([m, rows]) => ({ minute: `${new Date(m * 60_000).toISOString().slice(0, 16)}Z`, rows }));
+  tail.perMinute = [...minutes]
+    .sort((a, b) => a[0] - b[0])
+    .map(([m, rows]) => ({ minute: `${new Date(m * 60_000).toISOString().slice(0, 16)}Z`, rows }));
   return tail;
 }
 

@@ -18,7 +18,13 @@ export interface Manifest {
   cwd: string;
   env: Record<string, string>;
   term: { TERM: string | null; TERM_PROGRAM: string | null };
-  times: { shimStartedAt: string | null; childStartedAt: string | null; endedAt: string; capturedAt: string; uptimeMs: number | null };
+  times: {
+    shimStartedAt: string | null;
+    childStartedAt: string | null;
+    endedAt: string;
+    capturedAt: string;
+    uptimeMs: number | null;
+  };
   restarts: number;
   /** Bytes the crashed codex wrote to storage (Linux), null where unknown. */
   codexWroteBytes: number | null;
@@ -31,7 +37,13 @@ export interface Manifest {
    * Session log rows: how many by level, the rows copied, the log DBs read; the session's biggest targets and its rows
    * per minute over its last 10 minutes (absent in bundles of older codexguard).
    */
-  logs: { levels: Record<string, number>; copied: number; sources: string[]; targets?: Group[]; perMinute?: Array<{ minute: string; rows: number }> };
+  logs: {
+    levels: Record<string, number>;
+    copied: number;
+    sources: string[];
+    targets?: Group[];
+    perMinute?: Array<{ minute: string; rows: number }>;
+  };
   /** The in-session checks' DB sizes (every wal.watchEvery) over the session's last 10 minutes, oldest first. */
   looks?: DbSnapshot[];
   files: string[];
@@ -47,7 +59,15 @@ const iso = (t: number | undefined) => (t === undefined ? null : new Date(t).toI
 export function baseManifest(
   id: string,
   input: CrashInput,
-  extra: { codexguard: string; version: string | null; versionSource: string; capturedAt: number; codexHome: string; sqliteHome: string; platform: Manifest['platform'] },
+  extra: {
+    codexguard: string;
+    version: string | null;
+    versionSource: string;
+    capturedAt: number;
+    codexHome: string;
+    sqliteHome: string;
+    platform: Manifest['platform'];
+  },
 ): BaseManifest {
   const started = input.childStartedAt ?? input.shimStartedAt;
   return {
@@ -58,19 +78,31 @@ export function baseManifest(
     signalNumber: (constants.signals as Record<string, number>)[input.signal] ?? null,
     exitCode: input.exitCode,
     pid: input.pid ?? null,
-    codex: { path: input.codexPath === undefined ? null : redactText(input.codexPath), version: extra.version, versionSource: extra.versionSource },
+    codex: {
+      path: input.codexPath === undefined ? null : redactText(input.codexPath),
+      version: extra.version,
+      versionSource: extra.versionSource,
+    },
     argv: redactArgv(input.argv),
     cwd: redactText(input.cwd),
     env: redactEnv(input.env),
     term: { TERM: input.env.TERM ?? null, TERM_PROGRAM: input.env.TERM_PROGRAM ?? null },
-    times: { shimStartedAt: iso(input.shimStartedAt), childStartedAt: iso(input.childStartedAt), endedAt: iso(input.endedAt)!, capturedAt: iso(extra.capturedAt)!, uptimeMs: started === undefined ? null : input.endedAt - started },
+    times: {
+      shimStartedAt: iso(input.shimStartedAt),
+      childStartedAt: iso(input.childStartedAt),
+      endedAt: iso(input.endedAt)!,
+      capturedAt: iso(extra.capturedAt)!,
+      uptimeMs: started === undefined ? null : input.endedAt - started,
+    },
     restarts: input.restarts ?? 0,
     codexWroteBytes: input.codexWroteBytes ?? null,
     platform: extra.platform,
     codexHome: redactText(extra.codexHome),
     sqliteHome: redactText(extra.sqliteHome),
     logs: { levels: {}, copied: 0, sources: [] },
-    looks: (input.looks ?? []).filter((l) => input.endedAt - l.at <= 10 * 60_000).map((l) => ({ at: l.at, dbs: l.dbs.map(({ name, size, walSize }) => ({ name, size, walSize })) })),
+    looks: (input.looks ?? [])
+      .filter((l) => input.endedAt - l.at <= 10 * 60_000)
+      .map((l) => ({ at: l.at, dbs: l.dbs.map(({ name, size, walSize }) => ({ name, size, walSize })) })),
     warnings: [],
   };
 }

@@ -4,7 +4,10 @@ const ID = /^(\d{8}T\d{6}Z)-(SIG[A-Z0-9]+)-(\d+|unknown)(?:-(\d+))?$/;
 
 /** The id of a bundle for a crash at `endedAt` (UTC), of `signal`, of process `pid`. */
 export function bundleId(endedAt: number, signal: string, pid: number | undefined): string {
-  const stamp = new Date(endedAt).toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  const stamp = new Date(endedAt)
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
   return `${stamp}-${signal}-${pid ?? 'unknown'}`;
 }
 
@@ -13,7 +16,14 @@ export function parseBundleId(name: string): { at: number; signal: string; pid?:
   const m = ID.exec(name);
   if (!m) return undefined;
   const s = m[1]!;
-  const at = Date.UTC(+s.slice(0, 4), +s.slice(4, 6) - 1, +s.slice(6, 8), +s.slice(9, 11), +s.slice(11, 13), +s.slice(13, 15));
+  const at = Date.UTC(
+    +s.slice(0, 4),
+    +s.slice(4, 6) - 1,
+    +s.slice(6, 8),
+    +s.slice(9, 11),
+    +s.slice(11, 13),
+    +s.slice(13, 15),
+  );
   return { at, signal: m[2]!, ...(m[3] === 'unknown' ? {} : { pid: Number(m[3]) }) };
 }
 

@@ -2,7 +2,14 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { mkdirPrivate, writeExclusive } from './files.ts';
-import { coredumpInfo, pollMacReports, scanMacReports, type FoundReport, type OsReportsIndex, type ReportTarget } from './os-reports.ts';
+import {
+  coredumpInfo,
+  pollMacReports,
+  scanMacReports,
+  type FoundReport,
+  type OsReportsIndex,
+  type ReportTarget,
+} from './os-reports.ts';
 import { redactText } from './redact.ts';
 import { FILES } from './types.ts';
 
@@ -25,7 +32,13 @@ function coredumpsToSystemd(): boolean {
 }
 
 /** Looks for the target's OS reports until `untilMs` (epoch): macOS polls DiagnosticReports, Linux asks coredumpctl. Never throws. */
-export async function collectOsReports(platform: string, target: ReportTarget, dirs: readonly string[], untilMs: number, path?: string): Promise<Collected> {
+export async function collectOsReports(
+  platform: string,
+  target: ReportTarget,
+  dirs: readonly string[],
+  untilMs: number,
+  path?: string,
+): Promise<Collected> {
   const out: Collected = { status: 'none', found: [], coreDumps: [], searched: [], notes: [] };
   try {
     if (platform === 'darwin') {
@@ -36,7 +49,8 @@ export async function collectOsReports(platform: string, target: ReportTarget, d
       out.searched = ['coredumpctl'];
       for (;;) {
         const r = await coredumpInfo(target, Math.max(1, untilMs - Date.now()), path);
-        if (!r.available) return { ...out, status: 'unavailable', searched: [], notes: ['coredumpctl is not installed.'] };
+        if (!r.available)
+          return { ...out, status: 'unavailable', searched: [], notes: ['coredumpctl is not installed.'] };
         if (r.report) {
           out.found.push(r.report);
           if (r.coreDump) out.coreDumps.push(r.coreDump);
@@ -58,7 +72,12 @@ export async function collectOsReports(platform: string, target: ReportTarget, d
 }
 
 /** One pass without waiting (to finish a pending bundle later). */
-export async function collectOnce(platform: string, target: ReportTarget, dirs: readonly string[], path?: string): Promise<Collected> {
+export async function collectOnce(
+  platform: string,
+  target: ReportTarget,
+  dirs: readonly string[],
+  path?: string,
+): Promise<Collected> {
   if (platform === 'darwin') {
     const found = scanMacReports(dirs, target);
     return { status: found.length ? 'found' : 'pending', found, coreDumps: [], searched: [...dirs], notes: [] };
@@ -67,8 +86,18 @@ export async function collectOnce(platform: string, target: ReportTarget, dirs: 
 }
 
 /** Copies the found reports (redacted) under os-reports/ and returns the index and the copies' texts. */
-export function storeReports(bundle: string, c: Collected, previous?: OsReportsIndex): { index: OsReportsIndex; texts: string[] } {
-  const index: OsReportsIndex = { status: c.status, searched: c.searched, reports: [...(previous?.reports ?? [])], coreDumps: [...(previous?.coreDumps ?? []), ...c.coreDumps], notes: c.notes.map(redactText) };
+export function storeReports(
+  bundle: string,
+  c: Collected,
+  previous?: OsReportsIndex,
+): { index: OsReportsIndex; texts: string[] } {
+  const index: OsReportsIndex = {
+    status: c.status,
+    searched: c.searched,
+    reports: [...(previous?.reports ?? [])],
+    coreDumps: [...(previous?.coreDumps ?? []), ...c.coreDumps],
+    notes: c.notes.map(redactText),
+  };
   const texts: string[] = [];
   if (c.found.length) mkdirPrivate(join(bundle, FILES.osDir));
   for (const r of c.found) {
@@ -76,9 +105,19 @@ export function storeReports(bundle: string, c: Collected, previous?: OsReportsI
     let rel = `${FILES.osDir}/${name}`;
     for (let n = 2; existsSync(join(bundle, rel)); n++) rel = `${FILES.osDir}/${n}-${name}`;
     // coredumpctl's "Command Line:" is codex's argv joined by spaces, the prompt with it; the manifest has the argv, redacted.
-    const text = redactText(r.source === 'coredumpctl' ? r.text.replace(/^(\s*Command Line: ).*$/m, '$1[REDACTED: see argv in manifest.json]') : r.text);
+    const text = redactText(
+      r.source === 'coredumpctl'
+        ? r.text.replace(/^(\s*Command Line: ).*$/m, '$1[REDACTED: see argv in manifest.json]')
+        : r.text,
+    );
     writeExclusive(join(bundle, rel), text);
-    index.reports.push({ source: r.source, file: r.file, copiedAs: rel, bytes: Buffer.byteLength(text), pidMatch: r.pidMatch });
+    index.reports.push({
+      source: r.source,
+      file: r.file,
+      copiedAs: rel,
+      bytes: Buffer.byteLength(text),
+      pidMatch: r.pidMatch,
+    });
     texts.push(text);
   }
   if (index.reports.length) index.status = 'found';

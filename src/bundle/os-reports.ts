@@ -86,7 +86,15 @@ export function samePath(reported: string, path: string, home: string): boolean 
   const want = path.split('/');
   if (parts.length !== want.length) return false;
   const homeParts = home.split('/');
-  return parts.every((part, i) => part === want[i] || part === '*' || (part === 'USER' && i === homeParts.length - 1 && parts.slice(0, i).join('/') === homeParts.slice(0, i).join('/') && want[i] === homeParts[i]));
+  return parts.every(
+    (part, i) =>
+      part === want[i] ||
+      part === '*' ||
+      (part === 'USER' &&
+        i === homeParts.length - 1 &&
+        parts.slice(0, i).join('/') === homeParts.slice(0, i).join('/') &&
+        want[i] === homeParts[i]),
+  );
 }
 
 /**
@@ -95,7 +103,13 @@ export function samePath(reported: string, path: string, home: string): boolean 
  * binary's name or the text names its path, and no other pid. The shim's own report, when it re-raises the signal
  * (`node-…ips`, the shim's pid), is neither. Pure.
  */
-export function isCodexReport(name: string, text: string, target: ReportTarget, home = homedir(), binaryRealpath?: string): { match: boolean; pidMatch: boolean } {
+export function isCodexReport(
+  name: string,
+  text: string,
+  target: ReportTarget,
+  home = homedir(),
+  binaryRealpath?: string,
+): { match: boolean; pidMatch: boolean } {
   if (!EXT.test(name)) return { match: false, pidMatch: false };
   const base = target.binary ? basename(target.binary) : 'codex';
   const ips = name.endsWith('.ips') ? parseIps(text) : undefined;
@@ -157,7 +171,11 @@ export function scanMacReports(dirs: readonly string[], target: ReportTarget): F
 }
 
 /** Polls `dirs` every 250 ms until a report turns up or `untilMs` (epoch) passes. */
-export async function pollMacReports(dirs: readonly string[], target: ReportTarget, untilMs: number): Promise<FoundReport[]> {
+export async function pollMacReports(
+  dirs: readonly string[],
+  target: ReportTarget,
+  untilMs: number,
+): Promise<FoundReport[]> {
   for (;;) {
     const found = scanMacReports(dirs, target);
     if (found.length > 0 || Date.now() + 250 > untilMs) return found;
@@ -166,19 +184,39 @@ export async function pollMacReports(dirs: readonly string[], target: ReportTarg
 }
 
 /** `coredumpctl info <pid>` since the session start; `available: false` when there is no coredumpctl. Core files are linked, never copied. */
-export async function coredumpInfo(target: ReportTarget, timeoutMs: number, path = process.env.PATH): Promise<{ available: boolean; report?: FoundReport; coreDump?: string; note?: string }> {
+export async function coredumpInfo(
+  target: ReportTarget,
+  timeoutMs: number,
+  path = process.env.PATH,
+): Promise<{ available: boolean; report?: FoundReport; coreDump?: string; note?: string }> {
   if (target.pid === undefined) return { available: true, note: 'no pid: coredumpctl not asked' };
   const coredumpctl = programOnPath('coredumpctl', path);
   if (coredumpctl === undefined) return { available: false };
   const { execa } = await import('execa');
   const args = ['--no-pager', 'info', String(target.pid), `--since=@${Math.floor(target.since / 1000) - 1}`];
-  const r = await execa(coredumpctl, args, { stdin: 'ignore', timeout: Math.max(1, timeoutMs), forceKillAfterDelay: 100, reject: false, env: { PATH: absolutePath(path), SYSTEMD_PAGER: '', SYSTEMD_COLORS: '0' } });
+  const r = await execa(coredumpctl, args, {
+    stdin: 'ignore',
+    timeout: Math.max(1, timeoutMs),
+    forceKillAfterDelay: 100,
+    reject: false,
+    env: { PATH: absolutePath(path), SYSTEMD_PAGER: '', SYSTEMD_COLORS: '0' },
+  });
   if ((r as { code?: string }).code === 'ENOENT') return { available: false };
   if (r.timedOut) return { available: true, note: `coredumpctl did not answer within ${timeoutMs} ms` };
   const text = `${String(r.stdout ?? '')}${r.stderr ? `\n${String(r.stderr)}` : ''}`.trim();
-  if (r.exitCode !== 0 || !/PID:\s*\d+/.test(text)) return { available: true, note: text.split('\n')[0] || `coredumpctl exited with ${r.exitCode}` };
+  if (r.exitCode !== 0 || !/PID:\s*\d+/.test(text))
+    return { available: true, note: text.split('\n')[0] || `coredumpctl exited with ${r.exitCode}` };
   const storage = /^\s*Storage:\s*(\/\S+)/m.exec(text)?.[1];
-  return { available: true, report: { source: 'coredumpctl', file: `coredumpctl info ${target.pid}`, text: text.slice(0, REPORT_CAP), pidMatch: true }, ...(storage ? { coreDump: storage } : {}) };
+  return {
+    available: true,
+    report: {
+      source: 'coredumpctl',
+      file: `coredumpctl info ${target.pid}`,
+      text: text.slice(0, REPORT_CAP),
+      pidMatch: true,
+    },
+    ...(storage ? { coreDump: storage } : {}),
+  };
 }
 
 /** os-reports.json: what was searched, what was found (copied under os-reports/), core dumps linked, and whether it is still pending. */

@@ -6,6 +6,14 @@ import { pipeline } from 'node:stream/promises';
 /** Writes `bundle` (a directory) to `out` as gzip'd tar with the bundle's id as its top folder; fails if `out` exists. */
 export async function packBundle(bundle: string, out: string): Promise<void> {
   const tar = await import('tar');
-  const stream = tar.create({ gzip: true, cwd: dirname(bundle), portable: true, filter: (p) => !/(^|\/)\.|\.tmp-|^\/pending\.json$/.test(p.slice(basename(bundle).length)) }, [basename(bundle)]);
+  const stream = tar.create(
+    {
+      gzip: true,
+      cwd: dirname(bundle),
+      portable: true,
+      filter: (p) => !/(^|\/)\.|\.tmp-|^\/pending\.json$/.test(p.slice(basename(bundle).length)),
+    },
+    [basename(bundle)],
+  );
   await pipeline(stream as unknown as NodeJS.ReadableStream, createWriteStream(out, { flags: 'wx', mode: 0o600 }));
 }

@@ -79,7 +79,11 @@ async function finish(bundle: string, file: string, pending: Pending, waitMs: nu
   }
   const expired = Date.now() >= pending.until;
   if (c.status === 'pending' && !expired) return true;
-  if (c.status === 'pending') Object.assign(c, { status: 'none', notes: [...c.notes, `None arrived within ${PENDING_WINDOW_MS / 1000} s of the crash.`] });
+  if (c.status === 'pending')
+    Object.assign(c, {
+      status: 'none',
+      notes: [...c.notes, `None arrived within ${PENDING_WINDOW_MS / 1000} s of the crash.`],
+    });
   const state = readState(bundle);
   const { index, texts } = storeReports(bundle, c);
   state.os = index;

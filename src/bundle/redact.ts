@@ -3,8 +3,16 @@ import GITLEAKS from './secret-rules/rules.json' with { type: 'json' };
 
 /** The only environment variables a bundle keeps. */
 export const ENV_ALLOW: readonly string[] = [
-  'TERM', 'TERM_PROGRAM', 'TERM_PROGRAM_VERSION', 'COLORTERM', 'SHELL', 'LANG', 'LC_ALL', 'LC_CTYPE',
-  'CODEX_HOME', 'CODEX_SQLITE_HOME',
+  'TERM',
+  'TERM_PROGRAM',
+  'TERM_PROGRAM_VERSION',
+  'COLORTERM',
+  'SHELL',
+  'LANG',
+  'LC_ALL',
+  'LC_CTYPE',
+  'CODEX_HOME',
+  'CODEX_SQLITE_HOME',
 ];
 
 /** What a secret is replaced by. */
@@ -37,7 +45,8 @@ function shannon(s: string): number {
 function meanRun(s: string): number {
   const cls = (c: string) => (c >= 'A' && c <= 'Z' ? 1 : c >= 'a' && c <= 'z' ? 2 : c >= '0' && c <= '9' ? 3 : 4);
   let runs = 1;
-  for (let i = 1; i < s.length; i++) if (cls(s[i - 1]!) !== cls(s[i]!) && !(cls(s[i - 1]!) === 1 && cls(s[i]!) === 2)) runs++;
+  for (let i = 1; i < s.length; i++)
+    if (cls(s[i - 1]!) !== cls(s[i]!) && !(cls(s[i - 1]!) === 1 && cls(s[i]!) === 2)) runs++;
   return s.length / runs;
 }
 
@@ -45,35 +54,76 @@ function meanRun(s: string): number {
 export function looksRandom(value: string): boolean {
   if (value.length < 20 || !/^[A-Za-z0-9+/=_.~-]+$/.test(value) || /^[~.]{0,2}\//.test(value)) return false;
   const seg = value.split(/[-_.~]/).reduce((a, b) => (b.length > a.length ? b : a));
-  return seg.length >= 16 && /\d/.test(seg) && /[A-Za-z]/.test(seg) && !/^[0-9a-f]+$/i.test(seg) && !/^[0-9A-F]+$/.test(seg) && meanRun(seg) < 3.5 && shannon(value) >= 3.5;
+  return (
+    seg.length >= 16 &&
+    /\d/.test(seg) &&
+    /[A-Za-z]/.test(seg) &&
+    !/^[0-9a-f]+$/i.test(seg) &&
+    !/^[0-9A-F]+$/.test(seg) &&
+    meanRun(seg) < 3.5 &&
+    shannon(value) >= 3.5
+  );
 }
 
 // ──── Ours: shapes gitleaks lacks or matches too strictly, and the parts around a secret that a report needs. ────
 const PEM_BEGIN = '-----BEGIN[ A-Z0-9_-]{0,100}PRIVATE KEY(?: BLOCK)?-----';
 const OURS: readonly Rule[] = [
   // The key between its BEGIN and END lines, real newlines or JSON's literal \n; then one cut short (a truncated row): to the string's end.
-  { re: new RegExp(`${PEM_BEGIN}([\\s\\S]*?)-----END[ A-Z0-9_-]{0,100}PRIVATE KEY(?: BLOCK)?-----`, 'gd'), keywords: ['-----begin'] },
+  {
+    re: new RegExp(`${PEM_BEGIN}([\\s\\S]*?)-----END[ A-Z0-9_-]{0,100}PRIVATE KEY(?: BLOCK)?-----`, 'gd'),
+    keywords: ['-----begin'],
+  },
   { re: new RegExp(`${PEM_BEGIN}(?!\\[REDACTED\\])((?:\\\\.|[^"\\\\])+)`, 'gd'), keywords: ['-----begin'] },
   // scheme://[user]:password@host, the password up to the token's last @ (it may hold @ and /); `host:8080/…@…` is a port, not a password.
-  { re: /\b[a-z][a-z0-9+.-]*:\/\/[^\s:/@'"`\\]*:([^\s'"`<>\\]+)@(?=[\w[\]-])/gdi, keywords: ['://'], keep: (s) => !/^\d+(?:[/?#]|$)/.test(s) },
+  {
+    re: /\b[a-z][a-z0-9+.-]*:\/\/[^\s:/@'"`\\]*:([^\s'"`<>\\]+)@(?=[\w[\]-])/dgi,
+    keywords: ['://'],
+    keep: (s) => !/^\d+(?:[/?#]|$)/.test(s),
+  },
   // Authorization schemes keep their name; "token <word>" or "basic <word>" in prose is not a credential unless the word looks like one.
-  { re: /\b(Bearer|Basic|Token)\s+([A-Za-z0-9._~+/=-]{6,})/gdi, group: 2, keep: (s, m) => /^bearer$/i.test(m[1]!) || m[1] === 'Basic' || /[\d+/=]/.test(s) || s.length >= 20 },
-  { re: /\bsk-[A-Za-z0-9][A-Za-z0-9_-]{9,}/gd },
-  { re: /\b(?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{20,}/gd },
-  { re: /\bgithub_pat_[A-Za-z0-9_]{20,}/gd },
-  { re: /\beyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*/gd },
-  { re: /\bxox[abprs]-[A-Za-z0-9-]{10,}/gd },
-  { re: /\b(?:AKIA|ASIA)[0-9A-Z]{16}\b/gd },
-  { re: /\bAIza[0-9A-Za-z_-]{30,}/gd },
-  { re: /\bya29\.[0-9A-Za-z_-]{20,}/gd },
-  { re: /\b(?:hf|npm)_[A-Za-z0-9]{30,}/gd },
+  {
+    re: /\b(Bearer|Basic|Token)\s+([A-Za-z0-9._~+/=-]{6,})/dgi,
+    group: 2,
+    keep: (s, m) => /^bearer$/i.test(m[1]!) || m[1] === 'Basic' || /[\d+/=]/.test(s) || s.length >= 20,
+  },
+  { re: /\bsk-[A-Za-z0-9][A-Za-z0-9_-]{9,}/dg },
+  { re: /\b(?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{20,}/dg },
+  { re: /\bgithub_pat_[A-Za-z0-9_]{20,}/dg },
+  { re: /\beyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*/dg },
+  { re: /\bxox[abprs]-[A-Za-z0-9-]{10,}/dg },
+  { re: /\b(?:AKIA|ASIA)[0-9A-Z]{16}\b/dg },
+  { re: /\bAIza[0-9A-Za-z_-]{30,}/dg },
+  { re: /\bya29\.[0-9A-Za-z_-]{20,}/dg },
+  { re: /\b(?:hf|npm)_[A-Za-z0-9]{30,}/dg },
   // An AWS secret access key without its name: 40 base64 characters, random-looking (not a path, not hex).
-  { re: /(?<!(?<!\\)[A-Za-z0-9/+=])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])/gd, keep: (s) => /[A-Z]/.test(s) && /[a-z]/.test(s) && /\d/.test(s) && !s.startsWith('/') && s.split('/').length < 4 && meanRun(s) < 3.5 && shannon(s) > 4.2 },
+  {
+    re: /(?<!(?<!\\)[A-Za-z0-9/+=])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])/dg,
+    keep: (s) =>
+      /[A-Z]/.test(s) &&
+      /[a-z]/.test(s) &&
+      /\d/.test(s) &&
+      !s.startsWith('/') &&
+      s.split('/').length < 4 &&
+      meanRun(s) < 3.5 &&
+      shannon(s) > 4.2,
+  },
   // A secret-named flag and its value: `"--password", "X"` (an mcp_servers args array, in argv or a logged config), `--token X` in a logged command line.
-  { re: /(\\?["'])--?([A-Za-z][\w-]*)\1\s*,\s*(\\?["'])(?!-)(.*?)\3/gd, group: 4, keep: (_s, m) => isSecretName(m[2]!) },
-  { re: /(?<!(?<!\\)[\w-])--([A-Za-z][\w-]*)[ \t]+(?!-)([^\s"'`\\]+)/gd, group: 2, keep: (_s, m) => isSecretName(m[1]!) },
+  {
+    re: /(\\?["'])--?([A-Za-z][\w-]*)\1\s*,\s*(\\?["'])(?!-)(.*?)\3/dg,
+    group: 4,
+    keep: (_s, m) => isSecretName(m[2]!),
+  },
+  {
+    re: /(?<!(?<!\\)[\w-])--([A-Za-z][\w-]*)[ \t]+(?!-)([^\s"'`\\]+)/dg,
+    group: 2,
+    keep: (_s, m) => isSecretName(m[1]!),
+  },
   // Prose: "my password hunter2", "the token is abc": the next word, when it has a non-letter or follows is/was.
-  { re: /\b(?:password|passwd|passphrase|pwd|secret|token|api[ _-]?key)(\s+(?:is|was)\s+|[ \t]+)([^\s"'`,;\\]{4,})/gdi, group: 2, keep: (s, m) => /\S/.test(m[1]!) || /[^A-Za-z]/.test(s.replace(/[.:!?)]+$/, '')) },
+  {
+    re: /\b(?:password|passwd|passphrase|pwd|secret|token|api[ _-]?key)(\s+(?:is|was)\s+|[ \t]+)([^\s"'`,;\\]{4,})/dgi,
+    group: 2,
+    keep: (s, m) => /\S/.test(m[1]!) || /[^A-Za-z]/.test(s.replace(/[.:!?)]+$/, '')),
+  },
 ];
 
 type Source = [string, string];
@@ -93,18 +143,31 @@ interface RuleData {
 const DATA = GITLEAKS as unknown as { allow: AllowData; rules: RuleData[] };
 
 /** The line around [start, end). */
-const lineOf = (text: string, start: number, end: number) => text.slice(text.lastIndexOf('\n', start) + 1, (text.indexOf('\n', end) + 1 || text.length + 1) - 1);
+const lineOf = (text: string, start: number, end: number) =>
+  text.slice(text.lastIndexOf('\n', start) + 1, (text.indexOf('\n', end) + 1 || text.length + 1) - 1);
 
 /** A gitleaks allowlist as a `keep` test (false: allowed, not a secret). "match" is widened left over the key name that rules.json's regexes no longer lead with. */
 function allowlists(list: readonly AllowData[]): Rule['keep'] {
-  const compiled = list.map((a) => ({ target: a.target, res: (a.regexes ?? []).map(([s, f]) => new RegExp(s, f)), stop: a.stopwords ?? [] }));
+  const compiled = list.map((a) => ({
+    target: a.target,
+    res: (a.regexes ?? []).map(([s, f]) => new RegExp(s, f)),
+    stop: a.stopwords ?? [],
+  }));
   return (secret, m, text) => {
     const lower = secret.toLowerCase();
     return !compiled.some((a) => {
       if (a.stop.some((w) => lower.includes(w))) return true;
       if (a.res.length === 0) return false;
       const end = m.index + m[0].length;
-      const target = a.target === 'match' ? text.slice(m.index - (/[\w.-]{0,50}$/.exec(text.slice(Math.max(0, m.index - 50), m.index))?.[0].length ?? 0), end) : a.target === 'line' ? lineOf(text, m.index, end) : secret;
+      const target =
+        a.target === 'match'
+          ? text.slice(
+              m.index - (/[\w.-]{0,50}$/.exec(text.slice(Math.max(0, m.index - 50), m.index))?.[0].length ?? 0),
+              end,
+            )
+          : a.target === 'line'
+            ? lineOf(text, m.index, end)
+            : secret;
       return a.res.some((re) => re.test(target));
     });
   };
@@ -116,7 +179,8 @@ let compiled: { rules: readonly Rule[]; always: readonly Rule[]; keywords: RegEx
  * A regex whose leading `\b` (before a token's first letter) also holds right after an escape: in `…\nsk-…` (a file's text
  * inside a logged JSON string) `n` and `s` are both word characters. A lookbehind, so that V8 still scans for the literal.
  */
-const bounded = (source: string, flags: string) => new RegExp(source.replace(/(^|\||\((?:\?:)?)\\b/g, String.raw`$1(?<!(?<!\\)\w)`), flags);
+const bounded = (source: string, flags: string) =>
+  new RegExp(source.replace(/(^|\||\((?:\?:)?)\\b/g, String.raw`$1(?<!(?<!\\)\w)`), flags);
 
 /**
  * Every rule, compiled on first use (redaction runs only when a bundle is written): ours, then gitleaks'; and one regex
@@ -127,16 +191,22 @@ function rules(): { rules: readonly Rule[]; always: readonly Rule[]; keywords: R
   const global = DATA.allow;
   const list: Rule[] = [
     ...OURS.map((r) => ({ ...r, re: bounded(r.re.source, r.re.flags) })),
-    ...DATA.rules.map((d): Rule => ({
-      re: bounded(d.regex, `${d.flags}gd`),
-      ...(d.group ? { group: d.group } : {}),
-      ...(d.keywords ? { keywords: d.keywords } : {}),
-      ...(d.entropy ? { entropy: d.entropy } : {}),
-      extend: true,
-      keep: allowlists([global, ...(d.allow ?? [])]),
-    })),
+    ...DATA.rules.map(
+      (d): Rule => ({
+        re: bounded(d.regex, `${d.flags}gd`),
+        ...(d.group ? { group: d.group } : {}),
+        ...(d.keywords ? { keywords: d.keywords } : {}),
+        ...(d.entropy ? { entropy: d.entropy } : {}),
+        extend: true,
+        keep: allowlists([global, ...(d.allow ?? [])]),
+      }),
+    ),
   ];
-  compiled = { rules: list, always: list.filter((r) => !r.keywords), keywords: new RegExp(trie(list.flatMap((r) => r.keywords ?? [])), 'g') };
+  compiled = {
+    rules: list,
+    always: list.filter((r) => !r.keywords),
+    keywords: new RegExp(trie(list.flatMap((r) => r.keywords ?? [])), 'g'),
+  };
   return compiled;
 }
 
@@ -181,7 +251,12 @@ function applyRule(text: string, rule: Rule): string {
       re.lastIndex++;
       continue;
     }
-    const g = rule.group ?? Math.max(0, m.findIndex((v, i) => i > 0 && !!v));
+    const g =
+      rule.group ??
+      Math.max(
+        0,
+        m.findIndex((v, i) => i > 0 && !!v),
+      );
     let [start, end] = m.indices![g] ?? m.indices![0]!;
     // Never half an escape: a JSON string's `\"` stays whole.
     while (end > start && text[end - 1] === '\\') end--;
@@ -196,12 +271,85 @@ function applyRule(text: string, rule: Rule): string {
 }
 
 /** Name segments that make a key secret: `api_key`, `apiKey`, `x-api-key`, `access_token`, `password`, `DB_PASS` (not `max_tokens`). */
-const SECRET_SEGMENTS = new Set(['key', 'apikey', 'token', 'secret', 'secrets', 'password', 'passwd', 'pwd', 'pass', 'pw', 'passphrase', 'passcode', 'credential', 'credentials', 'creds', 'auth', 'authorization', 'cookie', 'bearer', 'privatekey', 'signature', 'jwt']);
+const SECRET_SEGMENTS = new Set([
+  'key',
+  'apikey',
+  'token',
+  'secret',
+  'secrets',
+  'password',
+  'passwd',
+  'pwd',
+  'pass',
+  'pw',
+  'passphrase',
+  'passcode',
+  'credential',
+  'credentials',
+  'creds',
+  'auth',
+  'authorization',
+  'cookie',
+  'bearer',
+  'privatekey',
+  'signature',
+  'jwt',
+]);
 /** Words ending so are secret names too (`PGPASSWORD`, `dbpass`, `clientsecret`, `authtoken`), except these. */
-const SECRET_END = /(?:password|passwd|passphrase|secret|token|pass|pwd|(?:api|access|secret|private|signing|master|encryption|auth|session)key)$/;
-const NOT_SECRET_WORDS = new Set(['bypass', 'compass', 'encompass', 'surpass', 'trespass', 'overpass', 'underpass', 'oldpwd']);
+const SECRET_END =
+  /(?:password|passwd|passphrase|secret|token|pass|pwd|(?:api|access|secret|private|signing|master|encryption|auth|session)key)$/;
+const NOT_SECRET_WORDS = new Set([
+  'bypass',
+  'compass',
+  'encompass',
+  'surpass',
+  'trespass',
+  'overpass',
+  'underpass',
+  'oldpwd',
+]);
 /** A last word that says the value is about a secret, not the secret: `token_count`, `api_key_id`, `password_file`, `auth_type`. */
-const NOT_SECRET_TAIL = new Set(['count', 'counts', 'limit', 'limits', 'len', 'length', 'size', 'type', 'kind', 'name', 'id', 'ids', 'file', 'path', 'dir', 'url', 'uri', 'endpoint', 'env', 'var', 'method', 'mode', 'provider', 'source', 'usage', 'used', 'expiry', 'expires', 'ttl', 'set', 'present', 'missing', 'enabled', 'configured', 'required', 'hint', 'policy', 'format', 'version']);
+const NOT_SECRET_TAIL = new Set([
+  'count',
+  'counts',
+  'limit',
+  'limits',
+  'len',
+  'length',
+  'size',
+  'type',
+  'kind',
+  'name',
+  'id',
+  'ids',
+  'file',
+  'path',
+  'dir',
+  'url',
+  'uri',
+  'endpoint',
+  'env',
+  'var',
+  'method',
+  'mode',
+  'provider',
+  'source',
+  'usage',
+  'used',
+  'expiry',
+  'expires',
+  'ttl',
+  'set',
+  'present',
+  'missing',
+  'enabled',
+  'configured',
+  'required',
+  'hint',
+  'policy',
+  'format',
+  'version',
+]);
 
 const secretWord = (w: string) => SECRET_SEGMENTS.has(w) || (SECRET_END.test(w) && !NOT_SECRET_WORDS.has(w));
 /** Names seen, with the answer: a log repeats the same few keys on every row. */
@@ -211,7 +359,11 @@ const NAMES = new Map<string, boolean>();
 export function isSecretName(name: string): boolean {
   let secret = NAMES.get(name);
   if (secret === undefined) {
-    const words = name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase().split(/[^a-z0-9]+/).filter(Boolean);
+    const words = name
+      .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+      .toLowerCase()
+      .split(/[^a-z0-9]+/)
+      .filter(Boolean);
     secret = words.some(secretWord) && !(words.length > 1 && NOT_SECRET_TAIL.has(words.at(-1)!));
     if (NAMES.size >= 4096) NAMES.clear();
     NAMES.set(name, secret);
@@ -224,19 +376,36 @@ export function isSecretName(name: string): boolean {
  * follow a JSON escape (`\nPGPASSWORD=…` in a logged file's text).
  * The value: a quoted string (escapes kept), or a run up to a delimiter.
  */
-const PAIR = /(?<!(?<!\\)[\w.])(\\?["']?)([A-Za-z_][\w.-]*)\1([ \t]*(?::=|=>|[=:])[ \t]*(?:Some\()?)(?:(\\?["'])((?:(?!\4)(?:\\.|[^\\\n]))*)\4|([^\s,;&"'`<>(){}[\]|\\]+))/g;
+const PAIR =
+  /(?<!(?<!\\)[\w.])(\\?["']?)([A-Za-z_][\w.-]*)\1([ \t]*(?::=|=>|[=:])[ \t]*(?:Some\()?)(?:(\\?["'])((?:(?!\4)(?:\\.|[^\\\n]))*)\4|([^\s,;&"'`<>(){}[\]|\\]+))/g;
 
 /** Values of secret-named keys, and random-looking values under any name (not hex, UUIDs, paths). A `/name=value` in a path ends at the next `/`. */
 function redactPairs(text: string): string {
-  return text.replace(PAIR, (all, q1: string, name: string, sep: string, vq: string | undefined, quoted: string | undefined, bare: string | undefined, offset: number) => {
-    let value = quoted ?? bare ?? '';
-    let tail = '';
-    if (bare !== undefined && q1 === '' && text[offset - 1] === '/' && value.includes('/')) [value, tail] = [value.slice(0, value.indexOf('/')), value.slice(value.indexOf('/'))];
-    if (!value || /^\/\/|^(Bearer|Basic|Token)$|^(?:true|false|null|none|nil)$/i.test(value)) return all;
-    if (!value.includes(REDACTED) && (isSecretName(name) || looksRandom(value))) return `${q1}${name}${q1}${sep}${vq ?? ''}${REDACTED}${vq ?? ''}${tail}`;
-    // A string that holds pairs of its own (JSON in a JSON string, a file's text in a tool call) is looked into.
-    return quoted !== undefined && /[=:]/.test(quoted) ? `${q1}${name}${q1}${sep}${vq}${redactPairs(quoted)}${vq}` : all;
-  });
+  return text.replace(
+    PAIR,
+    (
+      all,
+      q1: string,
+      name: string,
+      sep: string,
+      vq: string | undefined,
+      quoted: string | undefined,
+      bare: string | undefined,
+      offset: number,
+    ) => {
+      let value = quoted ?? bare ?? '';
+      let tail = '';
+      if (bare !== undefined && q1 === '' && text[offset - 1] === '/' && value.includes('/'))
+        [value, tail] = [value.slice(0, value.indexOf('/')), value.slice(value.indexOf('/'))];
+      if (!value || /^\/\/|^(Bearer|Basic|Token)$|^(?:true|false|null|none|nil)$/i.test(value)) return all;
+      if (!value.includes(REDACTED) && (isSecretName(name) || looksRandom(value)))
+        return `${q1}${name}${q1}${sep}${vq ?? ''}${REDACTED}${vq ?? ''}${tail}`;
+      // A string that holds pairs of its own (JSON in a JSON string, a file's text in a tool call) is looked into.
+      return quoted !== undefined && /[=:]/.test(quoted)
+        ? `${q1}${name}${q1}${sep}${vq}${redactPairs(quoted)}${vq}`
+        : all;
+    },
+  );
 }
 
 /** Scrubs secrets out of free text: secret shapes (ours, then gitleaks'), then values of secret-named keys and random-looking values. */
@@ -245,7 +414,8 @@ export function redactText(text: string): string {
   const { rules: list, always, keywords } = rules();
   const present = keywordsIn(text.toLowerCase(), keywords);
   let out = text;
-  for (const rule of present.size ? list : always) if (!rule.keywords || rule.keywords.some((k) => present.has(k))) out = applyRule(out, rule);
+  for (const rule of present.size ? list : always)
+    if (!rule.keywords || rule.keywords.some((k) => present.has(k))) out = applyRule(out, rule);
   return redactPairs(out);
 }
 
@@ -272,7 +442,11 @@ export function redactArgv(argv: readonly string[]): string[] {
       }
       continue;
     }
-    const prose = /\s/.test(arg) && !arg.startsWith('-') && !CONFIG_FLAG.test(argv[i - 1] ?? '') && !/^(?:~|\.{0,2})\/|^[A-Za-z]:[\\/]/.test(arg);
+    const prose =
+      /\s/.test(arg) &&
+      !arg.startsWith('-') &&
+      !CONFIG_FLAG.test(argv[i - 1] ?? '') &&
+      !/^(?:~|\.{0,2})\/|^[A-Za-z]:[\\/]/.test(arg);
     out.push(prose ? `[PROMPT: ${arg.length} chars redacted]` : redactText(arg));
   }
   return out;
@@ -293,7 +467,12 @@ export function redactValue(value: unknown): unknown {
   if (typeof value === 'string') return redactText(value);
   if (Array.isArray(value)) return value.map(redactValue);
   if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, isSecretName(k) && v !== null && typeof v !== 'object' ? REDACTED : redactValue(v)]));
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [
+        k,
+        isSecretName(k) && v !== null && typeof v !== 'object' ? REDACTED : redactValue(v),
+      ]),
+    );
   }
   return value;
 }

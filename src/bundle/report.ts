@@ -17,7 +17,13 @@ export interface ReportData {
   verdicts: readonly Verdict[];
 }
 
-const SHELL_NAMES: Record<string, string> = { SIGTRAP: 'trace trap', SIGABRT: 'abort', SIGSEGV: 'segmentation fault', SIGBUS: 'bus error', SIGILL: 'illegal instruction' };
+const SHELL_NAMES: Record<string, string> = {
+  SIGTRAP: 'trace trap',
+  SIGABRT: 'abort',
+  SIGSEGV: 'segmentation fault',
+  SIGBUS: 'bus error',
+  SIGILL: 'illegal instruction',
+};
 
 /** "+12.3 MB" / "-1.0 MB". */
 function signedSize(n: number): string {
@@ -34,11 +40,18 @@ function databasesTable(dbs: readonly DbReport[]): string[] {
   if (dbs.length === 0) return ['No Codex database was found in the SQLite home.'];
   const rows = dbs.map((d) => {
     const launch = d.launch ? humanSize(d.launch.size) : 'n/a';
-    const rows = d.rows === null ? '' : `${d.rows.toLocaleString('en-US')}${d.sessionRows === null ? '' : ` (${d.sessionRows.toLocaleString('en-US')} this session)`}`;
+    const rows =
+      d.rows === null
+        ? ''
+        : `${d.rows.toLocaleString('en-US')}${d.sessionRows === null ? '' : ` (${d.sessionRows.toLocaleString('en-US')} this session)`}`;
     const state = d.exists ? humanSize(d.size) : 'missing';
     return `| ${d.name} | ${launch} | ${state} | ${d.growth ? signedSize(d.growth.size) : 'n/a'} | ${d.launch ? humanSize(d.launch.walSize) : 'n/a'} | ${humanSize(d.walSize)} | ${rows}${d.error ? ` (${cell(d.error)})` : ''} |`;
   });
-  return ['| File | Size at launch | Size at crash | Growth | WAL at launch | WAL at crash | Rows |', '|---|---|---|---|---|---|---|', ...rows];
+  return [
+    '| File | Size at launch | Size at crash | Growth | WAL at launch | WAL at crash | Rows |',
+    '|---|---|---|---|---|---|---|',
+    ...rows,
+  ];
 }
 
 /** The session's last minutes: rows per minute, the WALs at each in-session check and at the crash, the biggest targets. */
@@ -46,9 +59,11 @@ function beforeTheCrash(m: Manifest, dbs: readonly DbReport[]): string[] {
   const out: string[] = [];
   const perMinute = m.logs.perMinute ?? [];
   const hhmm = (iso: string) => iso.slice(11, 16);
-  out.push(perMinute.length
-    ? `Log rows written per minute over the session's last minutes (UTC): ${perMinute.map((p) => `${hhmm(p.minute)} ${p.rows.toLocaleString('en-US')}`).join(', ')}.`
-    : "No log rows in the session's last minutes.");
+  out.push(
+    perMinute.length
+      ? `Log rows written per minute over the session's last minutes (UTC): ${perMinute.map((p) => `${hhmm(p.minute)} ${p.rows.toLocaleString('en-US')}`).join(', ')}.`
+      : "No log rows in the session's last minutes.",
+  );
   const looks = m.looks ?? [];
   const names = dbs.filter((d) => d.exists).map((d) => d.name);
   if (looks.length && names.length) {
@@ -56,14 +71,28 @@ function beforeTheCrash(m: Manifest, dbs: readonly DbReport[]): string[] {
       const db = list.find((x) => x.name === name);
       return db ? humanSize(db.walSize) : 'n/a';
     };
-    out.push('', `WAL sizes at the in-session checks and at the crash:`, '', `| Time | ${names.map((n) => `${n} WAL`).join(' | ')} |`, `|---|${names.map(() => '---|').join('')}`);
-    for (const look of looks) out.push(`| ${stamp(new Date(look.at).toISOString())} | ${names.map((n) => wal(look.dbs, n)).join(' | ')} |`);
+    out.push(
+      '',
+      `WAL sizes at the in-session checks and at the crash:`,
+      '',
+      `| Time | ${names.map((n) => `${n} WAL`).join(' | ')} |`,
+      `|---|${names.map(() => '---|').join('')}`,
+    );
+    for (const look of looks)
+      out.push(`| ${stamp(new Date(look.at).toISOString())} | ${names.map((n) => wal(look.dbs, n)).join(' | ')} |`);
     out.push(`| ${stamp(m.times.endedAt)} (crash) | ${names.map((n) => wal(dbs, n)).join(' | ')} |`);
   }
   const targets = m.logs.targets ?? [];
   if (targets.length) {
-    out.push('', "The session's targets with the most bytes (from its newest 50,000 rows):", '', '| Target | Rows | Bytes |', '|---|---|---|');
-    for (const t of targets) out.push(`| ${cell(t.name)} | ${t.rows.toLocaleString('en-US')} | ${humanSize(t.bytes)} |`);
+    out.push(
+      '',
+      "The session's targets with the most bytes (from its newest 50,000 rows):",
+      '',
+      '| Target | Rows | Bytes |',
+      '|---|---|---|',
+    );
+    for (const t of targets)
+      out.push(`| ${cell(t.name)} | ${t.rows.toLocaleString('en-US')} | ${humanSize(t.bytes)} |`);
   }
   return out;
 }
@@ -89,9 +118,19 @@ export function renderReport(d: ReportData): string {
   const version = m.codex.version ?? 'unknown';
   const logs = d.dbs.filter((x) => x.kind === 'log');
   const written = Object.values(d.levels).reduce((a, b) => a + b, 0);
-  const severeCount = Object.entries(d.levels).filter(([l]) => /^(ERROR|WARN|WARNING|FATAL|CRITICAL|PANIC)$/.test(l)).reduce((a, [, n]) => a + n, 0);
-  const cause = !top || top.id === 'unknown' ? 'no known crash signature matches the evidence' : `${top.title} (${top.confidence} confidence)`;
-  const growth = logs.filter((x) => x.growth).map((x) => `${x.name} went from ${humanSize(x.launch!.size + x.launch!.walSize)} to ${humanSize(x.size + x.walSize)} (with WAL)`);
+  const severeCount = Object.entries(d.levels)
+    .filter(([l]) => /^(ERROR|WARN|WARNING|FATAL|CRITICAL|PANIC)$/.test(l))
+    .reduce((a, [, n]) => a + n, 0);
+  const cause =
+    !top || top.id === 'unknown'
+      ? 'no known crash signature matches the evidence'
+      : `${top.title} (${top.confidence} confidence)`;
+  const growth = logs
+    .filter((x) => x.growth)
+    .map(
+      (x) =>
+        `${x.name} went from ${humanSize(x.launch!.size + x.launch!.walSize)} to ${humanSize(x.size + x.walSize)} (with WAL)`,
+    );
   const lines = [
     `# codex crashed with ${m.signal}${shellName}${after}`,
     '',
@@ -129,8 +168,12 @@ export function renderReport(d: ReportData): string {
     '',
     '| Time | Event |',
     '|---|---|',
-    ...(m.times.shimStartedAt ? [`| ${stamp(m.times.shimStartedAt)} | codexguard shim started${m.restarts ? ` (restart ${m.restarts})` : ''} |`] : []),
-    ...(m.times.childStartedAt ? [`| ${stamp(m.times.childStartedAt)} | codex started${m.pid === null ? '' : ` (PID ${m.pid})`} |`] : []),
+    ...(m.times.shimStartedAt
+      ? [`| ${stamp(m.times.shimStartedAt)} | codexguard shim started${m.restarts ? ` (restart ${m.restarts})` : ''} |`]
+      : []),
+    ...(m.times.childStartedAt
+      ? [`| ${stamp(m.times.childStartedAt)} | codex started${m.pid === null ? '' : ` (PID ${m.pid})`} |`]
+      : []),
     `| ${stamp(m.times.endedAt)} | codex died of ${m.signal} |`,
     `| ${stamp(m.times.capturedAt)} | crash bundle written |`,
     '',
@@ -140,8 +183,26 @@ export function renderReport(d: ReportData): string {
     '',
     '## Logs',
     '',
-    written ? `Rows written during the session, by level: ${Object.entries(d.levels).map(([l, n]) => `${l} ${n}`).join(', ')}.` : 'No log rows were written during the session.',
-    ...(d.severe.length ? ['', 'Last WARN-or-above rows (redacted):', '', '```', ...d.severe.slice(-10).map((r) => `${r.time} ${r.level} ${r.target}: ${String(r.feedback_log_body ?? r.message ?? '').slice(0, 300)}`), '```'] : []),
+    written
+      ? `Rows written during the session, by level: ${Object.entries(d.levels)
+          .map(([l, n]) => `${l} ${n}`)
+          .join(', ')}.`
+      : 'No log rows were written during the session.',
+    ...(d.severe.length
+      ? [
+          '',
+          'Last WARN-or-above rows (redacted):',
+          '',
+          '```',
+          ...d.severe
+            .slice(-10)
+            .map(
+              (r) =>
+                `${r.time} ${r.level} ${r.target}: ${String(r.feedback_log_body ?? r.message ?? '').slice(0, 300)}`,
+            ),
+          '```',
+        ]
+      : []),
     '',
     '## Just before the crash',
     '',
@@ -164,10 +225,13 @@ export function renderReport(d: ReportData): string {
 function osSection(os: OsReportsIndex): string {
   const notes = os.notes.length ? ` ${os.notes.join(' ')}` : '';
   if (os.status === 'found') {
-    const list = os.reports.map((r) => `\`${r.copiedAs}\` (from ${r.file}${r.pidMatch ? ', same PID' : ''})`).join(', ');
+    const list = os.reports
+      .map((r) => `\`${r.copiedAs}\` (from ${r.file}${r.pidMatch ? ', same PID' : ''})`)
+      .join(', ');
     return `Found: ${list}.${os.coreDumps.length ? ` Core dump (linked, not copied): ${os.coreDumps.join(', ')}.` : ''}${notes}`;
   }
-  if (os.status === 'pending') return `None yet: the OS may still be writing it; \`codexguard crashes\` picks it up later.${notes}`;
+  if (os.status === 'pending')
+    return `None yet: the OS may still be writing it; \`codexguard crashes\` picks it up later.${notes}`;
   if (os.status === 'unavailable') return `Not available on this system.${notes}`;
   return `None found for this process${os.searched.length ? ` (searched ${os.searched.join(', ')})` : ''}.${notes}`;
 }

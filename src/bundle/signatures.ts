@@ -52,8 +52,19 @@ export function inRange(v: string | null, lo: string, hi: string): boolean | und
 
 const MB = 1e6;
 const any = (texts: readonly string[], re: RegExp) => texts.some((t) => re.test(t));
-const biggestLog = (e: Evidence) => Math.max(0, ...e.dbs.filter((d) => d.kind === 'log').map((d) => Math.max(d.size + d.walSize, (d.launch?.size ?? 0) + (d.launch?.walSize ?? 0))));
-const OS_MISSING = { found: 'an OS crash report (found, but unreadable)', none: 'an OS crash report (none found)', pending: 'the OS crash report (still pending)', unavailable: 'an OS crash report (none available on this system)' } as const;
+const biggestLog = (e: Evidence) =>
+  Math.max(
+    0,
+    ...e.dbs
+      .filter((d) => d.kind === 'log')
+      .map((d) => Math.max(d.size + d.walSize, (d.launch?.size ?? 0) + (d.launch?.walSize ?? 0))),
+  );
+const OS_MISSING = {
+  found: 'an OS crash report (found, but unreadable)',
+  none: 'an OS crash report (none found)',
+  pending: 'the OS crash report (still pending)',
+  unavailable: 'an OS crash report (none available on this system)',
+} as const;
 const osMissing = (e: Evidence): string[] => (e.osReports.length ? [] : [OS_MISSING[e.osStatus]]);
 
 /** The known signatures, most specific first. Add one by appending an entry. */
@@ -62,7 +73,8 @@ export const SIGNATURES: readonly Signature[] = [
     id: 'v8-isolate-intel-macos',
     title: 'V8 Isolate::New SIGTRAP on Intel macOS (codex 0.141.0–0.142.x)',
     link: 'https://github.com/openai/codex/issues/29047',
-    advice: 'A known Codex bug, not caused by its databases: upgrade codex (`npm i -g @openai/codex@latest`); if the newest still crashes, pin 0.140.0 (reported working) and follow the issue.',
+    advice:
+      'A known Codex bug, not caused by its databases: upgrade codex (`npm i -g @openai/codex@latest`); if the newest still crashes, pin 0.140.0 (reported working) and follow the issue.',
     match(e) {
       if (e.signal !== 'SIGTRAP') return undefined;
       const m: Match = { score: 0, reasons: [], missing: osMissing(e) };
@@ -84,17 +96,25 @@ export const SIGNATURES: readonly Signature[] = [
   {
     id: 'sqlite-busy-panic',
     title: 'SQLite busy/locked error turned into a panic (abort) under a large log DB',
-    advice: 'A hypothesis from a user report, not confirmed upstream. Keep the log DB small (codexguard rotates it over logs.maxSize at launch; `codexguard rotate` does it now) and include this bundle if you report it.',
+    advice:
+      'A hypothesis from a user report, not confirmed upstream. Keep the log DB small (codexguard rotates it over logs.maxSize at launch; `codexguard rotate` does it now) and include this bundle if you report it.',
     match(e) {
       const texts = [...e.osReports, ...e.logLines];
       const m: Match = { score: 0, reasons: [], missing: osMissing(e) };
-      if (any(texts, /config persistence task panicked/i)) add(m, '"config persistence task panicked" in the evidence', 0.4);
-      if (any(texts, /database is locked|SQLITE_BUSY|database table is locked/i)) add(m, '"database is locked" / SQLITE_BUSY in the evidence', 0.3);
+      if (any(texts, /config persistence task panicked/i))
+        add(m, '"config persistence task panicked" in the evidence', 0.4);
+      if (any(texts, /database is locked|SQLITE_BUSY|database table is locked/i))
+        add(m, '"database is locked" / SQLITE_BUSY in the evidence', 0.3);
       if (any(e.osReports, /sqlite3_wal_checkpoint|sqlite3_step/)) add(m, 'SQLite frames in the OS report', 0.1);
       const log = biggestLog(e);
       if (m.score === 0 && log < 200 * MB) return undefined;
       if (m.score === 0) m.missing.push('"database is locked" / panic messages (none in the logs or OS report)');
-      if (log >= 200 * MB) add(m, `the log DB was ${(log / MB).toFixed(0)} MB with its WAL (the seed report's crashes began past ~200 MB)`, 0.2);
+      if (log >= 200 * MB)
+        add(
+          m,
+          `the log DB was ${(log / MB).toFixed(0)} MB with its WAL (the seed report's crashes began past ~200 MB)`,
+          0.2,
+        );
       const walGrowth = Math.max(0, ...e.dbs.map((d) => d.growth?.walSize ?? 0));
       if (walGrowth >= 32 * MB) add(m, `a WAL grew by ${(walGrowth / MB).toFixed(0)} MB during the session`, 0.1);
       if (e.logLines.length === 0) m.missing.push('log rows from the session');
@@ -104,14 +124,20 @@ export const SIGNATURES: readonly Signature[] = [
   {
     id: 'disk-full',
     title: 'Disk full where Codex writes',
-    advice: 'Free some disk space on the volume holding CODEX_HOME (old log archives: `codexguard rotate` prunes them).',
+    advice:
+      'Free some disk space on the volume holding CODEX_HOME (old log archives: `codexguard rotate` prunes them).',
     match(e) {
-      const full = any([...e.logLines, ...e.osReports], /No space left on device|SQLITE_FULL|ENOSPC|database or disk is full/i);
+      const full = any(
+        [...e.logLines, ...e.osReports],
+        /No space left on device|SQLITE_FULL|ENOSPC|database or disk is full/i,
+      );
       const low = e.freeDiskBytes !== null && e.freeDiskBytes < 200 * MB;
       if (!full && !low) return undefined;
       const m: Match = { score: 0, reasons: [], missing: [] };
       if (low && e.diskPurgeableUncounted) {
-        m.reasons.push(`only ${((e.freeDiskBytes ?? 0) / MB).toFixed(0)} MB free on CODEX_HOME's disk, not counting APFS purgeable space (it may not be full)`);
+        m.reasons.push(
+          `only ${((e.freeDiskBytes ?? 0) / MB).toFixed(0)} MB free on CODEX_HOME's disk, not counting APFS purgeable space (it may not be full)`,
+        );
         m.score += 0.2;
       } else if (low) add(m, `only ${((e.freeDiskBytes ?? 0) / MB).toFixed(0)} MB free on CODEX_HOME's disk`, 0.4);
       if (full) add(m, '"disk is full" errors in the evidence', 0.4);
@@ -144,11 +170,30 @@ export function matchSignatures(e: Evidence, signatures: readonly Signature[] = 
     const m = s.match(e);
     if (!m || m.score <= 0) continue;
     const score = Math.min(1, Math.round(m.score * 100) / 100);
-    out.push({ id: s.id, title: s.title, confidence: confidence(score), score, reasons: m.reasons, missing: m.missing, advice: s.advice, ...(s.link ? { link: s.link } : {}) });
+    out.push({
+      id: s.id,
+      title: s.title,
+      confidence: confidence(score),
+      score,
+      reasons: m.reasons,
+      missing: m.missing,
+      advice: s.advice,
+      ...(s.link ? { link: s.link } : {}),
+    });
   }
   if (out.length > 0) return out.sort((a, b) => b.score - a.score);
   const missing = [...osMissing(e)];
   if (!e.codexVersion) missing.push('the codex version');
   if (e.logLines.length === 0) missing.push('log rows from the session');
-  return [{ id: 'unknown', title: 'Unknown: no known signature matches', confidence: 'none', score: 0, reasons: [`${e.signal} on ${e.platform} ${e.arch}, codex ${e.codexVersion ?? 'version unknown'}`], missing, advice: 'Report it with this bundle (`codexguard crashes pack <id>`), after checking it for anything private.' }];
+  return [
+    {
+      id: 'unknown',
+      title: 'Unknown: no known signature matches',
+      confidence: 'none',
+      score: 0,
+      reasons: [`${e.signal} on ${e.platform} ${e.arch}, codex ${e.codexVersion ?? 'version unknown'}`],
+      missing,
+      advice: 'Report it with this bundle (`codexguard crashes pack <id>`), after checking it for anything private.',
+    },
+  ];
 }

@@ -32,17 +32,31 @@ export function listBundles(dir: string): BundleEntry[] {
     } catch {
       manifest = undefined;
     }
-    return { id, path, at: parsed.at, signal: parsed.signal, ...(manifest ? { manifest } : {}), pending: existsSync(join(path, FILES.pending)) };
+    return {
+      id,
+      path,
+      at: parsed.at,
+      signal: parsed.signal,
+      ...(manifest ? { manifest } : {}),
+      pending: existsSync(join(path, FILES.pending)),
+    };
   });
 }
 
 /** The bundle named by `ref`: an exact id, "latest"/"last", or a unique prefix. Pure over the listing. */
 export function findBundle(entries: readonly BundleEntry[], ref: string): { entry?: BundleEntry; error?: string } {
-  if (ref === 'latest' || ref === 'last') return entries[0] ? { entry: entries[0] } : { error: 'there are no crash bundles' };
+  if (ref === 'latest' || ref === 'last')
+    return entries[0] ? { entry: entries[0] } : { error: 'there are no crash bundles' };
   const exact = entries.find((e) => e.id === ref);
   if (exact) return { entry: exact };
   const matches = entries.filter((e) => e.id.startsWith(ref));
   if (matches.length === 1) return { entry: matches[0]! };
-  if (matches.length > 1) return { error: `"${ref}" matches ${matches.length} bundles: ${matches.slice(0, 5).map((e) => e.id).join(', ')}` };
+  if (matches.length > 1)
+    return {
+      error: `"${ref}" matches ${matches.length} bundles: ${matches
+        .slice(0, 5)
+        .map((e) => e.id)
+        .join(', ')}`,
+    };
   return { error: `no crash bundle "${ref}"` };
 }

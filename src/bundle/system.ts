@@ -44,12 +44,21 @@ async function toolOutput(name: string, args: string[], path: string | undefined
 }
 
 /** Free disk on the file system holding `dir` (its nearest existing ancestor), memory, load. Never throws. */
-export async function systemInfo(dir: string, platformName: string = platform(), path: string | undefined = process.env.PATH): Promise<SystemInfo> {
+export async function systemInfo(
+  dir: string,
+  platformName: string = platform(),
+  path: string | undefined = process.env.PATH,
+): Promise<SystemInfo> {
   let disk: SystemInfo['disk'] = null;
   for (let at = dir; ; at = dirname(at)) {
     try {
       const s = await statfs(at);
-      disk = { path: at, freeBytes: s.bavail * s.bsize, totalBytes: s.blocks * s.bsize, ...(platformName === 'darwin' ? { purgeableUncounted: true as const } : {}) };
+      disk = {
+        path: at,
+        freeBytes: s.bavail * s.bsize,
+        totalBytes: s.blocks * s.bsize,
+        ...(platformName === 'darwin' ? { purgeableUncounted: true as const } : {}),
+      };
       break;
     } catch {
       if (dirname(at) === at) break;
@@ -61,7 +70,11 @@ export async function systemInfo(dir: string, platformName: string = platform(),
   return {
     ...(arm64 === undefined ? {} : { appleSilicon: arm64 === '1' }),
     disk,
-    memory: { totalBytes: totalmem(), freeBytes: freemem(), availableBytes: availableFromVmStat((mac && (await toolOutput('vm_stat', [], path))) || '') ?? freemem() },
+    memory: {
+      totalBytes: totalmem(),
+      freeBytes: freemem(),
+      availableBytes: availableFromVmStat((mac && (await toolOutput('vm_stat', [], path))) || '') ?? freemem(),
+    },
     load: loadavg(),
     cpus: { count: list.length, model: list[0]?.model ?? null },
     uptimeSeconds: uptime(),

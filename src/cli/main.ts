@@ -21,10 +21,15 @@ function lazy(load: () => Promise<{ run: CommandRun }>) {
 
 export function buildProgram(): Command {
   const program = new Command('codexguard')
-    .description('Keeps the OpenAI Codex CLI alive: a transparent `codex` shim with SQLite pre-flight checks and crash capture.')
+    .description(
+      'Keeps the OpenAI Codex CLI alive: a transparent `codex` shim with SQLite pre-flight checks and crash capture.',
+    )
     .version(VERSION, '-v, --version')
     // A usage error is one line and a pointer to the help (exit 2), not 30 lines of help; subcommands inherit it.
-    .configureOutput({ outputError: (text, write) => write(`codexguard: ${text.replace(/^error: /, '').trim()}; see codexguard --help\n`) })
+    .configureOutput({
+      outputError: (text, write) =>
+        write(`codexguard: ${text.replace(/^error: /, '').trim()}; see codexguard --help\n`),
+    })
     .exitOverride();
 
   program
@@ -38,7 +43,10 @@ export function buildProgram(): Command {
   program
     .command('uninstall')
     .description('remove exactly what `codexguard install` added, the scheduled maintain included; say what stays')
-    .option('--purge', "also remove codexguard's own data (its state, crash bundles, DB archives) and a copy installed by install.sh; never Codex's DBs")
+    .option(
+      '--purge',
+      "also remove codexguard's own data (its state, crash bundles, DB archives) and a copy installed by install.sh; never Codex's DBs",
+    )
     .action(lazy(() => import('./commands/uninstall.ts')));
 
   program
@@ -49,7 +57,9 @@ export function buildProgram(): Command {
 
   program
     .command('status')
-    .description("Codex's databases (live data, free pages, WAL) against the limits, live sessions, archives and config sources")
+    .description(
+      "Codex's databases (live data, free pages, WAL) against the limits, live sessions, archives and config sources",
+    )
     .option('--json', 'print a stable JSON shape (version 1)')
     .action(lazy(() => import('./commands/status.ts')));
 
@@ -62,14 +72,18 @@ export function buildProgram(): Command {
 
   program
     .command('doctor')
-    .description('is the guard working? checks PATH order, the real codex, config, DBs, lock, sessions, archives, crashes, the schedule, drop-levels and better-sqlite3; exit 1 on any failure')
+    .description(
+      'is the guard working? checks PATH order, the real codex, config, DBs, lock, sessions, archives, crashes, the schedule, drop-levels and better-sqlite3; exit 1 on any failure',
+    )
     .option('--json', 'print a stable JSON shape (version 1)')
     .option('--deep', 'also run PRAGMA quick_check on every DB (read-only)')
     .action(lazy(() => import('./commands/doctor.ts')));
 
   program
     .command('maintain')
-    .description('run the pre-flight now without starting codex (for cron, systemd timers, launchd); safe while codex runs')
+    .description(
+      'run the pre-flight now without starting codex (for cron, systemd timers, launchd); safe while codex runs',
+    )
     .action(lazy(() => import('./commands/maintain.ts')));
 
   program
@@ -95,13 +109,21 @@ export function buildProgram(): Command {
   const schedule = () => import('./commands/schedule.ts');
   const scheduleCmd = program
     .command('schedule')
-    .description('run `codexguard maintain` every schedule.every: a launchd agent on macOS, a systemd user timer on Linux, else a crontab line');
-  scheduleCmd.command('install').description('install (or update) the scheduled job; running it twice changes nothing')
+    .description(
+      'run `codexguard maintain` every schedule.every: a launchd agent on macOS, a systemd user timer on Linux, else a crontab line',
+    );
+  scheduleCmd
+    .command('install')
+    .description('install (or update) the scheduled job; running it twice changes nothing')
     .option('--cron', 'use a crontab line even where launchd or a systemd user manager is available')
     .action(lazy(async () => ({ run: (await schedule()).install })));
-  scheduleCmd.command('remove').description('remove the scheduled job: files, units and crontab line, exactly')
+  scheduleCmd
+    .command('remove')
+    .description('remove the scheduled job: files, units and crontab line, exactly')
     .action(lazy(async () => ({ run: (await schedule()).remove })));
-  scheduleCmd.command('status').description('is it installed, which kind, interval, command, last run, problems')
+  scheduleCmd
+    .command('status')
+    .description('is it installed, which kind, interval, command, last run, problems')
     .option('--json', 'print a stable JSON shape (version 1)')
     .action(lazy(async () => ({ run: (await schedule()).status })));
 
@@ -111,16 +133,29 @@ export function buildProgram(): Command {
     .description('list the crash bundles, newest first (id, when, signal, codex version, likely cause)')
     .option('--json', 'print JSON')
     .action(lazy(crashes));
-  crashCmd.command('show').description('show one crash bundle').argument('<id>', 'bundle id, a unique prefix, or "latest"').option('--json', 'print the manifest')
+  crashCmd
+    .command('show')
+    .description('show one crash bundle')
+    .argument('<id>', 'bundle id, a unique prefix, or "latest"')
+    .option('--json', 'print the manifest')
     // `--json` after `show` lands on `crashes` (it has one too): read both.
     .action(async (id: string, _o: unknown, cmd: Command) => {
       process.exitCode = await (await crashes()).show(id, cmd.optsWithGlobals());
     });
-  crashCmd.command('report').description("print a crash bundle's REPORT.md, ready to paste into an issue").argument('<id>', 'bundle id, a unique prefix, or "latest"')
+  crashCmd
+    .command('report')
+    .description("print a crash bundle's REPORT.md, ready to paste into an issue")
+    .argument('<id>', 'bundle id, a unique prefix, or "latest"')
     .action(lazy(async () => ({ run: (await crashes()).report })));
-  crashCmd.command('pack').description('write a crash bundle as a .tar.gz (mode 0600)').argument('<id>', 'bundle id, a unique prefix, or "latest"').option('-o, --output <file>', 'archive to write (default ./<id>.tar.gz)')
+  crashCmd
+    .command('pack')
+    .description('write a crash bundle as a .tar.gz (mode 0600)')
+    .argument('<id>', 'bundle id, a unique prefix, or "latest"')
+    .option('-o, --output <file>', 'archive to write (default ./<id>.tar.gz)')
     .action(lazy(async () => ({ run: (await crashes()).pack })));
-  crashCmd.command('finish', { hidden: true }).argument('<bundle>', 'bundle directory')
+  crashCmd
+    .command('finish', { hidden: true })
+    .argument('<bundle>', 'bundle directory')
     .action(lazy(async () => ({ run: (await crashes()).finish })));
 
   return program;

@@ -36,5 +36,11 @@ export async function codexActivity(codexHome: string, dbPaths: readonly string[
     holders = 'unknown';
   }
   const live = liveSessions(codexHome);
-  return { daemon, updater, clients, holders, sessions: live.ok ? live.sessions.map((s) => s.child?.pid ?? s.pid) : 'unknown' };
+  return {
+    daemon,
+    updater,
+    clients,
+    holders,
+    sessions: live.ok ? live.sessions.map((s) => s.child?.pid ?? s.pid) : 'unknown',
+  };
 }

@@ -33,7 +33,8 @@ function boundPath(socket: string): string {
  * codexguard says it cannot tell there, and a daemon with unknown clients is never stopped.
  */
 export function controlClients(socket: string): Clients {
-  if (process.platform !== 'linux') return { unknown: `counting the control socket's clients is not supported on ${process.platform}` };
+  if (process.platform !== 'linux')
+    return { unknown: `counting the control socket's clients is not supported on ${process.platform}` };
   let text: string;
   try {
     text = readFileSync('/proc/net/unix', 'utf8');

@@ -20,7 +20,8 @@ export type ControlResult = { ok: true; ms: number } | { ok: false; ms: number; 
 /** Runs `<codex> app-server daemon <verb>` with no stdin, output captured, killed after `timeoutMs`. */
 function daemonCommand(codex: CodexCommand, verb: 'stop' | 'start', timeoutMs: number): Promise<ControlResult> {
   const started = Date.now();
-  const done = (ok: boolean, message: string): ControlResult => (ok ? { ok, ms: Date.now() - started } : { ok, ms: Date.now() - started, message });
+  const done = (ok: boolean, message: string): ControlResult =>
+    ok ? { ok, ms: Date.now() - started } : { ok, ms: Date.now() - started, message };
   return new Promise((resolve) => {
     let out = '';
     let child: ChildProcessByStdio<null, Readable, Readable>;
@@ -44,7 +45,15 @@ function daemonCommand(codex: CodexCommand, verb: 'stop' | 'start', timeoutMs: n
       child.stderr.destroy();
       const status = /"status"\s*:\s*"(\w+)"/.exec(out)?.[1];
       if (code === 0) resolve(done(true, ''));
-      else resolve(done(false, signal === 'SIGKILL' ? `\`codex app-server daemon ${verb}\` gave no answer within ${timeoutMs / 1000} s` : `\`codex app-server daemon ${verb}\` exited ${code}${status ? ` (${status})` : ''}`));
+      else
+        resolve(
+          done(
+            false,
+            signal === 'SIGKILL'
+              ? `\`codex app-server daemon ${verb}\` gave no answer within ${timeoutMs / 1000} s`
+              : `\`codex app-server daemon ${verb}\` exited ${code}${status ? ` (${status})` : ''}`,
+          ),
+        );
     });
   });
 }
@@ -64,7 +73,11 @@ export async function stopDaemon(codex: CodexCommand, pid: number): Promise<Cont
   const stop = await daemonCommand(codex, 'stop', DAEMON_STOP_MS);
   if (!stop.ok) return stop;
   if (await gone(pid, DAEMON_GONE_MS)) return { ok: true, ms: stop.ms };
-  return { ok: false, ms: stop.ms + DAEMON_GONE_MS, message: `Codex's app-server daemon (pid ${pid}) was asked to stop but still runs after ${DAEMON_GONE_MS / 1000} s` };
+  return {
+    ok: false,
+    ms: stop.ms + DAEMON_GONE_MS,
+    message: `Codex's app-server daemon (pid ${pid}) was asked to stop but still runs after ${DAEMON_GONE_MS / 1000} s`,
+  };
 }
 
 /** Starts the daemon again (for maintain, rotate and the scheduled job; on a launch, codex does it itself). */

@@ -14,7 +14,10 @@ export interface DaemonProcess {
 }
 
 /** none: no pid file, or its process is gone; running: alive and the very process recorded; unknown: cannot tell (treated as running). */
-export type DaemonState = { state: 'none' } | ({ state: 'running' } & DaemonProcess) | { state: 'unknown'; reason: string };
+export type DaemonState =
+  | { state: 'none' }
+  | ({ state: 'running' } & DaemonProcess)
+  | { state: 'unknown'; reason: string };
 
 /** The pid file's fields codexguard reads (Codex writes more). */
 export interface PidRecord {
@@ -63,9 +66,13 @@ export function versionFromPath(path: string | undefined): string | undefined {
 /** Reads one pid file: none when absent; unknown when it is not ours or not readable as a record. */
 function readPidFile(file: string): { record: PidRecord } | { none: true } | { unknown: string } {
   const read = readRegularFile(file, 64 * 1024, { noFollow: true });
-  if (!read.ok) return read.reason === 'missing' ? { none: true } : { unknown: `${file} is ${read.reason === 'unreadable' ? 'unreadable' : `not a pid file (${read.reason})`}` };
+  if (!read.ok)
+    return read.reason === 'missing'
+      ? { none: true }
+      : { unknown: `${file} is ${read.reason === 'unreadable' ? 'unreadable' : `not a pid file (${read.reason})`}` };
   // A pid file written by another user is not trusted: its pid could name anything.
-  if (typeof process.getuid === 'function' && read.stats.uid !== process.getuid()) return { unknown: `${file} belongs to uid ${read.stats.uid}` };
+  if (typeof process.getuid === 'function' && read.stats.uid !== process.getuid())
+    return { unknown: `${file} belongs to uid ${read.stats.uid}` };
   const record = parsePidRecord(read.text);
   return record ? { record } : { unknown: `${file} holds no pid` };
 }

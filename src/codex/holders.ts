@@ -11,7 +11,10 @@ import { programOnPath } from '../resolve/path-walk.ts';
  */
 export async function openers(paths: readonly string[], how: HolderScan = {}): Promise<number[]> {
   const targets = new Set(paths.map(canonical));
-  const pids = (how.via ?? defaultVia()) === 'proc' ? scanProc((fd) => targets.has(readlinkSync(fd))) : await viaLsof([...targets], how.timeoutMs);
+  const pids =
+    (how.via ?? defaultVia()) === 'proc'
+      ? scanProc((fd) => targets.has(readlinkSync(fd)))
+      : await viaLsof([...targets], how.timeoutMs);
   pids.delete(process.pid);
   return [...pids].sort((a, b) => a - b);
 }
@@ -29,7 +32,10 @@ export async function inodeOpeners(files: readonly string[], how: HolderScan = {
   const present = files.filter((file) => inode(file) !== undefined);
   const targets = new Set(present.map(inode));
   if (!targets.size) return [];
-  const pids = (how.via ?? defaultVia()) === 'proc' ? scanProc((fd) => targets.has(inode(fd))) : await viaLsof(present, how.timeoutMs);
+  const pids =
+    (how.via ?? defaultVia()) === 'proc'
+      ? scanProc((fd) => targets.has(inode(fd)))
+      : await viaLsof(present, how.timeoutMs);
   pids.delete(process.pid);
   return [...pids].sort((a, b) => a - b);
 }
@@ -60,7 +66,9 @@ function scanProc(targets: FdMatch): Set<number> {
   try {
     entries = readdirSync('/proc');
   } catch (error) {
-    throw new CodexguardError('E_OPENERS_UNKNOWN', 'cannot list /proc to see who has the DB open', undefined, { cause: error });
+    throw new CodexguardError('E_OPENERS_UNKNOWN', 'cannot list /proc to see who has the DB open', undefined, {
+      cause: error,
+    });
   }
   for (const entry of entries) {
     const pid = Number(entry);
@@ -117,12 +125,21 @@ async function viaLsof(paths: string[], timeoutMs = 10_000): Promise<Set<number>
     const left = Math.max(1, timeoutMs - (Date.now() - started));
     const select = pids === undefined ? [] : ['-a', '-p', pids.join(',')];
     // -t: pids only; exits 1 when nobody has them open (or a file is missing). -w: no warnings on stderr.
-    const result = await execa(lsof, ['-w', '-t', ...select, '--', ...targets], { reject: false, timeout: left, forceKillAfterDelay: 100, stdin: 'ignore' });
+    const result = await execa(lsof, ['-w', '-t', ...select, '--', ...targets], {
+      reject: false,
+      timeout: left,
+      forceKillAfterDelay: 100,
+      stdin: 'ignore',
+    });
     if (result.failed && result.exitCode !== 1) throw result;
     return new Set(result.stdout.split(/\s+/).filter(Boolean).map(Number));
   } catch (error) {
-    const slow = (error as { timedOut?: boolean }).timedOut ? ` (no answer within ${(timeoutMs / 1000).toFixed(1)} s)` : '';
-    throw new CodexguardError('E_OPENERS_UNKNOWN', `cannot run lsof to see who has the DB open${slow}`, undefined, { cause: error });
+    const slow = (error as { timedOut?: boolean }).timedOut
+      ? ` (no answer within ${(timeoutMs / 1000).toFixed(1)} s)`
+      : '';
+    throw new CodexguardError('E_OPENERS_UNKNOWN', `cannot run lsof to see who has the DB open${slow}`, undefined, {
+      cause: error,
+    });
   }
 }
 
@@ -131,7 +148,15 @@ async function ownPids(execa: typeof import('execa').execa, timeoutMs: number): 
   const pgrep = programOnPath('pgrep');
   const uid = process.getuid?.();
   if (pgrep === undefined || uid === undefined) return undefined;
-  const r = await execa(pgrep, ['-U', String(uid)], { reject: false, timeout: Math.min(timeoutMs, 2_000), stdin: 'ignore' });
-  const pids = String(r.stdout ?? '').split(/\s+/).filter(Boolean).map(Number).filter((n) => Number.isInteger(n) && n > 0 && n !== process.pid);
+  const r = await execa(pgrep, ['-U', String(uid)], {
+    reject: false,
+    timeout: Math.min(timeoutMs, 2_000),
+    stdin: 'ignore',
+  });
+  const pids = String(r.stdout ?? '')
+    .split(/\s+/)
+    .filter(Boolean)
+    .map(Number)
+    .filter((n) => Number.isInteger(n) && n > 0 && n !== process.pid);
   return r.exitCode === 0 && pids.length > 0 ? pids : undefined;
 }

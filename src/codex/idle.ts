@@ -29,12 +29,14 @@ export function inUse(a: CodexActivity): InUse | undefined {
   const others = otherPids(a);
   if (a.daemon.state === 'running') {
     const c = a.clients;
-    if (!c || 'unknown' in c) parts.push(`its clients cannot be counted (${c && 'unknown' in c ? c.unknown : 'not asked'})`);
+    if (!c || 'unknown' in c)
+      parts.push(`its clients cannot be counted (${c && 'unknown' in c ? c.unknown : 'not asked'})`);
     else if (c.count > 0) parts.push(`${plural(c.count, 'client')}${pidList(others)}`);
   }
   const holders = a.holders;
   if (holders === 'unknown') parts.push("cannot tell who has Codex's DBs open");
-  else if (holders.length) parts.push(`pid ${holders.join(', ')} ${holders.length === 1 ? 'has' : 'have'} Codex's DBs open`);
+  else if (holders.length)
+    parts.push(`pid ${holders.join(', ')} ${holders.length === 1 ? 'has' : 'have'} Codex's DBs open`);
   if (a.sessions === 'unknown') parts.push('the session registry cannot be read');
   else if (a.sessions.length) parts.push(`${plural(a.sessions.length, 'live codex session')}${pidList(a.sessions)}`);
   return parts.length ? { who: parts.join('; ') } : undefined;
@@ -76,7 +78,10 @@ export function describeDaemon(a: CodexActivity): string {
   const head = `pid ${d.pid}${d.version ? ` (${d.version})` : ''}`;
   const c = a.clients;
   const others = otherPids(a);
-  if (!c || 'unknown' in c) return `${head}: clients unknown${c && 'unknown' in c ? ` (${c.unknown})` : ''}${others.length ? `; in use by pid ${others.join(', ')}` : ''}`;
+  if (!c || 'unknown' in c)
+    return `${head}: clients unknown${c && 'unknown' in c ? ` (${c.unknown})` : ''}${others.length ? `; in use by pid ${others.join(', ')}` : ''}`;
   if (c.count > 0) return `${head}: ${plural(c.count, 'client')}${pidList(others)}`;
-  return others.length ? `${head}: no client, but pid ${others.join(', ')} use${others.length === 1 ? 's' : ''} its DBs` : `${head}: idle`;
+  return others.length
+    ? `${head}: no client, but pid ${others.join(', ')} use${others.length === 1 ? 's' : ''} its DBs`
+    : `${head}: idle`;
 }

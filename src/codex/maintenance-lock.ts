@@ -28,7 +28,10 @@ export interface HeldLock {
  * held: ours until release(); busy: a running Codex (or codexguard) owns maintenance, or (with a reason) nothing
  * here can tell whether one does; unsupported: no way to flock here, and no Codex has ever taken the lock.
  */
-export type LockAttempt = { state: 'held'; lock: HeldLock } | { state: 'busy'; reason?: string } | { state: 'unsupported'; reason: string };
+export type LockAttempt =
+  | { state: 'held'; lock: HeldLock }
+  | { state: 'busy'; reason?: string }
+  | { state: 'unsupported'; reason: string };
 
 const PERL = `use Fcntl qw(:flock O_RDWR O_CREAT); $|=1;
 sysopen(my $f, $ARGV[0], O_RDWR|O_CREAT, 0644) or do { print "error $!\\n"; exit 2 };
@@ -61,7 +64,9 @@ async function attemptOnce(file: string): Promise<LockAttempt> {
  */
 export function cannotLock(file: string): LockAttempt {
   const why = 'neither perl nor flock(1) is on PATH to take the lock';
-  return existsSync(file) ? { state: 'busy', reason: `cannot tell whether a running Codex holds ${file}: ${why}` } : { state: 'unsupported', reason: why };
+  return existsSync(file)
+    ? { state: 'busy', reason: `cannot tell whether a running Codex holds ${file}: ${why}` }
+    : { state: 'unsupported', reason: why };
 }
 
 type Attempt = LockAttempt | { state: 'unsupported'; reason: string; missing?: boolean };
@@ -89,7 +94,9 @@ function holdWith(command: string, args: string[]): Promise<Attempt & { missing?
       settled = true;
       resolve(value);
     };
-    child.on('error', (error: NodeJS.ErrnoException) => settle({ state: 'unsupported', reason: error.message, missing: error.code === 'ENOENT' }));
+    child.on('error', (error: NodeJS.ErrnoException) =>
+      settle({ state: 'unsupported', reason: error.message, missing: error.code === 'ENOENT' }),
+    );
     child.stderr!.on('data', (chunk) => (err += chunk));
     child.stdout!.on('data', (chunk) => {
       out += chunk;
@@ -98,7 +105,11 @@ function holdWith(command: string, args: string[]): Promise<Attempt & { missing?
     child.on('close', (code) => {
       if (code === 1 && out.startsWith('busy')) settle({ state: 'busy' });
       else if (code === 75) settle({ state: 'busy' });
-      else settle({ state: 'unsupported', reason: (out.replace(/^error /, '') + err).trim().split('\n')[0] || `${command} exited with ${code}` });
+      else
+        settle({
+          state: 'unsupported',
+          reason: (out.replace(/^error /, '') + err).trim().split('\n')[0] || `${command} exited with ${code}`,
+        });
     });
   });
 }

@@ -55,13 +55,23 @@ function fileStat(path: string): Stats | undefined {
 }
 
 /** The first existing file of `paths`; later existing ones are reported as shadowed. */
-function first(paths: readonly string[], level: FoundFile['level'], issues: ConfigIssue[], skip?: Stats): FoundFile | undefined {
+function first(
+  paths: readonly string[],
+  level: FoundFile['level'],
+  issues: ConfigIssue[],
+  skip?: Stats,
+): FoundFile | undefined {
   let found: FoundFile | undefined;
   for (const path of paths) {
     const stats = fileStat(path);
     if (!stats || (skip && stats.ino === skip.ino && stats.dev === skip.dev)) continue;
     if (!found) found = { path, level };
-    else issues.push({ severity: 'warning', file: path, message: `ignored: ${found.path} is read instead (only one ${level}-level file is used)` });
+    else
+      issues.push({
+        severity: 'warning',
+        file: path,
+        message: `ignored: ${found.path} is read instead (only one ${level}-level file is used)`,
+      });
   }
   return found;
 }
@@ -86,7 +96,12 @@ export function findConfigFiles({ cwd, env, home }: Where): Found {
   }
   const userStats = user ? fileStat(user.path) : undefined;
   for (const dir of projectDirs(cwd, stops)) {
-    const project = first(RC_NAMES.map((name) => join(dir, name)), 'project', issues, userStats);
+    const project = first(
+      RC_NAMES.map((name) => join(dir, name)),
+      'project',
+      issues,
+      userStats,
+    );
     if (project) return { user, project, issues };
   }
   return { user, issues };

@@ -11,7 +11,12 @@ export function formatSize(n: number): string {
   return `${n}B`;
 }
 
-const UNITS: readonly [string, number][] = [['d', 86_400_000], ['h', 3_600_000], ['m', 60_000], ['s', 1_000]];
+const UNITS: readonly [string, number][] = [
+  ['d', 86_400_000],
+  ['h', 3_600_000],
+  ['m', 60_000],
+  ['s', 1_000],
+];
 
 /** Milliseconds in the largest unit that divides them: "14d", "10m", "90s", "1500ms". */
 export function formatDuration(n: number): string {

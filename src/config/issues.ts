@@ -36,7 +36,10 @@ export const MAX_ISSUE_LINES = 3;
 export function issueLines(issues: readonly ConfigIssue[], home?: string, max = MAX_ISSUE_LINES): string[] {
   const lines = issues.slice(0, max).map((issue) => formatIssue(issue, home));
   const rest = issues.length - lines.length;
-  if (rest > 0) lines.push(`codexguard: and ${rest} more config problem${rest === 1 ? '' : 's'}: \`codexguard config\` lists them all [${hasErrors(issues.slice(max)) ? ISSUE_CODE.error : ISSUE_CODE.warning}]`);
+  if (rest > 0)
+    lines.push(
+      `codexguard: and ${rest} more config problem${rest === 1 ? '' : 's'}: \`codexguard config\` lists them all [${hasErrors(issues.slice(max)) ? ISSUE_CODE.error : ISSUE_CODE.warning}]`,
+    );
   return lines;
 }
 

@@ -19,7 +19,11 @@ async function layer(file: FoundFile | undefined, home: string, issues: ConfigIs
 }
 
 /** Reads the user-level and project-level files and merges them over the defaults; issues in file order. */
-export async function mergeFiles(user: FoundFile | undefined, project: FoundFile | undefined, home: string): Promise<Merged> {
+export async function mergeFiles(
+  user: FoundFile | undefined,
+  project: FoundFile | undefined,
+  home: string,
+): Promise<Merged> {
   const issues: ConfigIssue[] = [];
   const userLayer = await layer(user, home, issues);
   const projectLayer = await layer(project, home, issues);

@@ -40,7 +40,11 @@ export async function loadConfig(options: LoadOptions = {}): Promise<LoadedConfi
     const merged = await mergeFiles(found.user, found.project, home);
     return { ...merged, files, issues: [...found.issues, ...merged.issues] };
   } catch (error) {
-    const issue: ConfigIssue = { severity: 'error', file: files[0]!.path, message: `could not be loaded (${String(error)}); using the defaults` };
+    const issue: ConfigIssue = {
+      severity: 'error',
+      file: files[0]!.path,
+      message: `could not be loaded (${String(error)}); using the defaults`,
+    };
     return { config: defaults(), sources: defaultSources(), files, issues: [...found.issues, issue] };
   }
 }

@@ -41,12 +41,18 @@ export function merge(defaults: Config, user?: Layer, project?: Layer): Merged {
     const rule = spec(key).tighten;
     const warn = (message: string) => issues.push({ severity: 'warning', file: project.file, key, message });
     if (rule === undefined) {
-      warn('ignored: only a user-level config (~/.codexguardrc, ~/.config/codexguard/config.*, $CODEXGUARD_CONFIG) may set it');
+      warn(
+        'ignored: only a user-level config (~/.codexguardrc, ~/.config/codexguard/config.*, $CODEXGUARD_CONFIG) may set it',
+      );
     } else if (spec(key).projectMin !== undefined && (fromProject as number) < spec(key).projectMin!) {
-      warn(`ignored: a project file may tighten it down to ${formatValue(key, spec(key).projectMin)}, not to ${formatValue(key, fromProject)}`);
+      warn(
+        `ignored: a project file may tighten it down to ${formatValue(key, spec(key).projectMin)}, not to ${formatValue(key, fromProject)}`,
+      );
     } else if (looser(rule, fromProject, config[key])) {
       const from = sources[key] === 'default' ? 'the default' : 'the user-level config';
-      warn(`ignored: ${formatValue(key, fromProject)} is looser than ${formatValue(key, config[key])} from ${from}; a project file may only tighten limits`);
+      warn(
+        `ignored: ${formatValue(key, fromProject)} is looser than ${formatValue(key, config[key])} from ${from}; a project file may only tighten limits`,
+      );
     } else if (fromProject !== config[key]) {
       [config[key], sources[key]] = [fromProject, project.file];
     }

@@ -40,7 +40,10 @@ async function parse(path: string, content: string, json: boolean): Promise<unkn
     return json ? loaders.loadJson(path, content) : loaders.loadYaml(path, content);
   } catch (error) {
     // The loaders' messages span lines (a code frame): keep the first line that says what is wrong.
-    const lines = (error as Error).message.split('\n').map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('YAML Error in') && !l.startsWith('JSON Error in'));
+    const lines = (error as Error).message
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => l !== '' && !l.startsWith('YAML Error in') && !l.startsWith('JSON Error in'));
     throw new Error(`not valid ${json ? 'JSON' : 'YAML'}: ${lines[0] ?? 'parse error'}`);
   }
 }
@@ -51,8 +54,14 @@ async function parse(path: string, content: string, json: boolean): Promise<unkn
  * repository never points it elsewhere) and must belong to this user or root (a shared 1777 parent is not yours).
  */
 export async function readConfigFile(path: string, level: 'user' | 'project' = 'user'): Promise<Read> {
-  const fail = (message: string): Read => ({ ok: false, issue: { severity: 'error', file: path, message: `${message}; using the defaults` } });
-  const ignored = (message: string): Read => ({ ok: false, issue: { severity: 'warning', file: path, message: `ignored: ${message}` } });
+  const fail = (message: string): Read => ({
+    ok: false,
+    issue: { severity: 'error', file: path, message: `${message}; using the defaults` },
+  });
+  const ignored = (message: string): Read => ({
+    ok: false,
+    issue: { severity: 'warning', file: path, message: `ignored: ${message}` },
+  });
   const ext = extname(path).toLowerCase();
   if (CODE.has(ext)) return fail('JS/TS config files are never loaded: use JSON or YAML');
   const read = readRegularFile(path, MAX_CONFIG_BYTES, { noFollow: level === 'project' });
@@ -62,7 +71,8 @@ export async function readConfigFile(path: string, level: 'user' | 'project' = '
     if (read.reason === 'too-large') return fail(`is larger than ${MAX_CONFIG_BYTES / 1024} KiB`);
     return fail(`cannot be read (${read.code ?? read.reason})`);
   }
-  if (level === 'project' && !trustedOwner(read.stats.uid)) return ignored(`it belongs to uid ${read.stats.uid}, not to you (nor to root)`);
+  if (level === 'project' && !trustedOwner(read.stats.uid))
+    return ignored(`it belongs to uid ${read.stats.uid}, not to you (nor to root)`);
   const content = read.text;
   if (content.trim() === '') return { ok: true, raw: undefined };
   try {

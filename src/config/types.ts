@@ -15,12 +15,15 @@ type Check<T> = (value: T) => unknown;
 
 /** A schema that maps its input through `check`, failing where `check` returns undefined. */
 function mapped<T>(base: z.ZodMiniType<T>, check: Check<T>) {
-  return z.pipe(base, z.transform((value: T, ctx) => {
-    const out = check(value);
-    if (out !== undefined) return out;
-    ctx.issues.push({ code: 'custom', message: 'invalid', input: value });
-    return z.NEVER;
-  }));
+  return z.pipe(
+    base,
+    z.transform((value: T, ctx) => {
+      const out = check(value);
+      if (out !== undefined) return out;
+      ctx.issues.push({ code: 'custom', message: 'invalid', input: value });
+      return z.NEVER;
+    }),
+  );
 }
 
 const atLeast = (min: number | undefined) => (n: number | null | undefined) =>
@@ -57,21 +60,30 @@ export function schemaFor(s: KeySpec, home: string): z.ZodMiniType<unknown, unkn
   const min = atLeast(s.min);
   const values = s.values ?? [];
   switch (s.type) {
-    case 'size': return mapped(z.union([z.number(), z.string()]), (v) => min(sizeOf(v)));
-    case 'duration': return mapped(z.string(), (v) => min(durationOf(v)));
-    case 'int': return mapped(z.number(), (v) => (Number.isInteger(v) ? min(v) : undefined));
-    case 'bool': return z.boolean();
-    case 'enum': return mapped(z.string(), (v) => values.find((x) => x === v.trim().toLowerCase()));
-    case 'signals': return listOf(signalOf);
-    case 'levels': return listOf((v) => values.find((x) => x === v.trim().toUpperCase()));
-    case 'filter': return mapped(z.string(), (v) => {
-      const parsed = parseFilter(v);
-      return parsed.ok ? parsed.text : undefined;
-    });
-    case 'path': return mapped(z.string(), (v) => {
-      const path = v === '~' || v.startsWith('~/') ? join(home, v.slice(1)) : v;
-      return path.trim() !== '' && isAbsolute(path) ? normalize(path) : undefined;
-    });
+    case 'size':
+      return mapped(z.union([z.number(), z.string()]), (v) => min(sizeOf(v)));
+    case 'duration':
+      return mapped(z.string(), (v) => min(durationOf(v)));
+    case 'int':
+      return mapped(z.number(), (v) => (Number.isInteger(v) ? min(v) : undefined));
+    case 'bool':
+      return z.boolean();
+    case 'enum':
+      return mapped(z.string(), (v) => values.find((x) => x === v.trim().toLowerCase()));
+    case 'signals':
+      return listOf(signalOf);
+    case 'levels':
+      return listOf((v) => values.find((x) => x === v.trim().toUpperCase()));
+    case 'filter':
+      return mapped(z.string(), (v) => {
+        const parsed = parseFilter(v);
+        return parsed.ok ? parsed.text : undefined;
+      });
+    case 'path':
+      return mapped(z.string(), (v) => {
+        const path = v === '~' || v.startsWith('~/') ? join(home, v.slice(1)) : v;
+        return path.trim() !== '' && isAbsolute(path) ? normalize(path) : undefined;
+      });
   }
 }
 
@@ -79,15 +91,24 @@ export function schemaFor(s: KeySpec, home: string): z.ZodMiniType<unknown, unkn
 export function expectedForm(s: KeySpec): string {
   const list = (s.values ?? []).map((v) => `"${v}"`).join(', ');
   switch (s.type) {
-    case 'size': return 'a size like "100MB" or "50 MiB"';
-    case 'duration': return `a duration with a unit like "10s", "10m" or "14d"${s.min ? ` (at least ${formatDuration(s.min)})` : ''}`;
-    case 'int': return `a whole number >= ${s.min ?? 0}`;
-    case 'bool': return 'true or false';
-    case 'enum': return `one of ${list}`;
-    case 'signals': return 'a list of signal names like ["SIGTRAP", "SIGABRT"] (not SIGINT, SIGTERM, SIGHUP or SIGPIPE)';
-    case 'levels': return `a list of levels from ${list}`;
-    case 'filter': return 'a filter like "info,codex_core=debug,codex_otel=off" (a default level, then target=level; levels off, error, warn, info, debug, trace; no [span] or {field})';
-    case 'path': return 'an absolute path (or one starting with ~/)';
+    case 'size':
+      return 'a size like "100MB" or "50 MiB"';
+    case 'duration':
+      return `a duration with a unit like "10s", "10m" or "14d"${s.min ? ` (at least ${formatDuration(s.min)})` : ''}`;
+    case 'int':
+      return `a whole number >= ${s.min ?? 0}`;
+    case 'bool':
+      return 'true or false';
+    case 'enum':
+      return `one of ${list}`;
+    case 'signals':
+      return 'a list of signal names like ["SIGTRAP", "SIGABRT"] (not SIGINT, SIGTERM, SIGHUP or SIGPIPE)';
+    case 'levels':
+      return `a list of levels from ${list}`;
+    case 'filter':
+      return 'a filter like "info,codex_core=debug,codex_otel=off" (a default level, then target=level; levels off, error, warn, info, debug, trace; no [span] or {field})';
+    case 'path':
+      return 'an absolute path (or one starting with ~/)';
   }
 }
 

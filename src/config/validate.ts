@@ -10,7 +10,8 @@ export interface Validated {
 }
 
 const isKey = (name: string): name is Key => Object.hasOwn(KEYS, name);
-const isMapping = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+const isMapping = (v: unknown): v is Record<string, unknown> =>
+  v !== null && typeof v === 'object' && !Array.isArray(v);
 /** Section names: the part before the dot of dotted keys ("logs", "crash"…). */
 const SECTIONS = new Set(KEY_NAMES.filter((k) => k.includes('.')).map((k) => k.slice(0, k.indexOf('.'))));
 
@@ -19,14 +20,16 @@ function distance(a: string, b: string): number {
   let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
   for (let i = 1; i <= a.length; i++) {
     const row = [i];
-    for (let j = 1; j <= b.length; j++) row[j] = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    for (let j = 1; j <= b.length; j++)
+      row[j] = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
     prev = row;
   }
   return prev[b.length]!;
 }
 
 function unknownKey(name: string): string {
-  const near = KEY_NAMES.find((k) => k.toLowerCase() === name.toLowerCase()) ?? KEY_NAMES.find((k) => distance(k, name) <= 2);
+  const near =
+    KEY_NAMES.find((k) => k.toLowerCase() === name.toLowerCase()) ?? KEY_NAMES.find((k) => distance(k, name) <= 2);
   return near ? `unknown key (did you mean ${near}?)` : 'unknown key';
 }
 

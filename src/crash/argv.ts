@@ -4,16 +4,49 @@
 
 /** Global options that take a value, by long name, with their short letter. */
 const VALUE_OPTIONS: Record<string, string | undefined> = {
-  config: 'c', enable: undefined, disable: undefined, remote: undefined, 'remote-auth-token-env': undefined,
-  image: 'i', model: 'm', 'local-provider': undefined, profile: 'p', sandbox: 's', cd: 'C', 'add-dir': undefined,
+  config: 'c',
+  enable: undefined,
+  disable: undefined,
+  remote: undefined,
+  'remote-auth-token-env': undefined,
+  image: 'i',
+  model: 'm',
+  'local-provider': undefined,
+  profile: 'p',
+  sandbox: 's',
+  cd: 'C',
+  'add-dir': undefined,
   'ask-for-approval': 'a',
 };
 /** Global options without a value. */
-const FLAGS = new Set(['strict-config', 'oss', 'approve-for-me', 'dangerously-bypass-approvals-and-sandbox', 'dangerously-bypass-hook-trust', 'worktree', 'search', 'no-alt-screen', 'no-daemon', 'help', 'version']);
+const FLAGS = new Set([
+  'strict-config',
+  'oss',
+  'approve-for-me',
+  'dangerously-bypass-approvals-and-sandbox',
+  'dangerously-bypass-hook-trust',
+  'worktree',
+  'search',
+  'no-alt-screen',
+  'no-daemon',
+  'help',
+  'version',
+]);
 /** Flags of `resume` and `fork` themselves. */
 const SESSION_FLAGS = new Set(['last', 'all', 'include-non-interactive']);
-const SHORT: Record<string, string> = { c: 'config', i: 'image', m: 'model', p: 'profile', s: 'sandbox', C: 'cd', a: 'ask-for-approval', h: 'help', V: 'version' };
+const SHORT: Record<string, string> = {
+  c: 'config',
+  i: 'image',
+  m: 'model',
+  p: 'profile',
+  s: 'sandbox',
+  C: 'cd',
+  a: 'ask-for-approval',
+  h: 'help',
+  V: 'version',
+};
 /** The subcommands and aliases each version's `codex --help` lists (a test checks the version under test against its own). */
+// biome-ignore format: one line per version, as its `--help` lists them.
 export const LISTED_SUBCOMMANDS: Readonly<Record<string, readonly string[]>> = {
   '0.141.0': ['exec', 'e', 'review', 'login', 'logout', 'mcp', 'plugin', 'mcp-server', 'app-server', 'remote-control', 'completion', 'update', 'doctor', 'sandbox', 'debug', 'apply', 'a', 'resume', 'archive', 'delete', 'unarchive', 'fork', 'cloud', 'exec-server', 'features', 'help'],
   '0.171.0': ['agents', 'exec', 'e', 'review', 'login', 'logout', 'mcp', 'plugin', 'app-server', 'remote-control', 'completion', 'update', 'doctor', 'sandbox', 'debug', 'apply', 'a', 'resume', 'queue', 'archive', 'delete', 'migrate-rollouts', 'migrate-nfs-db', 'unarchive', 'fork', 'cloud', 'exec-server', 'features', 'help'],

@@ -81,11 +81,12 @@ export async function readThreadEvidence(sqliteHome: string, s: CrashedSession):
       // No log DB, or another schema: the state DB alone decides.
     }
   }
-  if (!existsSync(join(sqliteHome, 'state_5.sqlite'))) return { ...evidence, unreadable: `there is no state_5.sqlite in ${sqliteHome}` };
+  if (!existsSync(join(sqliteHome, 'state_5.sqlite')))
+    return { ...evidence, unreadable: `there is no state_5.sqlite in ${sqliteHome}` };
   try {
     const db = open('state_5.sqlite');
     try {
-      const columns = new Set((db.prepare('SELECT name FROM pragma_table_info(?)').pluck().all('threads') as string[]));
+      const columns = new Set(db.prepare('SELECT name FROM pragma_table_info(?)').pluck().all('threads') as string[]);
       const updated = columns.has('updated_at_ms') ? 'updated_at_ms' : 'updated_at * 1000';
       const rows = db
         .prepare(
@@ -96,7 +97,8 @@ export async function readThreadEvidence(sqliteHome: string, s: CrashedSession):
         evidence.known.add(row.id);
         if (row.cwd === s.cwd && INTERACTIVE.includes(row.source)) evidence.changed.push(row.id);
       }
-      for (const id of evidence.fromLogs) if (!evidence.known.has(id) && db.prepare('SELECT 1 FROM threads WHERE id = ?').get(id)) evidence.known.add(id);
+      for (const id of evidence.fromLogs)
+        if (!evidence.known.has(id) && db.prepare('SELECT 1 FROM threads WHERE id = ?').get(id)) evidence.known.add(id);
     } finally {
       db.close();
     }
@@ -111,6 +113,10 @@ export function resumeWith(args: readonly string[], pick: ThreadPick): { args: s
   if (args[0] !== 'resume') return { args: [...args] };
   const last = args[1] === '--last';
   if (pick.id !== undefined && (last || pick.from === 'logs')) return { args: ['resume', pick.id, ...args.slice(2)] };
-  if (pick.id === undefined && last) return { args: [...args], line: `codexguard: could not tell which conversation crashed (${pick.why}); resuming the newest one here (--last)` };
+  if (pick.id === undefined && last)
+    return {
+      args: [...args],
+      line: `codexguard: could not tell which conversation crashed (${pick.why}); resuming the newest one here (--last)`,
+    };
   return { args: [...args] };
 }

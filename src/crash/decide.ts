@@ -21,7 +21,13 @@ export interface RestartDecision {
 
 type Policy = Pick<CrashPolicy, 'mode' | 'maxRestarts' | 'windowMs' | 'unstableMs' | 'backoffMs' | 'maxBackoffMs'>;
 
-const stop = (reason: string, tripped = false): RestartDecision => ({ restart: false, ask: false, delayMs: 0, reason, tripped });
+const stop = (reason: string, tripped = false): RestartDecision => ({
+  restart: false,
+  ask: false,
+  delayMs: 0,
+  reason,
+  tripped,
+});
 
 /** Unstable runs (lived less than unstableMs) at the end of the history, in a row. */
 export function unstableStreak(history: readonly CrashedRun[], unstableMs: number): number {
@@ -37,13 +43,23 @@ export function unstableStreak(history: readonly CrashedRun[], unstableMs: numbe
  * - Backoff (automatic restarts only; asking is its own pause): backoffMs, doubled for each unstable run in a row
  *   (0.5 s, 1 s, 2 s, … up to maxBackoffMs); a run that lived `unstableMs` or longer starts the doubling again.
  */
-export function decideRestart(history: readonly CrashedRun[], now: number, policy: Policy, isTTY: boolean, isExec: boolean): RestartDecision {
+export function decideRestart(
+  history: readonly CrashedRun[],
+  now: number,
+  policy: Policy,
+  isTTY: boolean,
+  isExec: boolean,
+): RestartDecision {
   if (policy.mode === 'never') return stop('restart.mode is "never"');
-  if (isExec && policy.mode !== 'always') return stop('not an interactive session: only restart.mode "always" restarts it');
+  if (isExec && policy.mode !== 'always')
+    return stop('not an interactive session: only restart.mode "always" restarts it');
   if (policy.mode === 'ask' && !isTTY) return stop('no terminal to ask on');
   const restarts = history.slice(0, -1).filter((run) => now - run.endedAt <= policy.windowMs).length;
   if (restarts >= policy.maxRestarts) {
-    return stop(`it crashed ${restarts + 1 === 1 ? 'once' : `${restarts + 1} times`} within ${humanDuration(policy.windowMs)} (restart.maxRestarts is ${policy.maxRestarts})`, true);
+    return stop(
+      `it crashed ${restarts + 1 === 1 ? 'once' : `${restarts + 1} times`} within ${humanDuration(policy.windowMs)} (restart.maxRestarts is ${policy.maxRestarts})`,
+      true,
+    );
   }
   if (policy.mode === 'ask') return { restart: true, ask: true, delayMs: 0, reason: 'asked', tripped: false };
   const streak = Math.max(1, unstableStreak(history, policy.unstableMs));

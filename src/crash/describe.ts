@@ -32,7 +32,13 @@ export function crashLine(signal: string, uptimeMs: number, bundle: string | und
 }
 
 /** The crash line and the question under "ask", as one line: `codexguard: codex crashed (SIGTRAP, trace trap) after 41m; bundle: ~/…  [r]esume  [q]uit `. */
-export function askLine(signal: string, uptimeMs: number, resume: boolean, bundle: string | undefined, home?: string): string {
+export function askLine(
+  signal: string,
+  uptimeMs: number,
+  resume: boolean,
+  bundle: string | undefined,
+  home?: string,
+): string {
   return `${crashLine(signal, uptimeMs, bundle, home)}  ${resume ? '[r]esume' : '[r]estart'}  [q]uit `;
 }
 

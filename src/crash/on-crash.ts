@@ -51,7 +51,11 @@ async function guard<T>(ctx: SessionContext, step: () => Promise<T>, fallback: T
 }
 
 /** The resume argv on the crashed conversation (read from Codex's DBs), or `--last` with a line saying why. */
-async function resumeCrashed(ctx: SessionContext, args: string[], session: CrashedSession): Promise<{ args: string[]; line?: string }> {
+async function resumeCrashed(
+  ctx: SessionContext,
+  args: string[],
+  session: CrashedSession,
+): Promise<{ args: string[]; line?: string }> {
   const { resolveSqliteHome } = await import('../inventory/sqlite-home.ts');
   const home = await resolveSqliteHome(ctx.env, ctx.args);
   return resumeWith(args, pickThread(await readThreadEvidence(home.dir, session)));
@@ -71,7 +75,8 @@ export async function onCrash(ctx: SessionContext, end: ChildEnd, signal: NodeJS
     const decision = decideRestart(ctx.crashes, endedAt, policy, term !== undefined && isatty(0), plan.isExec);
     const asking = decision.restart && decision.ask && term !== undefined;
     // One line about the crash: with the question on it when there is one (stderr gets it too when it is not that terminal).
-    if (!asking || term.fd !== 2) put(2, `${term?.fd === 2 ? '\r\n' : ''}${crashLine(signal, endedAt - startedAt, bundle)}\n`);
+    if (!asking || term.fd !== 2)
+      put(2, `${term?.fd === 2 ? '\r\n' : ''}${crashLine(signal, endedAt - startedAt, bundle)}\n`);
     if (!decision.restart) {
       if (decision.tripped) put(2, `${stopLine(decision.reason)}\n`);
       return { restart: false };
@@ -82,7 +87,14 @@ export async function onCrash(ctx: SessionContext, end: ChildEnd, signal: NodeJS
       put(term.fd, `${answer === 'resume' ? 'r' : answer === 'quit' ? 'q' : '(no answer)'}\r\n`);
       if (answer !== 'resume') return { restart: false };
     }
-    const resumed = plan.args[0] === 'resume' ? await guard(ctx, () => resumeCrashed(ctx, plan.args, { pid: ctx.childPid, cwd: ctx.cwd, startedAt, endedAt }), { args: plan.args }) : { args: plan.args };
+    const resumed =
+      plan.args[0] === 'resume'
+        ? await guard(
+            ctx,
+            () => resumeCrashed(ctx, plan.args, { pid: ctx.childPid, cwd: ctx.cwd, startedAt, endedAt }),
+            { args: plan.args },
+          )
+        : { args: plan.args };
     if (resumed.line !== undefined) put(2, `${resumed.line}\n`);
     put(2, `${restartLine(resumed.args, decision.delayMs)}\n`);
     if (!(await backoff(decision.delayMs))) return { restart: false };

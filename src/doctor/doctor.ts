@@ -46,11 +46,18 @@ export async function runDoctor(options: DoctorOptions = {}): Promise<DoctorRepo
       }),
       guarded('config', async () => {
         const { loaded, home, env } = await context;
-        return judgeConfig({ files: loaded.files, issues: loaded.issues, sqliteHomeWarning: home.warning, home: env.HOME });
+        return judgeConfig({
+          files: loaded.files,
+          issues: loaded.issues,
+          sqliteHomeWarning: home.warning,
+          home: env.HOME,
+        });
       }),
       guarded('dbs', async () => {
         const s = await status;
-        const files = Object.fromEntries(s.dbs.filter((d) => d.exists).map((d) => [d.name, join(s.sqliteHome.dir, d.name)]));
+        const files = Object.fromEntries(
+          s.dbs.filter((d) => d.exists).map((d) => [d.name, join(s.sqliteHome.dir, d.name)]),
+        );
         return judgeDbs({ status: s, deep: options.deep ? await quickChecks(files) : undefined });
       }),
       guarded('codex', async () => judgeCodex((await status).codex)),

@@ -22,9 +22,16 @@ export function judgeSchedule(f: ScheduleFacts | undefined, now = Date.now()): C
   if (f === undefined) return ok('schedule', 'not checked: this build has no scheduler module');
   const details = { ...f };
   if (!f.installed) {
-    return notOk('schedule', 'warn', 'no scheduled `codexguard maintain`: DBs used by the Desktop app or an IDE (never through the shim) are checked only when you start codex', 'codexguard schedule install', details);
+    return notOk(
+      'schedule',
+      'warn',
+      'no scheduled `codexguard maintain`: DBs used by the Desktop app or an IDE (never through the shim) are checked only when you start codex',
+      'codexguard schedule install',
+      details,
+    );
   }
-  if (f.problems.length) return notOk('schedule', 'warn', `${f.kind} job: ${f.problems.join('; ')}`, 'codexguard schedule install', details);
+  if (f.problems.length)
+    return notOk('schedule', 'warn', `${f.kind} job: ${f.problems.join('; ')}`, 'codexguard schedule install', details);
   const every = f.everyMs ? ` every ${Math.round(f.everyMs / 60_000)} min` : '';
   const last = f.lastRun ? `; last run ${ago(now - Date.parse(f.lastRun))} ago` : '';
   return ok('schedule', `${f.kind} runs \`codexguard maintain\`${every}${last}`, details);
@@ -42,17 +49,34 @@ export interface DropLevelsFacts {
 export function judgeDropLevels(f: DropLevelsFacts | undefined): Check {
   if (f === undefined) return ok('drop-levels', 'not checked: this build has no logs.dropLevels module');
   const details = { ...f };
-  if (f.broken) return notOk('drop-levels', 'warn', 'logs.dropLevels or logs.filter has an error, so the trigger is left as it is', 'codexguard config', details);
+  if (f.broken)
+    return notOk(
+      'drop-levels',
+      'warn',
+      'logs.dropLevels or logs.filter has an error, so the trigger is left as it is',
+      'codexguard config',
+      details,
+    );
   const wanted = ruleOf(f.wanted.levels, f.wanted.filter);
   const wrong = f.dbs.filter((d) => d.error || planDropLevels(d.rule, wanted) !== 'none');
   const want = isEmptyRule(wanted) ? 'logs.dropLevels and logs.filter are not set' : `config ${describeRule(wanted)}`;
   if (wrong.length) {
     const d = wrong[0]!;
-    const has = d.error ? `cannot be checked (${d.error})` : d.rule ? describeRule(d.rule) : d.rule === null ? 'has a trigger of that name codexguard did not write' : 'has no trigger';
+    const has = d.error
+      ? `cannot be checked (${d.error})`
+      : d.rule
+        ? describeRule(d.rule)
+        : d.rule === null
+          ? 'has a trigger of that name codexguard did not write'
+          : 'has no trigger';
     return notOk('drop-levels', 'warn', `${want}, but ${d.name} ${has}`, 'codexguard maintain', details);
   }
   if (isEmptyRule(wanted)) return ok('drop-levels', `off (${want})`, details);
-  return ok('drop-levels', `${f.dbs.length ? f.dbs.map((d) => d.name).join(', ') : 'no log DB yet'}: ${describeRule(wanted)} on insert`, details);
+  return ok(
+    'drop-levels',
+    `${f.dbs.length ? f.dbs.map((d) => d.name).join(', ') : 'no log DB yet'}: ${describeRule(wanted)} on insert`,
+    details,
+  );
 }
 
 /** The scheduled `codexguard maintain` job, as `codexguard schedule status` sees it. */
@@ -64,12 +88,18 @@ export async function gatherSchedule(context: CommandContext): Promise<ScheduleF
 /** Each existing log DB's trigger, read on a read-only connection (better-sqlite3 loads here only). */
 export async function gatherDropLevels(context: CommandContext, status: StatusJson): Promise<DropLevelsFacts> {
   const { dropLevelsStatus } = await import('../droplevels/apply.ts');
-  const dbs = status.dbs.filter((d) => d.kind === 'log' && d.exists).map((d) => {
-    const s = dropLevelsStatus(join(status.sqliteHome.dir, d.name));
-    // An unreadable trigger of our name comes back installed, with an error that says so.
-    if (s.installed && s.error) return { name: d.name, rule: null };
-    return { name: d.name, rule: s.installed ? s.rule : undefined, error: s.error };
-  });
+  const dbs = status.dbs
+    .filter((d) => d.kind === 'log' && d.exists)
+    .map((d) => {
+      const s = dropLevelsStatus(join(status.sqliteHome.dir, d.name));
+      // An unreadable trigger of our name comes back installed, with an error that says so.
+      if (s.installed && s.error) return { name: d.name, rule: null };
+      return { name: d.name, rule: s.installed ? s.rule : undefined, error: s.error };
+    });
   const { config } = context.loaded;
-  return { wanted: { levels: config['logs.dropLevels'], filter: config['logs.filter'] }, broken: context.settings.drop === undefined, dbs };
+  return {
+    wanted: { levels: config['logs.dropLevels'], filter: config['logs.filter'] },
+    broken: context.settings.drop === undefined,
+    dbs,
+  };
 }

@@ -13,6 +13,11 @@ export function formatReport(report: DoctorReport, home?: string): string {
   const fails = report.checks.filter((c) => c.level === 'fail').length;
   const warns = report.checks.filter((c) => c.level === 'warn').length;
   const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
-  lines.push('', fails + warns === 0 ? `All ${report.checks.length} checks passed.` : `${plural(fails, 'failure')}, ${plural(warns, 'warning')} (of ${report.checks.length} checks).`);
+  lines.push(
+    '',
+    fails + warns === 0
+      ? `All ${report.checks.length} checks passed.`
+      : `${plural(fails, 'failure')}, ${plural(warns, 'warning')} (of ${report.checks.length} checks).`,
+  );
   return lines.join('\n');
 }

@@ -27,14 +27,24 @@ export async function gatherPath(env: Env, shimRealpath: string): Promise<PathFa
   }
   if (!manifest) return { installed: undefined, probes: [], current };
   const shells = [...new Set(manifest.files.map((f) => f.shell))] as Shell[];
-  const filesOf = (shell: Shell) => manifest.files.filter((f) => f.shell === shell).map((f) => tildify(f.path, env.HOME));
+  const filesOf = (shell: Shell) =>
+    manifest.files.filter((f) => f.shell === shell).map((f) => tildify(f.path, env.HOME));
   const results = await runProbes(probesFor(shells), env, shimRealpath, (probe) => filesOf(probe.shell));
-  const probes = results.map(({ probe, verdict }) => ({ shell: probe.shell, mode: probe.mode, level: verdict.level, text: verdict.text }));
+  const probes = results.map(({ probe, verdict }) => ({
+    shell: probe.shell,
+    mode: probe.mode,
+    level: verdict.level,
+    text: verdict.text,
+  }));
   return { installed: { shells, linksDir: manifest.linksDir }, probes, current };
 }
 
 /** Resolves the real codex exactly as the shim would from this environment, then asks it for its version. */
-export async function gatherRealCodex(env: NodeJS.ProcessEnv, shimRealpath: string, codexPath: string | null): Promise<RealCodexFacts> {
+export async function gatherRealCodex(
+  env: NodeJS.ProcessEnv,
+  shimRealpath: string,
+  codexPath: string | null,
+): Promise<RealCodexFacts> {
   const configured = codexPath ? { path: codexPath, source: 'codexPath (user config)' } : undefined;
   let real: ReturnType<typeof resolveRealCodex>;
   try {
@@ -49,11 +59,31 @@ export async function gatherRealCodex(env: NodeJS.ProcessEnv, shimRealpath: stri
   } catch {
     // Gone meanwhile: --version says so below.
   }
-  const resolved = { found: real.found, file: real.file, kind: real.kind, source, ...(realpath ? { realpath } : {}), ...(real.volta ? { volta: real.volta } : {}) };
-  const run = await execa(real.file, ['--version'], { env: real.env, extendEnv: false, stdin: 'ignore', timeout: VERSION_TIMEOUT_MS, reject: false });
-  const text = String(run.stdout ?? '').split('\n').map((l) => l.trim()).find(Boolean);
+  const resolved = {
+    found: real.found,
+    file: real.file,
+    kind: real.kind,
+    source,
+    ...(realpath ? { realpath } : {}),
+    ...(real.volta ? { volta: real.volta } : {}),
+  };
+  const run = await execa(real.file, ['--version'], {
+    env: real.env,
+    extendEnv: false,
+    stdin: 'ignore',
+    timeout: VERSION_TIMEOUT_MS,
+    reject: false,
+  });
+  const text = String(run.stdout ?? '')
+    .split('\n')
+    .map((l) => l.trim())
+    .find(Boolean);
   if (run.failed || !text) {
-    const why = run.timedOut ? `no answer within ${VERSION_TIMEOUT_MS / 1000} s` : run.failed ? reason(run.shortMessage ?? run.message) : 'it printed nothing';
+    const why = run.timedOut
+      ? `no answer within ${VERSION_TIMEOUT_MS / 1000} s`
+      : run.failed
+        ? reason(run.shortMessage ?? run.message)
+        : 'it printed nothing';
     return { resolved, version: { error: why } };
   }
   return { resolved, version: { text } };

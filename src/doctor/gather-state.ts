@@ -17,7 +17,12 @@ export function gatherLock(codexHome: string, now = Date.now()): LockFacts {
   const record = readOwner(ownerFile);
   const facts: LockFacts = { state: 'held', lockDir, idleMs: now - st.mtimeMs, staleMs: LOCK_DEFAULTS.staleMs };
   if (record) {
-    facts.owner = { pid: record.pid, alive: isAlive(record), foreign: record.where !== where(), heldMs: now - record.startedAt };
+    facts.owner = {
+      pid: record.pid,
+      alive: isAlive(record),
+      foreign: record.where !== where(),
+      heldMs: now - record.startedAt,
+    };
   }
   return facts;
 }
@@ -43,7 +48,8 @@ export function gatherCrashes(dir: string, now = Date.now()): CrashFacts {
     signal: b.signal,
     bytes: treeBytes(b.path),
     pending: b.pending,
-    cause: b.manifest?.likelyCause && b.manifest.likelyCause.id !== 'unknown' ? b.manifest.likelyCause.title : undefined,
+    cause:
+      b.manifest?.likelyCause && b.manifest.likelyCause.id !== 'unknown' ? b.manifest.likelyCause.title : undefined,
   }));
   return { dir, now, bundles };
 }
@@ -64,7 +70,10 @@ export async function quickChecks(paths: Record<string, string>): Promise<Record
       out[name] = problems.length === 1 && problems[0] === 'ok' ? { result: 'ok' } : { result: 'corrupt', problems };
     } catch (error) {
       const code = (error as { code?: string }).code ?? '';
-      out[name] = code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED' ? { result: 'busy', message: reason(error) } : { result: 'error', message: reason(error) };
+      out[name] =
+        code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED'
+          ? { result: 'busy', message: reason(error) }
+          : { result: 'error', message: reason(error) };
     } finally {
       db?.close();
     }

@@ -38,7 +38,13 @@ export function ok(id: string, summary: string, details?: Record<string, unknown
 }
 
 /** A check that did not pass, with its fix. */
-export function notOk(id: string, level: Exclude<Level, 'ok'>, summary: string, fix: string, details?: Record<string, unknown>): Check {
+export function notOk(
+  id: string,
+  level: Exclude<Level, 'ok'>,
+  summary: string,
+  fix: string,
+  details?: Record<string, unknown>,
+): Check {
   return details ? { id, level, summary, fix, details } : { id, level, summary, fix };
 }
 
@@ -54,7 +60,12 @@ export function reason(error: unknown): string {
 
 /** The check an unexpected error becomes: `fail`, naming the error (doctor itself never throws). */
 export function crashed(id: string, error: unknown): Check {
-  return notOk(id, 'fail', `could not check: ${reason(error)}`, 'a bug in codexguard: please open an issue with this line');
+  return notOk(
+    id,
+    'fail',
+    `could not check: ${reason(error)}`,
+    'a bug in codexguard: please open an issue with this line',
+  );
 }
 
 /** Runs one gatherer+judgment; an error thrown inside becomes that check's `fail`. */

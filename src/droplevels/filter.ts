@@ -38,7 +38,8 @@ export function parseFilter(text: string): ParsedFilter {
   for (const raw of text.split(',')) {
     const part = raw.trim();
     if (part === '') continue;
-    if (/[[\]{}]/.test(part)) return { ok: false, reason: `"${part}": span and field filters cannot be applied to stored log rows` };
+    if (/[[\]{}]/.test(part))
+      return { ok: false, reason: `"${part}": span and field filters cannot be applied to stored log rows` };
     const eq = part.indexOf('=');
     if (eq === -1) {
       const level = levelOf(part);
@@ -49,14 +50,21 @@ export function parseFilter(text: string): ParsedFilter {
     }
     const target = part.slice(0, eq).trim();
     const level = levelOf(part.slice(eq + 1));
-    if (level === undefined) return { ok: false, reason: `"${part}": "${part.slice(eq + 1).trim()}" is not a level (off, error, warn, info, debug, trace)` };
-    if (!TARGET.test(target)) return { ok: false, reason: `"${part}": "${target}" is not a target (letters, digits and _ : . - @ /)` };
+    if (level === undefined)
+      return {
+        ok: false,
+        reason: `"${part}": "${part.slice(eq + 1).trim()}" is not a level (off, error, warn, info, debug, trace)`,
+      };
+    if (!TARGET.test(target))
+      return { ok: false, reason: `"${part}": "${target}" is not a target (letters, digits and _ : . - @ /)` };
     byTarget.delete(target);
     byTarget.set(target, level);
   }
   if (byTarget.size === 0) return { ok: false, reason: 'no directives' };
   const directives = [...byTarget].map(([target, level]) => ({ target, level }));
-  const canonical = directives.map((d) => (d.target === undefined ? d.level.toLowerCase() : `${d.target}=${d.level.toLowerCase()}`)).join(',');
+  const canonical = directives
+    .map((d) => (d.target === undefined ? d.level.toLowerCase() : `${d.target}=${d.level.toLowerCase()}`))
+    .join(',');
   return { ok: true, directives, text: canonical };
 }
 
@@ -79,10 +87,14 @@ export function keeps(directives: readonly Directive[], target: string, level: s
 export function dropCondition(directives: readonly Directive[]): string {
   const rank = (l: FilterLevel) => LEVELS.indexOf(l);
   const fallback = rank(directives.find((d) => d.target === undefined)?.level ?? 'OFF');
-  const targeted = directives.filter((d): d is Directive & { target: string } => d.target !== undefined).sort((a, b) => b.target.length - a.target.length);
+  const targeted = directives
+    .filter((d): d is Directive & { target: string } => d.target !== undefined)
+    .sort((a, b) => b.target.length - a.target.length);
   const allowed = targeted.length
     ? `CASE ${targeted.map((d) => `WHEN substr(NEW.target, 1, ${d.target.length}) = '${d.target}' THEN ${rank(d.level)}`).join(' ')} ELSE ${fallback} END`
     : String(fallback);
-  const row = `CASE NEW.level ${LEVELS.slice(1).map((l, i) => `WHEN '${l}' THEN ${i + 1}`).join(' ')} ELSE 0 END`;
+  const row = `CASE NEW.level ${LEVELS.slice(1)
+    .map((l, i) => `WHEN '${l}' THEN ${i + 1}`)
+    .join(' ')} ELSE 0 END`;
   return `(${row}) > (${allowed})`;
 }

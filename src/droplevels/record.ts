@@ -7,9 +7,15 @@ import { applyDropLevelsAll } from './apply.ts';
 import { logInodes, type DropConfig, type DropLevelsState } from './state.ts';
 
 /** Installs, replaces or removes the trigger to match `wanted`; says one line per change or failure; true when all went well. */
-export function applyAndRecord(dir: string, stateFile: string, wanted: DropConfig, say: (line: string) => void): boolean {
+export function applyAndRecord(
+  dir: string,
+  stateFile: string,
+  wanted: DropConfig,
+  say: (line: string) => void,
+): boolean {
   const results = applyDropLevelsAll(dir, wanted);
-  for (const r of results) if (r.changed || !r.ok) say(r.ok ? `codexguard: ${r.message}` : `codexguard: ${r.message} [${r.code}]`);
+  for (const r of results)
+    if (r.changed || !r.ok) say(r.ok ? `codexguard: ${r.message}` : `codexguard: ${r.message} [${r.code}]`);
   const ok = results.every((r) => r.ok);
   if (!ok) return false;
   try {
@@ -17,7 +23,11 @@ export function applyAndRecord(dir: string, stateFile: string, wanted: DropConfi
     else {
       // The state file lives in $CODEX_HOME/codexguard (see dropLevelsStateFile): made only when that home exists.
       ensureGuardDir(dirname(dirname(stateFile)), dirname(stateFile));
-      const state: DropLevelsState = { levels: [...wanted.levels], filter: wanted.filter, dbs: logInodes(scanInventory(dir)) };
+      const state: DropLevelsState = {
+        levels: [...wanted.levels],
+        filter: wanted.filter,
+        dbs: logInodes(scanInventory(dir)),
+      };
       writePrivateAtomic(stateFile, JSON.stringify(state));
     }
   } catch {

@@ -45,7 +45,10 @@ export function ruleKey(rule: DropRule): string {
 
 /** A few words on what a rule drops, for the lines of maintain, doctor and status. */
 export function describeRule(rule: DropRule): string {
-  const parts = [...(rule.levels.length ? [`${rule.levels.join(', ')} rows`] : []), ...(rule.filter !== null ? [`rows that logs.filter "${rule.filter}" does not keep`] : [])];
+  const parts = [
+    ...(rule.levels.length ? [`${rule.levels.join(', ')} rows`] : []),
+    ...(rule.filter !== null ? [`rows that logs.filter "${rule.filter}" does not keep`] : []),
+  ];
   return parts.length ? `drops ${parts.join(' and ')}` : 'drops no log rows';
 }
 
@@ -57,7 +60,8 @@ export function describeRule(rule: DropRule): string {
 export function triggerSql(rule: DropRule): string {
   if (isEmptyRule(rule)) throw new Error('no levels to drop');
   const inList = rule.levels.length ? `NEW.level IN (${rule.levels.map((l) => `'${l}'`).join(', ')})` : '';
-  if (rule.filter === null) return `CREATE TRIGGER ${TRIGGER_NAME} BEFORE INSERT ON logs WHEN ${inList} BEGIN SELECT RAISE(IGNORE); END`;
+  if (rule.filter === null)
+    return `CREATE TRIGGER ${TRIGGER_NAME} BEFORE INSERT ON logs WHEN ${inList} BEGIN SELECT RAISE(IGNORE); END`;
   const parsed = parseFilter(rule.filter);
   if (!parsed.ok) throw new Error(`not a filter: ${parsed.reason}`);
   const condition = [dropCondition(parsed.directives), ...(inList ? [inList] : [])].join(' OR ');
@@ -70,13 +74,17 @@ export const DROP_TRIGGER_SQL = `DROP TRIGGER IF EXISTS ${TRIGGER_NAME}`;
 /** The rule of an installed trigger, from its `sqlite_schema.sql`; null when it is not exactly what triggerSql() writes. */
 export function parseTrigger(sql: string): DropRule | null {
   const text = sql.trim();
-  const filter = /^CREATE TRIGGER \w+ BEFORE INSERT ON logs WHEN \/\* logs\.filter: ([^*]*) \*\//.exec(text)?.[1] ?? null;
+  const filter =
+    /^CREATE TRIGGER \w+ BEFORE INSERT ON logs WHEN \/\* logs\.filter: ([^*]*) \*\//.exec(text)?.[1] ?? null;
   const list = / NEW\.level IN \(([^)]*)\) BEGIN SELECT RAISE\(IGNORE\); END$/.exec(text)?.[1];
   let rule: DropRule;
   try {
     const items = list === undefined ? [] : list.split(',').map((s) => s.trim());
     if (!items.every((s) => /^'[A-Z]+'$/.test(s))) return null;
-    rule = ruleOf(items.map((s) => s.slice(1, -1)), filter);
+    rule = ruleOf(
+      items.map((s) => s.slice(1, -1)),
+      filter,
+    );
     if (isEmptyRule(rule)) return null;
   } catch {
     return null;

@@ -51,7 +51,8 @@ export async function recordPointIfDue(codexHome: string, inventory: Inventory, 
     const present = inventory.dbs.filter((db) => db.exists);
     if (present.length === 0) return false;
     const dbs: GrowthPoint['dbs'] = {};
-    for (const db of present) dbs[db.name] = { size: db.size, wal: db.walSize, maxId: db.kind === 'log' ? await newestRowId(db.path) : null };
+    for (const db of present)
+      dbs[db.name] = { size: db.size, wal: db.walSize, maxId: db.kind === 'log' ? await newestRowId(db.path) : null };
     const line = `${formatPoint({ at: now, dir: inventory.dir, dbs })}\n`;
     ensureGuardDir(codexHome, dirname(file));
     const points = readPoints(codexHome);

@@ -22,7 +22,9 @@ export const KEEP_MS = 30 * 86_400_000;
 type Stored = { at: number; dir: string; dbs: Record<string, [number, number, number | null]> };
 
 export function formatPoint(point: GrowthPoint): string {
-  const dbs = Object.fromEntries(Object.entries(point.dbs).map(([name, d]): [string, Stored['dbs'][string]] => [name, [d.size, d.wal, d.maxId]]));
+  const dbs = Object.fromEntries(
+    Object.entries(point.dbs).map(([name, d]): [string, Stored['dbs'][string]] => [name, [d.size, d.wal, d.maxId]]),
+  );
   return JSON.stringify({ at: point.at, dir: point.dir, dbs } satisfies Stored);
 }
 
@@ -38,7 +40,8 @@ export function parsePoints(text: string): GrowthPoint[] {
       if (!isCount(raw.at) || typeof raw.dir !== 'string' || typeof raw.dbs !== 'object' || raw.dbs === null) continue;
       const dbs: Record<string, GrowthDb> = {};
       for (const [name, v] of Object.entries(raw.dbs)) {
-        if (Array.isArray(v) && isCount(v[0]) && isCount(v[1]) && (v[2] === null || isCount(v[2]))) dbs[name] = { size: v[0], wal: v[1], maxId: v[2] };
+        if (Array.isArray(v) && isCount(v[0]) && isCount(v[1]) && (v[2] === null || isCount(v[2])))
+          dbs[name] = { size: v[0], wal: v[1], maxId: v[2] };
       }
       points.push({ at: raw.at, dir: raw.dir, dbs });
     } catch {
@@ -67,7 +70,14 @@ export interface Sample {
 }
 
 export function seriesOf(points: readonly GrowthPoint[], dir: string, name: string): Sample[] {
-  return points.filter((p) => p.dir === dir && p.dbs[name]).map((p) => ({ at: p.at, bytes: p.dbs[name]!.size + p.dbs[name]!.wal, wal: p.dbs[name]!.wal, maxId: p.dbs[name]!.maxId }));
+  return points
+    .filter((p) => p.dir === dir && p.dbs[name])
+    .map((p) => ({
+      at: p.at,
+      bytes: p.dbs[name]!.size + p.dbs[name]!.wal,
+      wal: p.dbs[name]!.wal,
+      maxId: p.dbs[name]!.maxId,
+    }));
 }
 
 /** How fast a DB grows: bytes and rows an hour over `span` ms, from the samples since it last shrank (a rotation). */
@@ -91,7 +101,10 @@ export function rateOf(series: readonly Sample[], now: number, windowMs = 86_400
   const last = recent.at(-1);
   if (!first || !last || last.at - first.at < POINT_EVERY_MS) return undefined;
   const hours = (last.at - first.at) / POINT_EVERY_MS;
-  const rows = first.maxId !== null && last.maxId !== null && last.maxId >= first.maxId ? (last.maxId - first.maxId) / hours : null;
+  const rows =
+    first.maxId !== null && last.maxId !== null && last.maxId >= first.maxId
+      ? (last.maxId - first.maxId) / hours
+      : null;
   return { bytesPerHour: (main(last) - main(first)) / hours, rowsPerHour: rows, spanMs: last.at - first.at };
 }
 
@@ -133,10 +146,17 @@ export interface DbGrowth {
  * Each DB's growth from the points of this SQLite home, with the DB's size now as the newest sample (the rows rate
  * needs row ids at both ends, so it uses the points alone). Pure.
  */
-export function growthOf(points: readonly GrowthPoint[], now: { at: number; dir: string; dbs: ReadonlyArray<{ name: string; kind: string; bytes: number; wal: number }> }, logLimit: number): DbGrowth[] {
+export function growthOf(
+  points: readonly GrowthPoint[],
+  now: { at: number; dir: string; dbs: ReadonlyArray<{ name: string; kind: string; bytes: number; wal: number }> },
+  logLimit: number,
+): DbGrowth[] {
   return now.dbs.map((db) => {
     const recorded = seriesOf(points, now.dir, db.name);
-    const withNow = [...recorded.filter((s) => s.at < now.at), { at: now.at, bytes: db.bytes, wal: db.wal, maxId: null }];
+    const withNow = [
+      ...recorded.filter((s) => s.at < now.at),
+      { at: now.at, bytes: db.bytes, wal: db.wal, maxId: null },
+    ];
     const bytes = rateOf(withNow, now.at);
     const rows = rateOf(recorded, now.at);
     const toLimit = db.kind === 'log' && bytes ? hoursToLimit(db.bytes, logLimit, bytes.bytesPerHour) : undefined;

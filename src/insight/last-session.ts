@@ -14,7 +14,9 @@ export interface LastSession {
 
 /** "last session (pid 4250, 3 min ago): codex wrote 45.2 MB; logs_2.sqlite 12.0 MB → 12.5 MB". */
 export function describeLast(l: LastSession, now: number): string {
-  const grew = l.growth.filter((g) => g.after !== g.before).map((g) => `${g.name} ${humanSize(g.before)} → ${humanSize(g.after)}`);
+  const grew = l.growth
+    .filter((g) => g.after !== g.before)
+    .map((g) => `${g.name} ${humanSize(g.before)} → ${humanSize(g.after)}`);
   const wrote = l.codexWroteBytes === undefined ? [] : [`codex wrote ${humanSize(l.codexWroteBytes)}`];
   const parts = [...wrote, ...grew];
   return `last session (pid ${l.pid}, ended ${ago(now - l.endedAt)} ago)${parts.length ? `: ${parts.join('; ')}` : ''}`;
@@ -35,9 +37,17 @@ export function gatherLastSession(codexHome: string): LastSession | undefined {
       const db = list?.find((d) => d.name === name);
       return db ? db.size + db.walSize : 0;
     };
-    const names = [...new Set([...(e.figures?.start?.dbs ?? []), ...(e.figures?.last?.dbs ?? [])].map((d) => d.name))].sort();
-    const growth = names.map((name) => ({ name, before: total(e.figures?.start?.dbs, name), after: total(e.figures?.last?.dbs, name) }));
-    return typeof e.pid === 'number' && typeof e.endedAt === 'number' ? { pid: e.pid, endedAt: e.endedAt, codexWroteBytes: e.figures?.codexWroteBytes, growth } : undefined;
+    const names = [
+      ...new Set([...(e.figures?.start?.dbs ?? []), ...(e.figures?.last?.dbs ?? [])].map((d) => d.name)),
+    ].sort();
+    const growth = names.map((name) => ({
+      name,
+      before: total(e.figures?.start?.dbs, name),
+      after: total(e.figures?.last?.dbs, name),
+    }));
+    return typeof e.pid === 'number' && typeof e.endedAt === 'number'
+      ? { pid: e.pid, endedAt: e.endedAt, codexWroteBytes: e.figures?.codexWroteBytes, growth }
+      : undefined;
   } catch {
     return undefined;
   }

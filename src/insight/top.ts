@@ -38,7 +38,9 @@ export function biggest(rows: ReadonlyArray<{ name: string; rows: number; bytes:
     g.bytes += r.bytes;
     by.set(r.name, g);
   }
-  return [...by.values()].sort((a, b) => b.bytes - a.bytes || b.rows - a.rows || (a.name < b.name ? -1 : 1)).slice(0, limit);
+  return [...by.values()]
+    .sort((a, b) => b.bytes - a.bytes || b.rows - a.rows || (a.name < b.name ? -1 : 1))
+    .slice(0, limit);
 }
 
 /**
@@ -53,15 +55,25 @@ export function logTop(path: string, options: TopOptions = {}): LogTop {
     const rows = db.prepare('SELECT count(*) FROM logs').pluck().get() as number;
     const from = Math.max(0, maxId - sampleRows);
     const groups = db
-      .prepare('SELECT target, level, count(*) AS rows, coalesce(sum(estimated_bytes), 0) AS bytes FROM logs WHERE id > ? GROUP BY target, level')
+      .prepare(
+        'SELECT target, level, count(*) AS rows, coalesce(sum(estimated_bytes), 0) AS bytes FROM logs WHERE id > ? GROUP BY target, level',
+      )
       .all(from) as Array<{ target: string; level: string; rows: number; bytes: number }>;
     const since = Math.floor(now / 1000) - days * 86_400;
-    const hours = db.prepare('SELECT ts / 3600 AS h, count(*) AS rows FROM logs WHERE ts >= ? GROUP BY h ORDER BY h').all(since) as Array<{ h: number; rows: number }>;
+    const hours = db
+      .prepare('SELECT ts / 3600 AS h, count(*) AS rows FROM logs WHERE ts >= ? GROUP BY h ORDER BY h')
+      .all(since) as Array<{ h: number; rows: number }>;
     return {
       rows,
       sampled: groups.reduce((n, g) => n + g.rows, 0),
-      targets: biggest(groups.map((g) => ({ name: g.target, rows: g.rows, bytes: g.bytes })), limit),
-      levels: biggest(groups.map((g) => ({ name: g.level, rows: g.rows, bytes: g.bytes })), 100),
+      targets: biggest(
+        groups.map((g) => ({ name: g.target, rows: g.rows, bytes: g.bytes })),
+        limit,
+      ),
+      levels: biggest(
+        groups.map((g) => ({ name: g.level, rows: g.rows, bytes: g.bytes })),
+        100,
+      ),
       hours: hours.map((x) => ({ hour: `${new Date(x.h * 3_600_000).toISOString().slice(0, 13)}:00Z`, rows: x.rows })),
     };
   } finally {

@@ -29,13 +29,22 @@ export interface DecideOptions {
  * it rolls forward to would archive a copy of the kept rows in place of the real archive.
  */
 export function decide(inventory: Inventory, limits: Limits, options: DecideOptions = {}): Action[] {
-  const actions: Action[] = inventory.leftovers.map((db) => ({ kind: 'recover', db, reason: 'an interrupted rotation left files behind' }));
+  const actions: Action[] = inventory.leftovers.map((db) => ({
+    kind: 'recover',
+    db,
+    reason: 'an interrupted rotation left files behind',
+  }));
   const checkpoints: Action[] = [];
   const recovering = new Set(inventory.leftovers);
   for (const db of inventory.dbs) {
     if (recovering.has(db.name)) continue;
     if (!db.exists) {
-      if (db.walSize > limits.walMaxBytes) checkpoints.push({ kind: 'orphan-wal', db, reason: `${db.name}-wal is ${humanSize(db.walSize)} but ${db.name} is missing` });
+      if (db.walSize > limits.walMaxBytes)
+        checkpoints.push({
+          kind: 'orphan-wal',
+          db,
+          reason: `${db.name}-wal is ${humanSize(db.walSize)} but ${db.name} is missing`,
+        });
       continue;
     }
     const total = db.size + db.walSize;
@@ -43,7 +52,11 @@ export function decide(inventory: Inventory, limits: Limits, options: DecideOpti
       const reason = options.force ? 'forced' : `${humanSize(total)} is over ${humanSize(limits.logMaxBytes)}`;
       actions.push({ kind: 'rotate', db, reason });
     } else if (db.walSize > limits.walMaxBytes) {
-      checkpoints.push({ kind: 'checkpoint', db, reason: `-wal ${humanSize(db.walSize)} is over ${humanSize(limits.walMaxBytes)}` });
+      checkpoints.push({
+        kind: 'checkpoint',
+        db,
+        reason: `-wal ${humanSize(db.walSize)} is over ${humanSize(limits.walMaxBytes)}`,
+      });
     }
   }
   return actions.concat(checkpoints);
@@ -51,11 +64,14 @@ export function decide(inventory: Inventory, limits: Limits, options: DecideOpti
 
 /** A rotation that cannot happen now still folds its WAL back when that is over the limit (Codex's lock guards its vacuum, not checkpoints). */
 export function checkpointInstead(db: DbFiles, walMaxBytes: number): Action[] {
-  return db.walSize > walMaxBytes ? [{ kind: 'checkpoint', db, reason: `-wal ${humanSize(db.walSize)} is over ${humanSize(walMaxBytes)}` }] : [];
+  return db.walSize > walMaxBytes
+    ? [{ kind: 'checkpoint', db, reason: `-wal ${humanSize(db.walSize)} is over ${humanSize(walMaxBytes)}` }]
+    : [];
 }
 
 /** While codex runs: checkpoint every WAL over its limit, the log DB's included; never rotate, never recover. */
 export function watchActions(inventory: Inventory, limits: Limits): Action[] {
-  return decide(inventory, limits).flatMap((a) => (a.kind === 'checkpoint' ? [a] : a.kind === 'rotate' ? checkpointInstead(a.db, limits.walMaxBytes) : []));
+  return decide(inventory, limits).flatMap((a) =>
+    a.kind === 'checkpoint' ? [a] : a.kind === 'rotate' ? checkpointInstead(a.db, limits.walMaxBytes) : [],
+  );
 }
-

@@ -55,7 +55,17 @@ export function scanInventory(dir: string): Inventory {
   const set = (name: string): DbFiles => {
     let files = sets.get(name);
     if (!files) {
-      files = { name, kind: LOG.test(name) ? 'log' : 'state', path: join(dir, name), exists: false, size: 0, identity: '', walSize: 0, shmSize: 0, journal: false };
+      files = {
+        name,
+        kind: LOG.test(name) ? 'log' : 'state',
+        path: join(dir, name),
+        exists: false,
+        size: 0,
+        identity: '',
+        walSize: 0,
+        shmSize: 0,
+        journal: false,
+      };
       sets.set(name, files);
     }
     return files;
@@ -65,7 +75,8 @@ export function scanInventory(dir: string): Inventory {
   for (const name of names) {
     if (name.endsWith('.sqlite')) {
       const stats = fileStats(join(dir, name));
-      if (stats) Object.assign(set(name), { exists: true, size: stats.size, identity: `${stats.ino}:${stats.birthtimeMs}` });
+      if (stats)
+        Object.assign(set(name), { exists: true, size: stats.size, identity: `${stats.ino}:${stats.birthtimeMs}` });
       continue;
     }
     const side = SIDE.exec(name);
@@ -86,7 +97,8 @@ export function scanInventory(dir: string): Inventory {
   }
   // An archive both unpacked and packed means a compression was cut short.
   for (const name of inventory.archives) {
-    if (name.endsWith('.tgz') && names.includes(name.slice(0, -'.tgz'.length))) compressing.add(parseRotationName(name)!.db);
+    if (name.endsWith('.tgz') && names.includes(name.slice(0, -'.tgz'.length)))
+      compressing.add(parseRotationName(name)!.db);
   }
   inventory.dbs = [...sets.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   inventory.leftovers = [...leftovers].sort();

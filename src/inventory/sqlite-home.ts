@@ -9,7 +9,13 @@ const MAX_CODEX_CONFIG_BYTES = 1024 * 1024;
 /** Which setting decided the SQLite home: `default` is ~/.codex, with CODEX_HOME unset. */
 export type SqliteHomeSource = 'cli' | 'config' | 'env' | 'codex-home' | 'default';
 
-const SOURCE_LABELS: Record<SqliteHomeSource, string> = { cli: 'from -c sqlite_home', config: 'from sqlite_home in config.toml', env: 'from $CODEX_SQLITE_HOME', 'codex-home': 'from CODEX_HOME', default: 'default ~/.codex' };
+const SOURCE_LABELS: Record<SqliteHomeSource, string> = {
+  cli: 'from -c sqlite_home',
+  config: 'from sqlite_home in config.toml',
+  env: 'from $CODEX_SQLITE_HOME',
+  'codex-home': 'from CODEX_HOME',
+  default: 'default ~/.codex',
+};
 
 /** Where the SQLite home came from, for people: "from CODEX_HOME", "default ~/.codex", … (status and doctor say it alike). */
 export function sourceLabel(source: string): string {
@@ -52,7 +58,14 @@ export function sqliteHomeOverride(args: readonly string[]): string | undefined 
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
     if (arg === '--') break;
-    const pair = arg === '-c' || arg === '--config' ? args[++i] : arg.startsWith('--config=') ? arg.slice(9) : /^-c[^-]/.test(arg) ? arg.slice(2).replace(/^=/, '') : undefined;
+    const pair =
+      arg === '-c' || arg === '--config'
+        ? args[++i]
+        : arg.startsWith('--config=')
+          ? arg.slice(9)
+          : /^-c[^-]/.test(arg)
+            ? arg.slice(2).replace(/^=/, '')
+            : undefined;
     const value = pair === undefined ? undefined : /^\s*sqlite_home\s*=\s*([\s\S]*)$/.exec(pair)?.[1]?.trim();
     if (value !== undefined) found = tomlString(value).trim() || undefined;
   }
@@ -65,7 +78,10 @@ export function sqliteHomeOverride(args: readonly string[]): string | undefined 
  * (relative to the cwd). config.toml is parsed only when it exists and mentions
  * `sqlite_home`, so the usual launch costs one read and no TOML parser.
  */
-export async function resolveSqliteHome(env: NodeJS.ProcessEnv = process.env, args: readonly string[] = []): Promise<SqliteHome> {
+export async function resolveSqliteHome(
+  env: NodeJS.ProcessEnv = process.env,
+  args: readonly string[] = [],
+): Promise<SqliteHome> {
   const codexHome = codexHomeDir(env);
   const override = sqliteHomeOverride(args);
   if (override) return { dir: resolve(expandHome(override)), codexHome, source: 'cli' };
@@ -90,7 +106,6 @@ export async function resolveSqliteHome(env: NodeJS.ProcessEnv = process.env, ar
   if (fromEnv) return { dir: resolve(expandHome(fromEnv)), codexHome, source: 'env', warning };
   return { dir: codexHome, codexHome, source: env.CODEX_HOME?.trim() ? 'codex-home' : 'default', warning };
 }
-
 
 function expandHome(path: string): string {
   return path === '~' ? homedir() : path.startsWith('~/') ? join(homedir(), path.slice(2)) : path;

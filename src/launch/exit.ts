@@ -17,7 +17,9 @@ export function mirrorExit(end: Pick<ChildEnd, 'code' | 'signal'>): never {
   const status = statusOf(end);
   if (end.signal) {
     const number = constants.signals[end.signal];
-    const names = Object.entries(constants.signals).filter(([, n]) => n === number).map(([name]) => name as NodeJS.Signals);
+    const names = Object.entries(constants.signals)
+      .filter(([, n]) => n === number)
+      .map(([name]) => name as NodeJS.Signals);
     // A listener of our own first, so that removing every listener resets the signal even where none was added.
     try {
       process.on(end.signal, () => {});

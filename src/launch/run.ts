@@ -17,7 +17,12 @@ export interface ChildEnd {
 export const FORWARDED: readonly NodeJS.Signals[] = ['SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2', 'SIGALRM'];
 
 /** Runs `file` with `args` and `env`, stdio inherited, until it ends. Rejects only if it cannot be started. */
-export function runChild(file: string, args: readonly string[], env: NodeJS.ProcessEnv, onSpawn?: (pid: number) => void): Promise<ChildEnd> {
+export function runChild(
+  file: string,
+  args: readonly string[],
+  env: NodeJS.ProcessEnv,
+  onSpawn?: (pid: number) => void,
+): Promise<ChildEnd> {
   return new Promise((resolve, reject) => {
     const child = spawn(file, args, { stdio: 'inherit', env });
     const forward = (signal: NodeJS.Signals) => {
@@ -45,7 +50,11 @@ export function runChild(file: string, args: readonly string[], env: NodeJS.Proc
     child.once('error', (error: NodeJS.ErrnoException) => {
       detach();
       const code = error.code === 'ENOENT' ? EXIT.notFound : EXIT.cannotRun;
-      reject(new CodexguardError('E_SPAWN', `could not start ${file}: ${error.code ?? error.message}`, code, { cause: error }));
+      reject(
+        new CodexguardError('E_SPAWN', `could not start ${file}: ${error.code ?? error.message}`, code, {
+          cause: error,
+        }),
+      );
     });
     child.once('exit', (code, signal) => {
       detach();

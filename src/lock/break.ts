@@ -56,7 +56,14 @@ export async function breakDeadHolder(p: { lockDir: string; breakKey: string; br
   if (judged.state !== 'dead') return judged.state === 'free';
   let releaseBreak: () => Promise<void>;
   try {
-    releaseBreak = await lock(p.breakKey, { lockfilePath: p.breakDir, realpath: false, stale: 2_000, retries: 0, onCompromised: ignore, fs: ownedDirFs(newOwner()) });
+    releaseBreak = await lock(p.breakKey, {
+      lockfilePath: p.breakDir,
+      realpath: false,
+      stale: 2_000,
+      retries: 0,
+      onCompromised: ignore,
+      fs: ownedDirFs(newOwner()),
+    });
   } catch {
     return false; // Another waiter is breaking it right now.
   }

@@ -6,7 +6,8 @@ import { OWNER_FILE, type Owner } from './owner.ts';
 
 type Callback = (error: NodeJS.ErrnoException | null) => void;
 
-const errno = (code: string, path: string): NodeJS.ErrnoException => Object.assign(new Error(`${code}: ${path}`), { code, path });
+const errno = (code: string, path: string): NodeJS.ErrnoException =>
+  Object.assign(new Error(`${code}: ${path}`), { code, path });
 
 /** Where a dir being born or being removed waits, beside the lock dir; `sweepLeftovers` removes those a kill left. */
 const BORN = '.new-';

@@ -20,7 +20,13 @@ export function newOwner(): Owner {
 export function readOwner(ownerFile: string): Owner | undefined {
   try {
     const o = JSON.parse(readFileSync(ownerFile, 'utf8')) as Partial<Owner>;
-    if (typeof o.pid === 'number' && typeof o.token === 'string' && typeof o.where === 'string' && typeof o.startedAt === 'number') return o as Owner;
+    if (
+      typeof o.pid === 'number' &&
+      typeof o.token === 'string' &&
+      typeof o.where === 'string' &&
+      typeof o.startedAt === 'number'
+    )
+      return o as Owner;
   } catch {
     // Missing: not evidence of anything.
   }

@@ -46,10 +46,20 @@ export type LockedRun<T> = { acquired: true; value: T; compromised: boolean; wai
 export type LockName = 'preflight' | 'compress';
 
 /** Where a lock lives under a CODEX_HOME. */
-export function lockPaths(home: string, name: LockName = 'preflight'): { dir: string; key: string; lockDir: string; ownerFile: string; breakKey: string; breakDir: string } {
+export function lockPaths(
+  home: string,
+  name: LockName = 'preflight',
+): { dir: string; key: string; lockDir: string; ownerFile: string; breakKey: string; breakDir: string } {
   const dir = guardDir(home);
   const lockDir = join(dir, `${name}.lock`);
-  return { dir, key: join(dir, name), lockDir, ownerFile: join(lockDir, OWNER_FILE), breakKey: join(dir, `${name}-break`), breakDir: join(dir, `${name}.break.lock`) };
+  return {
+    dir,
+    key: join(dir, name),
+    lockDir,
+    ownerFile: join(lockDir, OWNER_FILE),
+    breakKey: join(dir, `${name}-break`),
+    breakDir: join(dir, `${name}.break.lock`),
+  };
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -60,13 +70,23 @@ const ignore = (): void => {};
  * `timeoutMs`. Never throws: a lock that cannot be taken (read-only home, ...)
  * is `reason: 'error'` at once; one that stays busy is `reason: 'timeout'`.
  */
-export async function acquirePreflightLock(home: string, timeoutMs: number, tuning: LockTuning = {}, name: LockName = 'preflight'): Promise<LockAttempt> {
+export async function acquirePreflightLock(
+  home: string,
+  timeoutMs: number,
+  tuning: LockTuning = {},
+  name: LockName = 'preflight',
+): Promise<LockAttempt> {
   const t = { ...LOCK_DEFAULTS, ...tuning };
   const p = lockPaths(home, name);
   const what = name === 'preflight' ? 'the pre-flight lock' : `the ${name} lock`;
   const started = Date.now();
   const budget = Number.isFinite(timeoutMs) && timeoutMs > 0 ? timeoutMs : 0;
-  const failure = (reason: 'timeout' | 'error', message: string): LockFailure => ({ acquired: false, reason, message, waitedMs: Date.now() - started });
+  const failure = (reason: 'timeout' | 'error', message: string): LockFailure => ({
+    acquired: false,
+    reason,
+    message,
+    waitedMs: Date.now() - started,
+  });
   const controller = new AbortController();
   let release: () => Promise<void>;
   let tookOverFromDead = false;
@@ -77,7 +97,15 @@ export async function acquirePreflightLock(home: string, timeoutMs: number, tuni
     sweepLeftovers(p.lockDir);
     for (;;) {
       try {
-        release = await lock(p.key, { lockfilePath: p.lockDir, realpath: false, stale: t.staleMs, update: t.updateMs, retries: 0, onCompromised: (err) => controller.abort(err), fs });
+        release = await lock(p.key, {
+          lockfilePath: p.lockDir,
+          realpath: false,
+          stale: t.staleMs,
+          update: t.updateMs,
+          retries: 0,
+          onCompromised: (err) => controller.abort(err),
+          fs,
+        });
         break;
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'ELOCKED') throw error;
@@ -89,7 +117,11 @@ export async function acquirePreflightLock(home: string, timeoutMs: number, tuni
         continue;
       }
       const left = started + budget - Date.now();
-      if (left <= 0) return failure('timeout', `another codexguard held ${what} ${p.lockDir} for over ${budget < 1000 ? `${budget} ms` : `${budget / 1000} s`}`);
+      if (left <= 0)
+        return failure(
+          'timeout',
+          `another codexguard held ${what} ${p.lockDir} for over ${budget < 1000 ? `${budget} ms` : `${budget / 1000} s`}`,
+        );
       await sleep(Math.min(left, t.pollMs + Math.random() * t.pollMs));
     }
   } catch (error) {
@@ -115,7 +147,13 @@ export async function acquirePreflightLock(home: string, timeoutMs: number, tuni
  * Lock failures come back as `acquired: false` (the caller launches anyway);
  * an error thrown by `fn` itself is rethrown after the release.
  */
-export async function withPreflightLock<T>(home: string, timeoutMs: number, fn: (lock: HeldLock) => T | Promise<T>, tuning?: LockTuning, name: LockName = 'preflight'): Promise<LockedRun<T>> {
+export async function withPreflightLock<T>(
+  home: string,
+  timeoutMs: number,
+  fn: (lock: HeldLock) => T | Promise<T>,
+  tuning?: LockTuning,
+  name: LockName = 'preflight',
+): Promise<LockedRun<T>> {
   const attempt = await acquirePreflightLock(home, timeoutMs, tuning, name);
   if (!attempt.acquired) return attempt;
   try {

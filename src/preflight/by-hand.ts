@@ -38,7 +38,8 @@ export async function runPreflightNow(options: MaintainOptions): Promise<Preflig
     codex: realCodexCommand(context),
     stopBusyDaemon: options.stopBusyDaemon,
   });
-  if (report.actions.length === 0) say(`codexguard: nothing over the limits in ${home.dir} (${report.inventory.dbs.length} databases)`);
+  if (report.actions.length === 0)
+    say(`codexguard: nothing over the limits in ${home.dir} (${report.inventory.dbs.length} databases)`);
   let ok = report.ok;
   if (settings.compress) {
     const { compressPending } = await import('./maintain.ts');

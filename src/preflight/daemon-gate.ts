@@ -40,13 +40,17 @@ const needsCodexAlone = (a: Action) => a.kind === 'rotate' || a.kind === 'recove
 export async function gateRotations(inventory: Inventory, actions: Action[], options: GateOptions): Promise<Gated> {
   const due = actions.filter(needsCodexAlone);
   if (!due.length) return { actions, deferred: [] };
-  const activity = await codexActivity(options.codexHome, inventory.dbs.map((d) => d.path));
+  const activity = await codexActivity(
+    options.codexHome,
+    inventory.dbs.map((d) => d.path),
+  );
   const plan = planRotation(activity, options);
   let stopFailure: string | undefined;
   let stopped: Gated['stopped'];
   if (plan.kind === 'stop-daemon') {
     const pid = plan.pid;
-    if (!options.codex) stopFailure = `Codex's app-server daemon (pid ${pid}) runs, and no real codex was found to stop it with`;
+    if (!options.codex)
+      stopFailure = `Codex's app-server daemon (pid ${pid}) runs, and no real codex was found to stop it with`;
     else {
       const result = await stopDaemon(options.codex, pid);
       if (result.ok) stopped = { pid, ms: result.ms, interrupted: plan.interrupts };
@@ -56,7 +60,13 @@ export async function gateRotations(inventory: Inventory, actions: Action[], opt
   const deferred: Deferral[] = [];
   const kept: Action[] = [];
   for (const action of actions) {
-    const why = !needsCodexAlone(action) ? undefined : plan.kind === 'defer' ? plan.why : plan.kind === 'stop-daemon' && !stopped ? stopFailure : undefined;
+    const why = !needsCodexAlone(action)
+      ? undefined
+      : plan.kind === 'defer'
+        ? plan.why
+        : plan.kind === 'stop-daemon' && !stopped
+          ? stopFailure
+          : undefined;
     if (why === undefined) {
       kept.push(action);
       continue;

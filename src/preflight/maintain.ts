@@ -23,8 +23,15 @@ export function resultLine(result: ActionResult): string {
 
 /** A progress line on fd 2 that never creates process.stderr's stream (codex shares that terminal next). */
 function stderrProgress() {
-  const line = progressLine({ isTTY: isatty(2), write: (text: string) => writeSync(2, text) } as unknown as NodeJS.WriteStream);
-  return { onProgress: (db: string, event: { phase: string; done?: number; total?: number }) => line.update(describeProgress(db, event)), done: () => line.done() };
+  const line = progressLine({
+    isTTY: isatty(2),
+    write: (text: string) => writeSync(2, text),
+  } as unknown as NodeJS.WriteStream);
+  return {
+    onProgress: (db: string, event: { phase: string; done?: number; total?: number }) =>
+      line.update(describeProgress(db, event)),
+    done: () => line.done(),
+  };
 }
 
 /** How long a rotation waits for Codex's maintenance lock once Codex's daemon was stopped (the flock goes with the process). */
@@ -43,7 +50,10 @@ export interface MaintainOutcome {
 
 /** The one line for a deferred rotation (or recovery): how big, who uses it, and when or how it will happen. */
 export function deferralLine(d: Deferral, sizes: string | undefined): string {
-  const what = d.kind === 'rotate' ? `${sizes ? ` is ${sizes}` : ''}: not rotated now` : ': the interrupted rotation beside it is not finished now';
+  const what =
+    d.kind === 'rotate'
+      ? `${sizes ? ` is ${sizes}` : ''}: not rotated now`
+      : ': the interrupted rotation beside it is not finished now';
   return `codexguard: ${d.db}${what}, since ${d.why}; it will be once Codex is idle (the next launch or scheduled maintain), or now with \`codexguard rotate --stop-daemon\` [W_DEFERRED]`;
 }
 
@@ -62,7 +72,9 @@ export async function maintain(home: SqliteHome, options: PreflightOptions): Pro
       walMaxBytes: options.limits.walMaxBytes,
     });
     if (gated.stopped && !options.launch) {
-      say(`codexguard: stopped Codex's app-server daemon (pid ${gated.stopped.pid}) in ${(gated.stopped.ms / 1000).toFixed(2)} s to rotate${gated.stopped.interrupted ? `; it was in use: ${gated.stopped.interrupted}` : ''}`);
+      say(
+        `codexguard: stopped Codex's app-server daemon (pid ${gated.stopped.pid}) in ${(gated.stopped.ms / 1000).toFixed(2)} s to rotate${gated.stopped.interrupted ? `; it was in use: ${gated.stopped.interrupted}` : ''}`,
+      );
     }
     const progress = options.progress ? stderrProgress() : undefined;
     const results = await runActions(inventory, gated.actions, {
@@ -110,15 +122,26 @@ export async function maintain(home: SqliteHome, options: PreflightOptions): Pro
     if (gated.stopped && !options.launch && options.codex) {
       // On a launch codex brings its daemon back itself; elsewhere the Desktop app, IDEs and remote control expect it as they left it.
       const started = await startDaemon(options.codex);
-      say(started.ok ? `codexguard: started Codex's app-server daemon again (${(started.ms / 1000).toFixed(1)} s)` : `codexguard: ${started.message}; Codex starts it again on its next launch [E_DAEMON_START]`);
+      say(
+        started.ok
+          ? `codexguard: started Codex's app-server daemon again (${(started.ms / 1000).toFixed(1)} s)`
+          : `codexguard: ${started.message}; Codex starts it again on its next launch [E_DAEMON_START]`,
+      );
     }
     if (options.launch && options.compress && results.some((r) => r.action === 'rotate' && r.ok)) {
       // Seconds of gzip for a big archive: a detached `codexguard maintain` does it, under the compress lock.
       const cli = siblingCli();
       // A `-c sqlite_home=DIR` launch: the gzip must look in DIR too, which Codex also reads from $CODEX_SQLITE_HOME.
-      if (cli) spawnDetached([...cli, 'maintain'], home.source === 'cli' ? { ...process.env, CODEX_SQLITE_HOME: home.dir } : process.env);
+      if (cli)
+        spawnDetached(
+          [...cli, 'maintain'],
+          home.source === 'cli' ? { ...process.env, CODEX_SQLITE_HOME: home.dir } : process.env,
+        );
     }
-    return { ok: results.every((r) => r.ok || r.code === 'W_DEFERRED' || r.code === 'E_NOT_LOG_DB'), deferred: [...new Set(deferred.map((d) => d.db))] };
+    return {
+      ok: results.every((r) => r.ok || r.code === 'W_DEFERRED' || r.code === 'E_NOT_LOG_DB'),
+      deferred: [...new Set(deferred.map((d) => d.db))],
+    };
   });
   if (locked.acquired) return locked.value;
   say(`codexguard: ${locked.message}; starting codex without the pre-flight [E_LOCK_${locked.reason.toUpperCase()}]`);
@@ -130,14 +153,25 @@ export async function maintain(home: SqliteHome, options: PreflightOptions): Pro
  * true when all went well. Under its own lock, never the pre-flight's: an archive is no longer the live DB, so a gzip
  * of seconds never holds up a launch. Under that lock a `.tgz.partial` can only be a dead compressor's: it goes first.
  */
-export async function compressPending(home: SqliteHome, lockTimeoutMs: number, say: (line: string) => void): Promise<boolean> {
+export async function compressPending(
+  home: SqliteHome,
+  lockTimeoutMs: number,
+  say: (line: string) => void,
+): Promise<boolean> {
   const { listArchives } = await import('../rotate/archives.ts');
-  if (listArchives(home.dir).every((a) => a.compressed) && scanInventory(home.dir).compressing.length === 0) return true;
+  if (listArchives(home.dir).every((a) => a.compressed) && scanInventory(home.dir).compressing.length === 0)
+    return true;
   const { compressArchives, recoverCompression } = await import('../rotate/compress.ts');
-  const locked = await withPreflightLock(home.codexHome, lockTimeoutMs, () => {
-    for (const db of scanInventory(home.dir).compressing) recoverCompression(home.dir, db);
-    return compressArchives(home.dir);
-  }, undefined, 'compress');
+  const locked = await withPreflightLock(
+    home.codexHome,
+    lockTimeoutMs,
+    () => {
+      for (const db of scanInventory(home.dir).compressing) recoverCompression(home.dir, db);
+      return compressArchives(home.dir);
+    },
+    undefined,
+    'compress',
+  );
   if (!locked.acquired) {
     say(`codexguard: ${locked.message}; archives left uncompressed [E_LOCK_${locked.reason.toUpperCase()}]`);
     return false;

@@ -34,7 +34,13 @@ export function readNotices(file: string): NoticeState {
 }
 
 /** Says each line whose subject is due (all of them when `always`), and records when. Never throws. */
-export function sayNotices(codexHome: string, notices: ReadonlyArray<{ subject: string; line: string }>, say: (line: string) => void, always: boolean, now = Date.now()): void {
+export function sayNotices(
+  codexHome: string,
+  notices: ReadonlyArray<{ subject: string; line: string }>,
+  say: (line: string) => void,
+  always: boolean,
+  now = Date.now(),
+): void {
   if (!notices.length) return;
   const file = noticesFile(codexHome);
   const state = readNotices(file);

@@ -16,13 +16,25 @@ export function parseEntry(text: string): SessionEntry | undefined {
     return undefined;
   }
   const e = value as Partial<SessionEntry> | null;
-  if (e?.v !== 1 || (e.child !== null && !isStamp(e.child)) || typeof e.codexHome !== 'string' || typeof e.argv0 !== 'string') return undefined;
+  if (
+    e?.v !== 1 ||
+    (e.child !== null && !isStamp(e.child)) ||
+    typeof e.codexHome !== 'string' ||
+    typeof e.argv0 !== 'string'
+  )
+    return undefined;
   return isStamp(e) ? (e as SessionEntry) : undefined;
 }
 
 function isStamp(s: unknown): s is ProcessStamp {
   const p = s as Partial<ProcessStamp> | null;
-  return !!p && isProbeablePid(p.pid) && typeof p.startedAt === 'number' && typeof p.where === 'string' && (p.start === undefined || typeof p.start === 'string');
+  return (
+    !!p &&
+    isProbeablePid(p.pid) &&
+    typeof p.startedAt === 'number' &&
+    typeof p.where === 'string' &&
+    (p.start === undefined || typeof p.start === 'string')
+  );
 }
 
 /** An entry is live while its shim runs, or while the codex it started runs (a shim killed with -9 leaves codex behind). */

@@ -41,7 +41,6 @@ export function sessionsDir(home: string): string {
   return join(guardDir(home), 'sessions');
 }
 
-
 /** Writes the entry; the dir is made only when missing (one syscall less on the launch path). */
 function writeEntry(file: string, entry: SessionEntry): void {
   try {
@@ -57,10 +56,19 @@ function writeEntry(file: string, entry: SessionEntry): void {
  * Registers this process as a live codex session under `home` (CODEX_HOME), with its codex
  * child when already known, and arranges for the entry to go on every exit path. Never throws.
  */
-export function registerSession(home: string, info: { argv0?: string; startedAt?: number; child?: { pid: number; startedAt?: number } } = {}): RegisterResult {
+export function registerSession(
+  home: string,
+  info: { argv0?: string; startedAt?: number; child?: { pid: number; startedAt?: number } } = {},
+): RegisterResult {
   const dir = sessionsDir(home);
   const file = join(dir, `${process.pid}.json`);
-  const entry: SessionEntry = { v: 1, ...stamp(process.pid, info.startedAt), codexHome: home, argv0: info.argv0 ?? process.argv[1] ?? '', child: info.child ? stamp(info.child.pid, info.child.startedAt) : null };
+  const entry: SessionEntry = {
+    v: 1,
+    ...stamp(process.pid, info.startedAt),
+    codexHome: home,
+    argv0: info.argv0 ?? process.argv[1] ?? '',
+    child: info.child ? stamp(info.child.pid, info.child.startedAt) : null,
+  };
   try {
     writeEntry(file, entry);
   } catch (error) {
@@ -109,7 +117,10 @@ export function historyFile(home: string): string {
 const HISTORY_MAX_BYTES = 256 * 1024;
 
 /** Appends an ended session (its entry, with when and how it ended) to the history. Never throws. */
-export function recordEnded(entry: SessionEntry, end: { endedAt: number; code: number | null; signal: string | null }): void {
+export function recordEnded(
+  entry: SessionEntry,
+  end: { endedAt: number; code: number | null; signal: string | null },
+): void {
   const file = historyFile(entry.codexHome);
   try {
     appendFileSync(file, `${JSON.stringify({ ...entry, ...end })}\n`, { mode: 0o600 });

@@ -43,7 +43,10 @@ export interface LauncherRules {
  * vite-plus and clears all four. Copies of 0.141, 0.144, 0.169 and 0.171 are in test/fixtures/launchers.
  */
 const GENERATIONS: readonly { from: string; rules: LauncherRules }[] = [
-  { from: '0.153.0', rules: { detects: ['vite-plus', 'pnpm', 'bun', 'npm'], clears: ['npm', 'bun', 'pnpm', 'vite-plus'] } },
+  {
+    from: '0.153.0',
+    rules: { detects: ['vite-plus', 'pnpm', 'bun', 'npm'], clears: ['npm', 'bun', 'pnpm', 'vite-plus'] },
+  },
   { from: '0.144.0', rules: { detects: ['pnpm', 'bun', 'npm'], clears: ['npm', 'bun', 'pnpm'] } },
   { from: '0.0.0', rules: { detects: ['bun', 'npm'], clears: [] } },
 ];
@@ -55,7 +58,12 @@ export function launcherRules(version: string | undefined): LauncherRules {
 }
 
 /** The environment the launcher would give the native binary: the package root and its CODEX_MANAGED_BY_* flag. */
-export function managedEnv(env: NodeJS.ProcessEnv, packageRoot: string, manager: Manager, rules = launcherRules(undefined)): NodeJS.ProcessEnv {
+export function managedEnv(
+  env: NodeJS.ProcessEnv,
+  packageRoot: string,
+  manager: Manager,
+  rules = launcherRules(undefined),
+): NodeJS.ProcessEnv {
   const out: NodeJS.ProcessEnv = { ...env, CODEX_MANAGED_PACKAGE_ROOT: packageRoot };
   for (const name of rules.clears) delete out[MANAGER_ENV[name]];
   out[MANAGER_ENV[manager]] = '1';
@@ -63,7 +71,10 @@ export function managedEnv(env: NodeJS.ProcessEnv, packageRoot: string, manager:
 }
 
 /** What a `codex` found on PATH really is: the npm launcher (with its package root) or something else. */
-export function launcherScript(candidatePath: string, realpath: string): { script: string; lexical: string } | undefined {
+export function launcherScript(
+  candidatePath: string,
+  realpath: string,
+): { script: string; lexical: string } | undefined {
   if (realpath.endsWith('/bin/codex.js')) return { script: realpath, lexical: candidatePath };
   // pnpm installs a small sh wrapper that execs node on the launcher.
   const head = readHead(realpath, 4096);
@@ -150,7 +161,12 @@ function readHead(file: string, bytes: number): string {
 }
 
 /** The launcher's own package-manager heuristics (bin/codex.js detectPackageManager) for its rules, defaulting to npm. */
-export function detectManager(packageRoot: string, entrypointDir: string, env: NodeJS.ProcessEnv, rules = launcherRules(undefined)): Manager {
+export function detectManager(
+  packageRoot: string,
+  entrypointDir: string,
+  env: NodeJS.ProcessEnv,
+  rules = launcherRules(undefined),
+): Manager {
   const vitePlus = rules.detects.includes('vite-plus');
   if (rules.detects.includes('pnpm')) {
     for (const start of new Set([packageRoot, entrypointDir])) {
@@ -179,10 +195,15 @@ function isPnpmOwned(nodeModules: string, packageRoot: string): boolean {
 function isVitePlusOwned(packagesDir: string, packageRoot: string): boolean {
   if (basename(packagesDir) !== 'packages') return false;
   try {
-    const meta = JSON.parse(readFileSync(join(packagesDir, '@openai', 'codex.json'), 'utf8')) as { name?: string; installId?: string };
+    const meta = JSON.parse(readFileSync(join(packagesDir, '@openai', 'codex.json'), 'utf8')) as {
+      name?: string;
+      installId?: string;
+    };
     if (meta.name !== '@openai/codex') return false;
     const id = meta.installId ?? '';
-    const installDir = id.startsWith('#') ? join(packagesDir, `@openai/codex${id}`) : join(packagesDir, '@openai/codex', id);
+    const installDir = id.startsWith('#')
+      ? join(packagesDir, `@openai/codex${id}`)
+      : join(packagesDir, '@openai/codex', id);
     return [join(installDir, 'lib', 'node_modules'), join(installDir, 'node_modules')].some((nm) => {
       const root = join(nm, '@openai', 'codex');
       return existsSync(root) && realpathSync(root) === packageRoot;

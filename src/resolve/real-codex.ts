@@ -41,7 +41,11 @@ export interface ResolveOptions {
 export function resolveRealCodex({ self, env, configured }: ResolveOptions): RealCodex {
   const chain = shimChain(env);
   if (chain.length >= MAX_SHIM_DEPTH) {
-    throw new CodexguardError('E_LOOP', `${chain.length} codexguard shims are nested (${SHIM_CHAIN}); stopping a loop. Point ${REAL_CODEX} at the real codex`, EXIT.cannotRun);
+    throw new CodexguardError(
+      'E_LOOP',
+      `${chain.length} codexguard shims are nested (${SHIM_CHAIN}); stopping a loop. Point ${REAL_CODEX} at the real codex`,
+      EXIT.cannotRun,
+    );
   }
   const skip = new Set([self, ...chain]);
   const explicit = env[REAL_CODEX] ? { path: resolve(env[REAL_CODEX]), source: REAL_CODEX } : configured;
@@ -49,17 +53,29 @@ export function resolveRealCodex({ self, env, configured }: ResolveOptions): Rea
   if (explicit) {
     const realpath = executableRealpath(explicit.path);
     if (realpath === undefined) {
-      throw new CodexguardError('E_NOT_EXECUTABLE', `${explicit.source} points at ${explicit.path}, which is not an executable file`, EXIT.cannotRun);
+      throw new CodexguardError(
+        'E_NOT_EXECUTABLE',
+        `${explicit.source} points at ${explicit.path}, which is not an executable file`,
+        EXIT.cannotRun,
+      );
     }
     if (skip.has(realpath)) {
-      throw new CodexguardError('E_LOOP', `${explicit.source} points at the codexguard shim itself (${explicit.path}), not at the real codex`, EXIT.cannotRun);
+      throw new CodexguardError(
+        'E_LOOP',
+        `${explicit.source} points at the codexguard shim itself (${explicit.path}), not at the real codex`,
+        EXIT.cannotRun,
+      );
     }
     candidate = { path: explicit.path, realpath };
   } else {
     const walk = walkPath('codex', env.PATH, skip);
     if (walk.found === undefined) {
       const dirs = walk.searched.length ? walk.searched.join(':') : '(no absolute entries)';
-      throw new CodexguardError('E_NOT_FOUND', `no real codex found on PATH (searched ${dirs}); install Codex or set ${REAL_CODEX}`, EXIT.notFound);
+      throw new CodexguardError(
+        'E_NOT_FOUND',
+        `no real codex found on PATH (searched ${dirs}); install Codex or set ${REAL_CODEX}`,
+        EXIT.notFound,
+      );
     }
     candidate = walk.found;
   }
@@ -78,5 +94,11 @@ export function seeThrough(found: Candidate, env: NodeJS.ProcessEnv): RealCodex 
   if (launcher === undefined) return { file: candidate.path, found: found.path, kind: 'native', env, ...via };
   const native = nativeFromLauncher(launcher.script, launcher.lexical, env);
   if (native === undefined) return { file: candidate.path, found: found.path, kind: 'launcher', env, ...via };
-  return { file: native.binary, found: found.path, kind: 'npm-native', env: managedEnv(env, native.packageRoot, native.manager, native.rules), ...via };
+  return {
+    file: native.binary,
+    found: found.path,
+    kind: 'npm-native',
+    env: managedEnv(env, native.packageRoot, native.manager, native.rules),
+    ...via,
+  };
 }

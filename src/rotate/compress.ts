@@ -31,10 +31,22 @@ export async function compressArchives(dir: string, db?: string): Promise<Compre
       syncDir(dir);
       rmSync(archive.path, { recursive: true, force: true });
       const bytesAfter = listArchives(dir, archive.db).find((a) => a.path === tgz)?.bytes ?? 0;
-      results.push({ ok: true, code: 'OK', message: `${archive.name}: compressed`, archive: tgz, bytesBefore: archive.bytes, bytesAfter });
+      results.push({
+        ok: true,
+        code: 'OK',
+        message: `${archive.name}: compressed`,
+        archive: tgz,
+        bytesBefore: archive.bytes,
+        bytesAfter,
+      });
     } catch (error) {
       rmSync(partial, { force: true });
-      results.push({ ...failure(`cannot compress ${archive.name}`, error), archive: archive.path, bytesBefore: archive.bytes, bytesAfter: archive.bytes });
+      results.push({
+        ...failure(`cannot compress ${archive.name}`, error),
+        archive: archive.path,
+        bytesBefore: archive.bytes,
+        bytesAfter: archive.bytes,
+      });
     }
   }
   return results;
@@ -45,6 +57,7 @@ export function recoverCompression(dir: string, db: string): void {
   for (const name of readdirSync(dir)) {
     if (!name.startsWith(`${db}.`)) continue;
     if (name.endsWith(ARCHIVE_TGZ_PARTIAL)) rmSync(join(dir, name), { force: true });
-    else if (name.endsWith('.archive') && existsSync(join(dir, `${name}.tgz`))) rmSync(join(dir, name), { recursive: true, force: true });
+    else if (name.endsWith('.archive') && existsSync(join(dir, `${name}.tgz`)))
+      rmSync(join(dir, name), { recursive: true, force: true });
   }
 }

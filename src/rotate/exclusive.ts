@@ -12,7 +12,17 @@ import { inodeOpeners } from '../codex/holders.ts';
 import { join } from 'node:path';
 
 /** The named steps, in order (reported to onStep before each one runs). */
-export type ExclusiveStep = 'estimate' | 'copy' | 'lock' | 'fsync' | 'recheck' | 'stage' | 'ready' | 'swap' | 'archive' | 'release';
+export type ExclusiveStep =
+  | 'estimate'
+  | 'copy'
+  | 'lock'
+  | 'fsync'
+  | 'recheck'
+  | 'stage'
+  | 'ready'
+  | 'swap'
+  | 'archive'
+  | 'release';
 
 /** Options beyond the keep policy. */
 export interface ExclusiveOptions extends KeepPolicy {
@@ -61,7 +71,11 @@ export async function rotateExclusive(dir: string, name: string, options: Exclus
     const need = estimateBytes(p.main, options);
     const free = freeBytes(dir);
     if (free !== undefined && free < need) {
-      return { ok: false, code: 'E_DISK_FULL', message: `${name}: ${humanSize(free)} free, the new file needs about ${humanSize(need)}; not rotated` };
+      return {
+        ok: false,
+        code: 'E_DISK_FULL',
+        message: `${name}: ${humanSize(free)} free, the new file needs about ${humanSize(need)}; not rotated`,
+      };
     }
     dropBuild(dir, name);
     step('copy');
@@ -71,14 +85,23 @@ export async function rotateExclusive(dir: string, name: string, options: Exclus
       old = lockOld(p.main, options.oldLockWaitMs ?? 250);
     } catch (error) {
       if ((error as { code?: string }).code !== 'SQLITE_BUSY') throw error;
-      return abandon({ ok: false, code: 'E_IN_USE', message: `${name} was opened by another process during the rotation; left as it was` });
+      return abandon({
+        ok: false,
+        code: 'E_IN_USE',
+        message: `${name} was opened by another process during the rotation; left as it was`,
+      });
     }
     carried = carryRows(old, p.build, stats.lastId);
     step('fsync');
     fsyncFile(p.build);
     step('recheck');
     const users = await options.openers([p.main, p.wal, p.shm]);
-    if (users.length) return abandon({ ok: false, code: 'E_IN_USE', message: `${name} was opened by pid ${users.join(', ')} during the rotation; left as it was` });
+    if (users.length)
+      return abandon({
+        ok: false,
+        code: 'E_IN_USE',
+        message: `${name} was opened by pid ${users.join(', ')} during the rotation; left as it was`,
+      });
   } catch (error) {
     return abandon(failure(`cannot rotate ${name}; left as it was`, error));
   }
@@ -91,7 +114,11 @@ export async function rotateExclusive(dir: string, name: string, options: Exclus
     finalizeArchives(dir, name); // drops the half-made partial: its links are of the live files
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'EPERM' || code === 'ENOTSUP' || code === 'EOPNOTSUPP' || code === 'EXDEV' || code === 'EMLINK') {
-      return { ok: false, code: 'E_NO_LINKS', message: `${name}: this file system cannot hard-link (${code}); not swapped` };
+      return {
+        ok: false,
+        code: 'E_NO_LINKS',
+        message: `${name}: this file system cannot hard-link (${code}); not swapped`,
+      };
     }
     return failure(`cannot archive ${name}; left as it was`, error);
   }
@@ -110,10 +137,16 @@ export async function rotateExclusive(dir: string, name: string, options: Exclus
   }
   step('release');
   const oldFiles = archive ? [join(archive, name), join(archive, `${name}-wal`)] : [];
-  const late = await releaseWhenFree(old, () => (oldFiles.length ? (options.inodeOpeners ?? inodeOpeners)(oldFiles) : Promise.resolve([])), LATE_HOLD_MS);
+  const late = await releaseWhenFree(
+    old,
+    () => (oldFiles.length ? (options.inodeOpeners ?? inodeOpeners)(oldFiles) : Promise.resolve([])),
+    LATE_HOLD_MS,
+  );
   const notes = [
     carried ? `${carried} rows written meanwhile came along` : '',
-    late.length ? `pid ${late.join(', ')} opened the old file during the swap and waits on SQLite until it lets go (at most ${LATE_HOLD_MS / 1000} s)` : '',
+    late.length
+      ? `pid ${late.join(', ')} opened the old file during the swap and waits on SQLite until it lets go (at most ${LATE_HOLD_MS / 1000} s)`
+      : '',
   ].filter(Boolean);
   return {
     ok: true,

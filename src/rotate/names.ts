@@ -23,7 +23,9 @@ export const ARCHIVE_TGZ_PARTIAL = '.archive.tgz.partial';
 export const ARCHIVE_RESTORING = '.archive.restoring';
 
 const STAMP = String.raw`\d{8}T\d{6}\.\d{3}Z`;
-const ARCHIVE_RE = new RegExp(String.raw`^(.+\.sqlite)\.(${STAMP})(\.archive(?:\.tgz|\.partial|\.tgz\.partial|\.restoring)?)$`);
+const ARCHIVE_RE = new RegExp(
+  String.raw`^(.+\.sqlite)\.(${STAMP})(\.archive(?:\.tgz|\.partial|\.tgz\.partial|\.restoring)?)$`,
+);
 const WORK_RE = /^(.+\.sqlite)(\.codexguard-(?:build|ready))(-wal|-shm|-journal)?$/;
 
 /** A name a rotation made: which DB it belongs to and what it is. */

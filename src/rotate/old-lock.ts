@@ -30,7 +30,9 @@ export function carryRows(old: Db, build: string, afterId: number): number {
   const columns = Object.keys(rows[0]!);
   const db = new Database(build, { fileMustExist: true });
   try {
-    const insert = db.prepare(`INSERT INTO logs (${columns.map(ident).join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`);
+    const insert = db.prepare(
+      `INSERT INTO logs (${columns.map(ident).join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`,
+    );
     db.transaction(() => {
       for (const row of rows) insert.run(...columns.map((c) => row[c]));
     })();
@@ -46,7 +48,11 @@ export function carryRows(old: Db, build: string, afterId: number): number {
  * 100 ms for at most `maxMs`, without holding up the caller or keeping the process alive (see holds.ts). A late opener's
  * statements meanwhile fail with SQLITE_BUSY after its own busy timeout (Codex's is 5 s), hence `maxMs` above it.
  */
-export async function releaseWhenFree(old: Db, holders: () => Promise<readonly number[]>, maxMs: number): Promise<number[]> {
+export async function releaseWhenFree(
+  old: Db,
+  holders: () => Promise<readonly number[]>,
+  maxMs: number,
+): Promise<number[]> {
   const started = Date.now();
   const look = async () => {
     try {
@@ -68,15 +74,17 @@ export async function releaseWhenFree(old: Db, holders: () => Promise<readonly n
     return late;
   }
   // Unref'd: the shim outlives codex's session anyway; a `codexguard` command awaits holdsSettled() before it exits.
-  trackHold(new Promise<void>((resolve) => {
-    const again = async () => {
-      if (!(await look()).length || Date.now() - started >= maxMs) {
-        close();
-        return resolve();
-      }
+  trackHold(
+    new Promise<void>((resolve) => {
+      const again = async () => {
+        if (!(await look()).length || Date.now() - started >= maxMs) {
+          close();
+          return resolve();
+        }
+        setTimeout(again, 100).unref();
+      };
       setTimeout(again, 100).unref();
-    };
-    setTimeout(again, 100).unref();
-  }));
+    }),
+  );
   return late;
 }

@@ -21,7 +21,11 @@ export interface RecoverOutcome {
  * whose swap happened, drop the rest, and clean up restore leftovers. (A compression's leftovers are
  * the compressor's: see compress.ts.)
  */
-export async function recoverDb(dir: string, name: string, whoHasOpen: (paths: string[]) => Promise<readonly number[]> = osOpeners): Promise<RecoverOutcome> {
+export async function recoverDb(
+  dir: string,
+  name: string,
+  whoHasOpen: (paths: string[]) => Promise<readonly number[]> = osOpeners,
+): Promise<RecoverOutcome> {
   const p = paths(dir, name);
   let action: RecoverOutcome['action'] = 'cleaned';
   if (existsSync(p.ready)) {

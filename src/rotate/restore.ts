@@ -21,19 +21,36 @@ export interface RestoreResult extends StepResult {
  * checkpointed into its own main file (so one self-contained file moves), which is then
  * checked (quick_check), and swapped in with the same crash-safe steps as a rotation.
  */
-export async function restoreArchive(dir: string, ref: string, options: { openers?: (paths: string[]) => Promise<readonly number[]>; at?: Date } = {}): Promise<RestoreResult> {
+export async function restoreArchive(
+  dir: string,
+  ref: string,
+  options: { openers?: (paths: string[]) => Promise<readonly number[]>; at?: Date } = {},
+): Promise<RestoreResult> {
   const archive = findArchive(dir, ref);
-  if (!archive) return { ok: false, code: 'E_MISSING', message: `no archive ${ref} in ${dir} (see \`codexguard archives\`)` };
+  if (!archive)
+    return { ok: false, code: 'E_MISSING', message: `no archive ${ref} in ${dir} (see \`codexguard archives\`)` };
   const name = archive.db;
   const p = paths(dir, name);
   const whoHasOpen = options.openers ?? osOpeners;
   const attempt = await tryMaintenanceLock(dir);
-  if (attempt.state === 'busy') return { ok: false, code: 'E_BUSY', message: attempt.reason ?? `a running Codex holds ${dir}/.sqlite-maintenance.lock; quit it (and stop its daemon: \`codex app-server daemon stop\`), then retry` };
+  if (attempt.state === 'busy')
+    return {
+      ok: false,
+      code: 'E_BUSY',
+      message:
+        attempt.reason ??
+        `a running Codex holds ${dir}/.sqlite-maintenance.lock; quit it (and stop its daemon: \`codex app-server daemon stop\`), then retry`,
+    };
   let source = archive.path;
   try {
     await recoverDb(dir, name, whoHasOpen);
     const users = await whoHasOpen([p.main, p.wal, p.shm]);
-    if (users.length) return { ok: false, code: 'E_IN_USE', message: `${name} is open in pid ${users.join(', ')}; quit Codex and retry` };
+    if (users.length)
+      return {
+        ok: false,
+        code: 'E_IN_USE',
+        message: `${name} is open in pid ${users.join(', ')}; quit Codex and retry`,
+      };
     if (archive.compressed) {
       source = archive.path.slice(0, -'.archive.tgz'.length) + ARCHIVE_RESTORING;
       rmSync(source, { recursive: true, force: true });
@@ -50,7 +67,13 @@ export async function restoreArchive(dir: string, ref: string, options: { opener
     const [replaced] = finalizeArchives(dir, name);
     if (archive.compressed) rmSync(archive.path, { force: true });
     const where = replaced ? `; the replaced one is in ${replaced}` : '';
-    return { ok: true, code: 'OK', message: `${name} restored from ${archive.name}${where}`, db: name, archive: replaced };
+    return {
+      ok: true,
+      code: 'OK',
+      message: `${name} restored from ${archive.name}${where}`,
+      db: name,
+      archive: replaced,
+    };
   } catch (error) {
     if (source !== archive.path) rmSync(source, { recursive: true, force: true });
     return { ...failure(`cannot restore ${archive.name}`, error), db: name };

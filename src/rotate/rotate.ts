@@ -55,21 +55,44 @@ export async function rotateLogDb(dir: string, name: string, options: RotateOpti
   const started = performance.now();
   const p = paths(dir, name);
   const bytesBefore = sizes(p.main);
-  const done = (result: StepResult & Partial<RotateResult>): RotateResult => ({ db: name, bytesBefore, bytesAfter: sizes(p.main), ...result, ms: Math.round(performance.now() - started) });
+  const done = (result: StepResult & Partial<RotateResult>): RotateResult => ({
+    db: name,
+    bytesBefore,
+    bytesAfter: sizes(p.main),
+    ...result,
+    ms: Math.round(performance.now() - started),
+  });
   if (!existsSync(p.main)) return done({ ok: false, code: 'E_MISSING', message: `${p.main} does not exist` });
-  if (existsSync(p.journal)) return done({ ok: false, code: 'E_HOT_JOURNAL', message: `${name} has a rollback journal beside it; left for SQLite to recover` });
+  if (existsSync(p.journal))
+    return done({
+      ok: false,
+      code: 'E_HOT_JOURNAL',
+      message: `${name} has a rollback journal beside it; left for SQLite to recover`,
+    });
   const denied = readOnly(dir, `rotate ${name}`);
   if (denied) return done(denied);
   try {
-    if (!hasTable(p.main, 'logs')) return done({ ok: false, code: 'E_NOT_LOG_DB', message: `${name} has no logs table: it is not a Codex log DB, so it is left alone` });
+    if (!hasTable(p.main, 'logs'))
+      return done({
+        ok: false,
+        code: 'E_NOT_LOG_DB',
+        message: `${name} has no logs table: it is not a Codex log DB, so it is left alone`,
+      });
   } catch (error) {
     return done(failure(`cannot rotate ${name}; left as it was`, error));
   }
   const attempt = await tryMaintenanceLock(dir, options.lockWaitMs ?? 0);
   if (attempt.state === 'busy') {
-    return done({ ok: false, code: 'W_DEFERRED', message: attempt.reason ?? `a running Codex holds ${dir}/.sqlite-maintenance.lock (a Codex process that may prune is alive)` });
+    return done({
+      ok: false,
+      code: 'W_DEFERRED',
+      message:
+        attempt.reason ??
+        `a running Codex holds ${dir}/.sqlite-maintenance.lock (a Codex process that may prune is alive)`,
+    });
   }
-  const whoHasOpen = options.openers ?? ((files: string[]) => osOpeners(files, { timeoutMs: options.openersTimeoutMs }));
+  const whoHasOpen =
+    options.openers ?? ((files: string[]) => osOpeners(files, { timeoutMs: options.openersTimeoutMs }));
   try {
     await recoverDb(dir, name, whoHasOpen);
     // A symlinked DB is never swapped: the rename would replace the link, not the file it points to.
@@ -90,7 +113,12 @@ export async function rotateLogDb(dir: string, name: string, options: RotateOpti
       // No hard links here, or someone opened the DB during the copy: prune in place instead.
       if (result.code !== 'E_NO_LINKS' && result.code !== 'E_IN_USE') {
         if (result.ok) pruneArchives(dir, name, options.archives);
-        return done({ ...result, strategy: 'exclusive', reason: choice.reason, removedRows: result.ok ? result.totalRows! - result.keptRows! : undefined });
+        return done({
+          ...result,
+          strategy: 'exclusive',
+          reason: choice.reason,
+          removedRows: result.ok ? result.totalRows! - result.keptRows! : undefined,
+        });
       }
       choice.reason = result.message;
     }

@@ -26,10 +26,15 @@ export interface RunOptions {
 }
 
 /** One action's outcome: the action's kind and DB name, ok/code/message, and the figures of rotations and checkpoints. */
-export type ActionResult = StepResult & { action: Action['kind']; db: string } & Partial<Omit<RotateResult, 'db'>> & Partial<Omit<CheckpointResult, 'db'>>;
+export type ActionResult = StepResult & { action: Action['kind']; db: string } & Partial<Omit<RotateResult, 'db'>> &
+  Partial<Omit<CheckpointResult, 'db'>>;
 
 /** Runs `actions` (as decided for `inventory`) one after another. */
-export async function runActions(inventory: Inventory, actions: readonly Action[], options: RunOptions): Promise<ActionResult[]> {
+export async function runActions(
+  inventory: Inventory,
+  actions: readonly Action[],
+  options: RunOptions,
+): Promise<ActionResult[]> {
   const results: ActionResult[] = [];
   for (const action of actions) {
     const db = actionDb(action);
@@ -42,11 +47,20 @@ export async function runActions(inventory: Inventory, actions: readonly Action[
   return results;
 }
 
-async function runOne(dir: string, action: Action, options: RunOptions): Promise<StepResult & Partial<RotateResult & CheckpointResult>> {
+async function runOne(
+  dir: string,
+  action: Action,
+  options: RunOptions,
+): Promise<StepResult & Partial<RotateResult & CheckpointResult>> {
   switch (action.kind) {
     case 'recover': {
       const attempt = await tryMaintenanceLock(dir, options.lockWaitMs ?? 0);
-      if (attempt.state === 'busy') return { ok: false, code: 'W_DEFERRED', message: `leftovers of a rotation wait: ${attempt.reason ?? `a running Codex holds ${dir}/.sqlite-maintenance.lock`}` };
+      if (attempt.state === 'busy')
+        return {
+          ok: false,
+          code: 'W_DEFERRED',
+          message: `leftovers of a rotation wait: ${attempt.reason ?? `a running Codex holds ${dir}/.sqlite-maintenance.lock`}`,
+        };
       try {
         const outcome = await recoverDb(dir, action.db);
         return { ok: true, code: 'OK', message: `${action.db}: interrupted rotation ${outcome.action}` };
@@ -71,6 +85,10 @@ async function runOne(dir: string, action: Action, options: RunOptions): Promise
     case 'checkpoint':
       return checkpointDb(action.db.path, options.busyTimeoutMs ?? CHECKPOINT_BUSY_MS);
     case 'orphan-wal':
-      return { ok: false, code: 'E_MISSING', message: `${action.reason}; left alone (SQLite would rebuild a DB from it)` };
+      return {
+        ok: false,
+        code: 'E_MISSING',
+        message: `${action.reason}; left alone (SQLite would rebuild a DB from it)`,
+      };
   }
 }

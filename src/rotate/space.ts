@@ -8,7 +8,10 @@ export function estimateBytes(main: string, policy: KeepPolicy): number {
   const db = openExisting(main, { readonly: true });
   try {
     const total = db.prepare('SELECT count(*) FROM logs').pluck().get() as number;
-    const kept = db.prepare(`SELECT count(*) FROM (${keptIdsSql()})`).pluck().get(...keptParams(policy)) as number;
+    const kept = db
+      .prepare(`SELECT count(*) FROM (${keptIdsSql()})`)
+      .pluck()
+      .get(...keptParams(policy)) as number;
     const bytes = statSync(main).size + (statSync(`${main}-wal`, { throwIfNoEntry: false })?.size ?? 0);
     return Math.ceil(((bytes * kept) / Math.max(1, total)) * 1.1) + 1_000_000;
   } finally {

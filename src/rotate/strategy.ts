@@ -15,7 +15,8 @@ export interface StrategyInput {
 
 /** A pure choice: renaming a file someone has open is never allowed, so any doubt means shared. */
 export function chooseStrategy(input: StrategyInput): { strategy: Strategy; reason: string } {
-  if (input.openers === 'unknown') return { strategy: 'shared', reason: 'cannot tell whether another process has it open' };
+  if (input.openers === 'unknown')
+    return { strategy: 'shared', reason: 'cannot tell whether another process has it open' };
   if (input.openers.length) return { strategy: 'shared', reason: `open in pid ${input.openers.join(', ')}` };
   if (input.liveSessions > 0) return { strategy: 'shared', reason: `${input.liveSessions} live codex session(s)` };
   if (input.preferShared) return { strategy: 'shared', reason: 'asked for' };

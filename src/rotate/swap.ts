@@ -18,7 +18,14 @@ import { syncDir } from './fsync.ts';
 /** The paths of one DB's file set and its work files. */
 export function paths(dir: string, name: string) {
   const main = join(dir, name);
-  return { main, wal: `${main}-wal`, shm: `${main}-shm`, journal: `${main}-journal`, build: main + BUILD, ready: main + READY };
+  return {
+    main,
+    wal: `${main}-wal`,
+    shm: `${main}-shm`,
+    journal: `${main}-journal`,
+    build: main + BUILD,
+    ready: main + READY,
+  };
 }
 
 /** Step 2: hard-links the live db (and -wal) into a new partial archive; returns its path. Throws if links are impossible. */

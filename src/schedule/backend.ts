@@ -29,14 +29,21 @@ export interface BackendChoice {
  * (containers, ssh sessions without lingering), else the units alone; elsewhere → cron. `--cron` forces cron.
  */
 export function chooseBackend(f: BackendFacts): BackendChoice {
-  const noCrontab = 'crontab is not on PATH (install cron, or on Linux run it in a session with a systemd user manager)';
-  if (f.cron) return f.crontab ? { kind: 'cron', filesOnly: false } : { kind: 'cron', filesOnly: false, error: noCrontab };
+  const noCrontab =
+    'crontab is not on PATH (install cron, or on Linux run it in a session with a systemd user manager)';
+  if (f.cron)
+    return f.crontab ? { kind: 'cron', filesOnly: false } : { kind: 'cron', filesOnly: false, error: noCrontab };
   if (f.platform === 'darwin') return { kind: 'launchd', filesOnly: false };
   if (f.platform === 'linux') {
     if (f.systemdUser) return { kind: 'systemd', filesOnly: false };
     const why = f.systemdWhy ? ` (${f.systemdWhy})` : '';
-    if (f.crontab) return { kind: 'cron', filesOnly: false, note: `no systemd user manager${why}: using crontab instead` };
-    return { kind: 'systemd', filesOnly: true, note: `no systemd user manager${why} and no crontab: wrote the units, which start with your next login session that has a user manager` };
+    if (f.crontab)
+      return { kind: 'cron', filesOnly: false, note: `no systemd user manager${why}: using crontab instead` };
+    return {
+      kind: 'systemd',
+      filesOnly: true,
+      note: `no systemd user manager${why} and no crontab: wrote the units, which start with your next login session that has a user manager`,
+    };
   }
   return f.crontab ? { kind: 'cron', filesOnly: false } : { kind: 'cron', filesOnly: false, error: noCrontab };
 }

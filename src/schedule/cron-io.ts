@@ -25,13 +25,26 @@ export async function inspectCron(ctx: ScheduleContext): Promise<InstalledJob | 
   if ('failed' in read) return null;
   const ours = readCronLine(read.text);
   if (!ours) return null;
-  return { kind: 'cron', files: [], program: ours.program, everyMs: ours.everyMs, loaded: true, lastRun: null, lastExitCode: null };
+  return {
+    kind: 'cron',
+    files: [],
+    program: ours.program,
+    everyMs: ours.everyMs,
+    loaded: true,
+    lastRun: null,
+    lastExitCode: null,
+  };
 }
 
 /** Puts our line in the crontab (replacing an older one); writes nothing when it is already there. */
 export async function installCron(job: JobSpec, ctx: ScheduleContext): Promise<StepOutcome> {
   const read = await readCrontab(ctx);
-  if ('failed' in read) return { ok: false, changed: false, lines: [read.failed.missing ? 'crontab is not on PATH' : `cannot read the crontab: ${read.failed.reason}`] };
+  if ('failed' in read)
+    return {
+      ok: false,
+      changed: false,
+      lines: [read.failed.missing ? 'crontab is not on PATH' : `cannot read the crontab: ${read.failed.reason}`],
+    };
   mkdirSync(dirname(job.logFile), { recursive: true });
   const line = cronLine(job);
   const next = withOurLine(read.text, line);
@@ -44,7 +57,12 @@ export async function installCron(job: JobSpec, ctx: ScheduleContext): Promise<S
 /** Takes our lines out of the crontab, every other byte kept; removes the crontab when nothing else was in it. */
 export async function removeCron(ctx: ScheduleContext): Promise<StepOutcome> {
   const read = await readCrontab(ctx);
-  if ('failed' in read) return { ok: read.failed.missing, changed: false, lines: read.failed.missing ? [] : [`cannot read the crontab: ${read.failed.reason}`] };
+  if ('failed' in read)
+    return {
+      ok: read.failed.missing,
+      changed: false,
+      lines: read.failed.missing ? [] : [`cannot read the crontab: ${read.failed.reason}`],
+    };
   const next = withoutOurLines(read.text);
   if (next === read.text) return { ok: true, changed: false, lines: [] };
   const written = await writeCrontab(ctx, next);

@@ -49,17 +49,23 @@ export function withOurLine(crontab: string, line: string): string {
 
 /** The crontab without our lines, every other byte kept. */
 export function withoutOurLines(crontab: string): string {
-  return linesOf(crontab).filter((l) => !isOurLine(l)).join('');
+  return linesOf(crontab)
+    .filter((l) => !isOurLine(l))
+    .join('');
 }
 
 /** Our line in a crontab: its interval and program (read back from the words after the log redirection's target is removed). */
 export function readCronLine(crontab: string): { line: string; everyMs: number | null; program: string[] } | null {
-  const line = linesOf(crontab).find(isOurLine)?.replace(/\r?\n$/, '');
+  const line = linesOf(crontab)
+    .find(isOurLine)
+    ?.replace(/\r?\n$/, '');
   if (line === undefined) return null;
   const fields = line.trim().split(/\s+/);
   const everyMs = parseCronInterval(fields.slice(0, 5).join(' '));
   // The program's words are the quoted words after the `VAR=` assignments and before `>>`.
   const body = line.slice(line.indexOf('&&') + 2, line.lastIndexOf('>>'));
-  const words = [...body.matchAll(/(?:^|\s)('(?:[^']|'\\'')*')(?=\s|$)/g)].map((m) => m[1]!.slice(1, -1).replace(/'\\''/g, "'").replace(/\\%/g, '%'));
+  const words = [...body.matchAll(/(?:^|\s)('(?:[^']|'\\'')*')(?=\s|$)/g)].map((m) =>
+    m[1]!.slice(1, -1).replace(/'\\''/g, "'").replace(/\\%/g, '%'),
+  );
   return { line, everyMs, program: words };
 }

@@ -31,7 +31,6 @@ export function present(path: string): boolean {
   }
 }
 
-
 /** The file's mtime as ISO, or null when it does not exist. */
 export function mtimeOf(path: string): string | null {
   try {

@@ -31,7 +31,11 @@ export interface InstallOptions {
   program?: string[];
 }
 
-const REMOVERS: Record<ScheduleKind, (ctx: ScheduleContext) => Promise<StepOutcome>> = { launchd: removeLaunchd, systemd: removeSystemd, cron: removeCron };
+const REMOVERS: Record<ScheduleKind, (ctx: ScheduleContext) => Promise<StepOutcome>> = {
+  launchd: removeLaunchd,
+  systemd: removeSystemd,
+  cron: removeCron,
+};
 
 function contextOf(options: { env?: NodeJS.ProcessEnv; uid?: number }): ScheduleContext {
   return { env: options.env ?? process.env, uid: options.uid ?? process.getuid?.() ?? 0 };
@@ -63,12 +67,17 @@ export async function installSchedule(options: InstallOptions): Promise<Schedule
   const job = jobSpec(ctx.env, options.everyMs, platform, options.program);
   const manager = platform === 'linux' && !options.cron ? await userManager(ctx) : { ok: false, why: '' };
   const choice = chooseBackend({
-    platform, cron: options.cron ?? false, systemdUser: manager.ok, systemdWhy: manager.why,
+    platform,
+    cron: options.cron ?? false,
+    systemdUser: manager.ok,
+    systemdWhy: manager.why,
     crontab: walkPath('crontab', ctx.env.PATH, new Set()).found !== undefined,
   });
   if (choice.error) return { ok: false, kind: null, changed: false, lines: [choice.error] };
   const lines = choice.note ? [choice.note] : [];
-  const missing = jobDirs(ctx.env, platform).map(missingRoot).filter((d): d is string => d !== undefined);
+  const missing = jobDirs(ctx.env, platform)
+    .map(missingRoot)
+    .filter((d): d is string => d !== undefined);
   let changed = false;
   for (const kind of Object.keys(REMOVERS) as ScheduleKind[]) {
     if (kind === choice.kind) continue;
@@ -76,7 +85,12 @@ export async function installSchedule(options: InstallOptions): Promise<Schedule
     changed ||= removed.changed;
     lines.push(...removed.lines.map((l) => `${l} (replaced by ${choice.kind})`));
   }
-  const step = choice.kind === 'launchd' ? await installLaunchd(job, ctx) : choice.kind === 'systemd' ? await installSystemd(job, ctx, choice.filesOnly) : await installCron(job, ctx);
+  const step =
+    choice.kind === 'launchd'
+      ? await installLaunchd(job, ctx)
+      : choice.kind === 'systemd'
+        ? await installSystemd(job, ctx, choice.filesOnly)
+        : await installCron(job, ctx);
   lines.push(...step.lines);
   const made = missing.filter(present);
   const record = createdRecord(ctx.env, platform);
@@ -85,12 +99,17 @@ export async function installSchedule(options: InstallOptions): Promise<Schedule
   }
   const every = choice.kind === 'cron' ? cronSchedule(job.everyMs) : { everyMs: job.everyMs, rounded: false };
   const rounding = every.rounded ? ` (schedule.every ${formatDuration(job.everyMs)}, rounded for cron)` : '';
-  if (step.ok) lines.push(`runs \`codexguard maintain\` every ${formatDuration(every.everyMs)}${rounding}; log: ${tildify(job.logFile, ctx.env.HOME)}`);
+  if (step.ok)
+    lines.push(
+      `runs \`codexguard maintain\` every ${formatDuration(every.everyMs)}${rounding}; log: ${tildify(job.logFile, ctx.env.HOME)}`,
+    );
   return { ok: step.ok, kind: choice.kind, changed: changed || step.changed, lines };
 }
 
 /** Removes every kind of job found (files, units, crontab line) and the job's log file; nothing found is not an error. */
-export async function removeSchedule(options: { env?: NodeJS.ProcessEnv; platform?: NodeJS.Platform; uid?: number } = {}): Promise<ScheduleReport> {
+export async function removeSchedule(
+  options: { env?: NodeJS.ProcessEnv; platform?: NodeJS.Platform; uid?: number } = {},
+): Promise<ScheduleReport> {
   const ctx = contextOf(options);
   const platform = options.platform ?? process.platform;
   const record = createdRecord(ctx.env, platform);

@@ -25,7 +25,10 @@ async function printed(ctx: ScheduleContext) {
 const RETRY_MS = [100, 250, 500, 1_000];
 
 /** `launchctl bootstrap` into the GUI domain, retried while the old instance goes away; the per-user domain when there is no GUI session. */
-async function bootstrap(ctx: ScheduleContext, path: string): Promise<{ ok: true; domain: string } | { ok: false; reason: string }> {
+async function bootstrap(
+  ctx: ScheduleContext,
+  path: string,
+): Promise<{ ok: true; domain: string } | { ok: false; reason: string }> {
   let reason = '';
   for (const which of ['gui', 'user'] as const) {
     const { domain } = launchdTargets(ctx.uid, which);
@@ -53,7 +56,12 @@ export async function inspectLaunchd(ctx: ScheduleContext): Promise<InstalledJob
   const { result, facts } = await printed(ctx);
   const loaded = result.missing ? null : result.ok;
   return {
-    kind: 'launchd', files: [path], ...readPlist(text), loaded, lastRun: null, lastExitCode: facts?.runs ? facts.lastExitCode : null,
+    kind: 'launchd',
+    files: [path],
+    ...readPlist(text),
+    loaded,
+    lastRun: null,
+    lastExitCode: facts?.runs ? facts.lastExitCode : null,
     ...(result.missing ? { note: 'launchctl not found: cannot tell whether the agent is loaded' } : {}),
   };
 }
@@ -64,17 +72,26 @@ export async function installLaunchd(job: JobSpec, ctx: ScheduleContext): Promis
   mkdirSync(dirname(job.logFile), { recursive: true });
   const changed = writeIfChanged(path, launchdPlist(job));
   const { result, service } = await printed(ctx);
-  if (result.missing) return { ok: false, changed, lines: [`wrote ${path}, but launchctl is not on PATH, so it is not loaded`] };
-  if (result.ok && !changed) return { ok: true, changed: false, lines: [`launchd agent ${path} already installed and loaded`] };
+  if (result.missing)
+    return { ok: false, changed, lines: [`wrote ${path}, but launchctl is not on PATH, so it is not loaded`] };
+  if (result.ok && !changed)
+    return { ok: true, changed: false, lines: [`launchd agent ${path} already installed and loaded`] };
   if (result.ok) {
     const out = await runTool('launchctl', ['bootout', service], ctx.env);
     // 3 (ESRCH) / 113: it was gone already; anything else and the bootstrap below says why.
-    if (!out.ok && out.exitCode !== 3 && out.exitCode !== 113) return { ok: false, changed, lines: [`wrote ${path}, but could not unload the old agent: ${out.reason}`] };
+    if (!out.ok && out.exitCode !== 3 && out.exitCode !== 113)
+      return { ok: false, changed, lines: [`wrote ${path}, but could not unload the old agent: ${out.reason}`] };
   }
   const boot = await bootstrap(ctx, path);
   if (!boot.ok) return { ok: false, changed: true, lines: [`wrote ${path}, but could not load it: ${boot.reason}`] };
-  const where = boot.domain.startsWith('user/') ? ` into ${boot.domain} (no GUI session: it runs while you are logged in)` : '';
-  return { ok: true, changed: true, lines: [`${changed ? 'wrote and loaded' : 'loaded'} launchd agent ${path}${where}`] };
+  const where = boot.domain.startsWith('user/')
+    ? ` into ${boot.domain} (no GUI session: it runs while you are logged in)`
+    : '';
+  return {
+    ok: true,
+    changed: true,
+    lines: [`${changed ? 'wrote and loaded' : 'loaded'} launchd agent ${path}${where}`],
+  };
 }
 
 /** Unloads the agent (if loaded) and deletes its plist; nothing to do without the plist. */

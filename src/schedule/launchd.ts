@@ -4,11 +4,17 @@ import { checkPrintable, LABEL, type JobSpec } from './spec.ts';
 
 /** Escapes text for an XML element. */
 export function xmlEscape(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c]!);
+  return text.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c]!,
+  );
 }
 
 function xmlUnescape(text: string): string {
-  return text.replace(/&(amp|lt|gt|quot|apos);/g, (_, e: string) => ({ amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" })[e]!);
+  return text.replace(
+    /&(amp|lt|gt|quot|apos);/g,
+    (_, e: string) => ({ amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" })[e]!,
+  );
 }
 
 const string = (s: string) => `<string>${xmlEscape(s)}</string>`;
@@ -22,14 +28,29 @@ const string = (s: string) => `<string>${xmlEscape(s)}</string>`;
 export function launchdTiming(everyMs: number): string {
   const { rounded, step } = cronSchedule(everyMs);
   // A step of days restarts each month (uneven at its end): that one stays StartInterval too.
-  if (rounded || (step.unit === 'day' && step.n > 1)) return `\t<key>StartInterval</key>\n\t<integer>${intervalSeconds(everyMs)}</integer>`;
-  const entry = (fields: Array<[string, number]>) => `\t\t<dict>${fields.map(([k, v]) => `<key>${k}</key><integer>${v}</integer>`).join('')}</dict>`;
+  if (rounded || (step.unit === 'day' && step.n > 1))
+    return `\t<key>StartInterval</key>\n\t<integer>${intervalSeconds(everyMs)}</integer>`;
+  const entry = (fields: Array<[string, number]>) =>
+    `\t\t<dict>${fields.map(([k, v]) => `<key>${k}</key><integer>${v}</integer>`).join('')}</dict>`;
   const times = (n: number, span: number) => Array.from({ length: span / n }, (_, i) => i * n);
   const entries =
-    step.unit === 'minute' ? times(step.n, 60).map((minute) => entry([['Minute', minute]]))
-    : step.unit === 'hour' && step.n === 1 ? [entry([['Minute', 0]])]
-    : step.unit === 'hour' ? times(step.n, 24).map((hour) => entry([['Hour', hour], ['Minute', 0]]))
-    : [entry([['Hour', 0], ['Minute', 0]])];
+    step.unit === 'minute'
+      ? times(step.n, 60).map((minute) => entry([['Minute', minute]]))
+      : step.unit === 'hour' && step.n === 1
+        ? [entry([['Minute', 0]])]
+        : step.unit === 'hour'
+          ? times(step.n, 24).map((hour) =>
+              entry([
+                ['Hour', hour],
+                ['Minute', 0],
+              ]),
+            )
+          : [
+              entry([
+                ['Hour', 0],
+                ['Minute', 0],
+              ]),
+            ];
   return `\t<key>StartCalendarInterval</key>\n\t<array>\n${entries.join('\n')}\n\t</array>`;
 }
 
@@ -78,11 +99,19 @@ export function readPlist(text: string): { program: string[] | null; everyMs: nu
 }
 
 /** What `launchctl print gui/<uid>/<label>` says: runs so far, last exit code (null before the first run). */
-export function parseLaunchctlPrint(text: string): { runs: number | null; lastExitCode: number | null; state: string | null } {
+export function parseLaunchctlPrint(text: string): {
+  runs: number | null;
+  lastExitCode: number | null;
+  state: string | null;
+} {
   const field = (name: string) => new RegExp(`^\\s*${name} = (.+)$`, 'm').exec(text)?.[1]?.trim() ?? null;
   const runs = field('runs');
   const exit = field('last exit code');
-  return { runs: runs === null ? null : Number(runs), lastExitCode: exit !== null && /^-?\d+$/.test(exit) ? Number(exit) : null, state: field('state') };
+  return {
+    runs: runs === null ? null : Number(runs),
+    lastExitCode: exit !== null && /^-?\d+$/.test(exit) ? Number(exit) : null,
+    state: field('state'),
+  };
 }
 
 /** The launchctl domain and service target of this user's agent. */

@@ -74,7 +74,12 @@ function realOrUndefined(path: string): string | undefined {
 }
 
 /** The job for this install: this node (by a path that survives its upgrade), this package's bin/codexguard.js, `maintain`. */
-export function jobSpec(env: Env, everyMs: number, platform: NodeJS.Platform, program = [stableNode(process.execPath, env.PATH), linkTargets().codexguard, 'maintain']): JobSpec {
+export function jobSpec(
+  env: Env,
+  everyMs: number,
+  platform: NodeJS.Platform,
+  program = [stableNode(process.execPath, env.PATH), linkTargets().codexguard, 'maintain'],
+): JobSpec {
   const passed = PASSED.flatMap((name): Array<[string, string]> => (env[name] ? [[name, env[name]!]] : []));
   return { program, everyMs, env: passed, logFile: logFileOf(env, platform), cwd: homeOf(env) };
 }
@@ -83,6 +88,7 @@ export function jobSpec(env: Env, everyMs: number, platform: NodeJS.Platform, pr
 export function checkPrintable(values: readonly string[]): void {
   for (const value of values) {
     // eslint-disable-next-line no-control-regex
-    if (/[\u0000-\u001f\u007f]/.test(value)) throw new Error(`cannot schedule a value with a control character: ${JSON.stringify(value)}`);
+    if (/[\u0000-\u001f\u007f]/.test(value))
+      throw new Error(`cannot schedule a value with a control character: ${JSON.stringify(value)}`);
   }
 }

@@ -38,9 +38,15 @@ export interface StatusOptions {
 
 const FIX = 'run `codexguard schedule install`';
 
-
 /** The problems of an installed job, judged against the expected interval (pure but for the existence of the program's files). */
-export function judgeJob(job: InstalledJob, kinds: readonly ScheduleKind[], lastRun: string | null, logFile: string, everyMs?: number, now = Date.now()): string[] {
+export function judgeJob(
+  job: InstalledJob,
+  kinds: readonly ScheduleKind[],
+  lastRun: string | null,
+  logFile: string,
+  everyMs?: number,
+  now = Date.now(),
+): string[] {
   const problems: string[] = [];
   if (kinds.length > 1) problems.push(`scheduled ${kinds.length} times (${kinds.join(', ')}): ${FIX} to keep one`);
   if (job.note) problems.push(job.note);
@@ -53,20 +59,42 @@ export function judgeJob(job: InstalledJob, kinds: readonly ScheduleKind[], last
   }
   if (everyMs !== undefined && job.everyMs !== null) {
     const expected = job.kind === 'cron' ? cronSchedule(everyMs).everyMs : intervalSeconds(everyMs) * 1000;
-    if (expected !== job.everyMs) problems.push(`runs every ${formatDuration(job.everyMs)} but schedule.every is ${formatDuration(everyMs)}: ${FIX}`);
+    if (expected !== job.everyMs)
+      problems.push(
+        `runs every ${formatDuration(job.everyMs)} but schedule.every is ${formatDuration(everyMs)}: ${FIX}`,
+      );
   }
-  if (job.lastExitCode !== null && job.lastExitCode !== 0) problems.push(`the last run failed (exit ${job.lastExitCode}): see ${logFile}`);
+  if (job.lastExitCode !== null && job.lastExitCode !== 0)
+    problems.push(`the last run failed (exit ${job.lastExitCode}): see ${logFile}`);
   // launchd's own word beats the log's age: a loaded agent whose last run exited 0 is not stale, however long the Mac
   // slept (its calendar times run on wake, not during sleep).
   const launchdSaysFine = job.kind === 'launchd' && job.loaded === true && job.lastExitCode === 0;
-  if (!launchdSaysFine && lastRun && job.everyMs && job.loaded !== false && now - Date.parse(lastRun) > 3 * job.everyMs + 600_000) {
+  if (
+    !launchdSaysFine &&
+    lastRun &&
+    job.everyMs &&
+    job.loaded !== false &&
+    now - Date.parse(lastRun) > 3 * job.everyMs + 600_000
+  ) {
     problems.push(`the last run was ${ago(now - Date.parse(lastRun))} ago, over 3 intervals: see ${logFile}`);
   }
   return problems;
 }
 
 function notInstalled(logFile: string, problems: string[]): ScheduleStatus {
-  return { installed: false, kind: null, kinds: [], everyMs: null, command: null, files: [], loaded: null, lastRun: null, lastExitCode: null, logFile, problems };
+  return {
+    installed: false,
+    kind: null,
+    kinds: [],
+    everyMs: null,
+    command: null,
+    files: [],
+    loaded: null,
+    lastRun: null,
+    lastExitCode: null,
+    logFile,
+    problems,
+  };
 }
 
 /** Looks at launchd, systemd and cron; never throws (a failure becomes a problem line). */
@@ -77,14 +105,25 @@ export async function scheduleStatus(options: StatusOptions = {}): Promise<Sched
   let logFile = '';
   try {
     logFile = logFileOf(env, platform);
-    const found = (await Promise.all([inspectLaunchd(ctx), inspectSystemd(ctx), inspectCron(ctx)])).filter((j): j is InstalledJob => j !== null);
+    const found = (await Promise.all([inspectLaunchd(ctx), inspectSystemd(ctx), inspectCron(ctx)])).filter(
+      (j): j is InstalledJob => j !== null,
+    );
     const kinds = found.map((j) => j.kind);
     const job = found[0];
     if (!job) return notInstalled(logFile, []);
     const lastRun = job.lastRun ?? mtimeOf(logFile);
     return {
-      installed: true, kind: job.kind, kinds, everyMs: job.everyMs, command: job.program, files: job.files, loaded: job.loaded,
-      lastRun, lastExitCode: job.lastExitCode, logFile, problems: judgeJob(job, kinds, lastRun, logFile, options.everyMs),
+      installed: true,
+      kind: job.kind,
+      kinds,
+      everyMs: job.everyMs,
+      command: job.program,
+      files: job.files,
+      loaded: job.loaded,
+      lastRun,
+      lastExitCode: job.lastExitCode,
+      logFile,
+      problems: judgeJob(job, kinds, lastRun, logFile, options.everyMs),
     };
   } catch (error) {
     return notInstalled(logFile, [`cannot read the schedule: ${(error as Error).message}`]);

@@ -19,7 +19,14 @@ function paths(ctx: ScheduleContext) {
 /** Whether `systemctl --user` reaches a user manager, and why not. */
 export async function userManager(ctx: ScheduleContext): Promise<{ ok: boolean; why: string }> {
   const result = await runTool('systemctl', ['--user', 'show-environment'], ctx.env);
-  return { ok: result.ok, why: result.missing ? 'systemctl not found' : result.ok ? '' : (result.stderr.trim().split('\n')[0] ?? result.reason) };
+  return {
+    ok: result.ok,
+    why: result.missing
+      ? 'systemctl not found'
+      : result.ok
+        ? ''
+        : (result.stderr.trim().split('\n')[0] ?? result.reason),
+  };
 }
 
 const systemctl = (ctx: ScheduleContext, ...args: string[]) => runTool('systemctl', ['--user', ...args], ctx.env);
@@ -31,9 +38,17 @@ export async function inspectSystemd(ctx: ScheduleContext): Promise<InstalledJob
   const timer = readOrNull(p.timer);
   if (service === null && timer === null) return null;
   const files = [p.service, p.timer].filter((f) => existsSync(f));
-  const job: InstalledJob = { kind: 'systemd', files, ...readUnits(service, timer), loaded: null, lastRun: null, lastExitCode: null };
+  const job: InstalledJob = {
+    kind: 'systemd',
+    files,
+    ...readUnits(service, timer),
+    loaded: null,
+    lastRun: null,
+    lastExitCode: null,
+  };
   const manager = await userManager(ctx);
-  if (!manager.ok) return { ...job, note: `no systemd user manager (${manager.why}): the timer runs only in a session that has one` };
+  if (!manager.ok)
+    return { ...job, note: `no systemd user manager (${manager.why}): the timer runs only in a session that has one` };
   const props = ['-p', 'Id', '-p', 'ActiveState', '-p', 'LastTriggerUSec', '-p', 'ExecMainStatus', '-p', 'Result'];
   let shown = await systemctl(ctx, 'show', TIMER, SERVICE, '--timestamp=unix', ...props);
   if (!shown.ok) shown = await systemctl(ctx, 'show', TIMER, SERVICE, ...props);
@@ -41,7 +56,12 @@ export async function inspectSystemd(ctx: ScheduleContext): Promise<InstalledJob
   const t = units.get(TIMER);
   const s = units.get(SERVICE);
   const lastRun = unixTimestamp(t?.get('LastTriggerUSec'));
-  return { ...job, loaded: t?.get('ActiveState') === 'active', lastRun, lastExitCode: lastRun && s?.get('ExecMainStatus') ? Number(s.get('ExecMainStatus')) : null };
+  return {
+    ...job,
+    loaded: t?.get('ActiveState') === 'active',
+    lastRun,
+    lastExitCode: lastRun && s?.get('ExecMainStatus') ? Number(s.get('ExecMainStatus')) : null,
+  };
 }
 
 /** Writes the units when they changed; with a user manager: daemon-reload, enable --now (restart when changed); without: links the timer into timers.target.wants. */
@@ -64,8 +84,13 @@ export async function installSystemd(job: JobSpec, ctx: ScheduleContext, filesOn
     };
   }
   const before = await systemctl(ctx, 'is-active', TIMER);
-  if (!changed && before.ok) return { ok: true, changed: false, lines: [`systemd timer ${TIMER} already installed and active`] };
-  for (const args of [['daemon-reload'], ['enable', '--now', TIMER], ...(changed && before.ok ? [['restart', TIMER]] : [])]) {
+  if (!changed && before.ok)
+    return { ok: true, changed: false, lines: [`systemd timer ${TIMER} already installed and active`] };
+  for (const args of [
+    ['daemon-reload'],
+    ['enable', '--now', TIMER],
+    ...(changed && before.ok ? [['restart', TIMER]] : []),
+  ]) {
     const result = await systemctl(ctx, ...args);
     if (!result.ok) return { ok: false, changed, lines: [`${wrote}, but ${result.reason}`] };
   }

@@ -11,7 +11,9 @@ export function unitQuote(value: string, dollar = true): string {
 
 /** The words of an ExecStart= line written with unitQuote(). */
 export function unitUnquote(line: string): string[] {
-  return [...line.matchAll(/"((?:[^"\\]|\\.)*)"/g)].map((m) => m[1]!.replace(/\\(.)/g, '$1').replace(/%%/g, '%').replace(/\$\$/g, '$'));
+  return [...line.matchAll(/"((?:[^"\\]|\\.)*)"/g)].map((m) =>
+    m[1]!.replace(/\\(.)/g, '$1').replace(/%%/g, '%').replace(/\$\$/g, '$'),
+  );
 }
 
 /**
@@ -26,7 +28,7 @@ export function systemdUnits(job: JobSpec): { service: string; timer: string } {
   const log = job.logFile.replace(/%/g, '%%');
   const service = [
     '[Unit]',
-    'Description=codexguard maintain: checkpoint and rotate the OpenAI Codex CLI\'s SQLite files',
+    "Description=codexguard maintain: checkpoint and rotate the OpenAI Codex CLI's SQLite files",
     '',
     '[Service]',
     'Type=oneshot',
@@ -55,7 +57,10 @@ export function systemdUnits(job: JobSpec): { service: string; timer: string } {
 }
 
 /** Program and interval of units systemdUnits() wrote (null fields when they do not read as such). */
-export function readUnits(service: string | null, timer: string | null): { program: string[] | null; everyMs: number | null } {
+export function readUnits(
+  service: string | null,
+  timer: string | null,
+): { program: string[] | null; everyMs: number | null } {
   const exec = service === null ? null : /^ExecStart=(.*)$/m.exec(service);
   const every = timer === null ? null : /^OnUnitActiveSec=(\d+)s$/m.exec(timer);
   return { program: exec ? unitUnquote(exec[1]!) : null, everyMs: every ? Number(every[1]) * 1000 : null };
@@ -63,10 +68,18 @@ export function readUnits(service: string | null, timer: string | null): { progr
 
 /** `systemctl show` output (KEY=value lines) as a map; blocks for several units are separated by blank lines. */
 export function parseShow(text: string): Array<Map<string, string>> {
-  return text.split(/\n\s*\n/).filter((b) => b.trim()).map((block) => new Map(block.split('\n').flatMap((line): Array<[string, string]> => {
-    const at = line.indexOf('=');
-    return at > 0 ? [[line.slice(0, at), line.slice(at + 1)]] : [];
-  })));
+  return text
+    .split(/\n\s*\n/)
+    .filter((b) => b.trim())
+    .map(
+      (block) =>
+        new Map(
+          block.split('\n').flatMap((line): Array<[string, string]> => {
+            const at = line.indexOf('=');
+            return at > 0 ? [[line.slice(0, at), line.slice(at + 1)]] : [];
+          }),
+        ),
+    );
 }
 
 /** A systemd timestamp printed with --timestamp=unix (`@1732438800`) as ISO; null for n/a or anything else. */

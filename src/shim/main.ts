@@ -55,7 +55,11 @@ function selfPath(): string {
 
 function resolveOrExit(self: string, codexPath: string | null): RealCodex {
   try {
-    return resolveRealCodex({ self, env, configured: codexPath ? { path: codexPath, source: 'codexPath (user config)' } : undefined });
+    return resolveRealCodex({
+      self,
+      env,
+      configured: codexPath ? { path: codexPath, source: 'codexPath (user config)' } : undefined,
+    });
   } catch (error) {
     say(formatError(error, debug));
     return process.exit(error instanceof CodexguardError ? error.exitCode : EXIT.notFound);
@@ -70,7 +74,11 @@ function register(ctx: SessionContext, self: string, pid: number): void {
     session.setChild(pid, ctx.childStartedAt);
     return;
   }
-  const registered = registerSession(codexHomeDir(env), { argv0: self, startedAt: ctx.shimStartedAt, child: { pid, startedAt: ctx.childStartedAt } });
+  const registered = registerSession(codexHomeDir(env), {
+    argv0: self,
+    startedAt: ctx.shimStartedAt,
+    child: { pid, startedAt: ctx.childStartedAt },
+  });
   if (registered.ok) session = registered.session;
   else if (debug) say(`codexguard: ${registered.message} [E_REGISTRY]`);
 }
@@ -103,7 +111,10 @@ const RECORD_AFTER_MS = 1_000;
 
 /** Sizes of Codex's DBs, for the session's figures and the crash bundle. */
 function snapshot(inventory: Inventory): DbSnapshot {
-  return { at: Date.now(), dbs: inventory.dbs.map(({ name, size, walSize, exists }) => ({ name, size, walSize, exists })) };
+  return {
+    at: Date.now(),
+    dbs: inventory.dbs.map(({ name, size, walSize, exists }) => ({ name, size, walSize, exists })),
+  };
 }
 
 /** The guarded launch: pre-flight, then codex (registered as a live session once it runs, its WALs watched), then the crash path for as long as it restarts. */
@@ -112,23 +123,42 @@ async function guarded(ctx: SessionContext, s: LaunchSettings, self: string): Pr
   let dir: string | undefined;
   ctx.preflight = async () => {
     const codex = { file: ctx.real.file, env: ctx.env };
-    const report = await preflight({ env, args: ctx.args, limits: s.limits, lockTimeoutMs: s.lockTimeoutMs, say, progress: true, compress: s.compress, launch: true, drop: s.drop, daemonRestart: s.daemonRestart, codex });
+    const report = await preflight({
+      env,
+      args: ctx.args,
+      limits: s.limits,
+      lockTimeoutMs: s.lockTimeoutMs,
+      say,
+      progress: true,
+      compress: s.compress,
+      launch: true,
+      drop: s.drop,
+      daemonRestart: s.daemonRestart,
+      codex,
+    });
     dir = report.dir;
     ctx.dbSnapshot = snapshot(report.inventory);
   };
   await failOpen(ctx.preflight, undefined);
   const start0 = ctx.dbSnapshot;
   // The whole session, not just the launch: stat the files every wal.watchEvery, checkpoint a WAL over its limit.
-  const stopWatch = dir === undefined ? undefined : watchSession({
-    dir,
-    limits: s.limits,
-    everyMs: s.watchEveryMs,
-    onLook: (inventory) => {
-      const look = snapshot(inventory);
-      ctx.looks = [...(ctx.looks ?? []).slice(1 - LOOKS_KEPT), look];
-      session?.setFigures({ start: start0, last: look, codexWroteBytes: ctx.childPid === undefined ? undefined : writeBytes(ctx.childPid) });
-    },
-  });
+  const stopWatch =
+    dir === undefined
+      ? undefined
+      : watchSession({
+          dir,
+          limits: s.limits,
+          everyMs: s.watchEveryMs,
+          onLook: (inventory) => {
+            const look = snapshot(inventory);
+            ctx.looks = [...(ctx.looks ?? []).slice(1 - LOOKS_KEPT), look];
+            session?.setFigures({
+              start: start0,
+              last: look,
+              codexWroteBytes: ctx.childPid === undefined ? undefined : writeBytes(ctx.childPid),
+            });
+          },
+        });
   // Before codex takes the terminal: what to put back if it dies in raw mode.
   ctx.savedTty = saveTerminal();
   try {
@@ -157,7 +187,9 @@ async function runUntilDone(ctx: SessionContext, self: string): Promise<ChildEnd
     const end = await start(ctx, (pid) => register(ctx, self, pid));
     const signal = crashSignal(end, ctx.crashPolicy?.signals);
     if (signal === undefined) return end;
-    const outcome = await failOpen(async () => (await import('../crash/on-crash.ts')).onCrash(ctx, end, signal), { restart: false } as const);
+    const outcome = await failOpen(async () => (await import('../crash/on-crash.ts')).onCrash(ctx, end, signal), {
+      restart: false,
+    } as const);
     if (!outcome.restart) return end;
     ctx.args = outcome.args;
   }
@@ -170,7 +202,14 @@ async function main(): Promise<void> {
   const passThrough = flag(env[DISABLE]) || shimChain(env).length > 0 || Boolean(env[CODEX_THREAD_ID]);
   const s = await settings(passThrough);
   const real = resolveOrExit(self, s.codexPath);
-  const ctx: SessionContext = { real, args: process.argv.slice(2), env: { ...real.env, [SHIM_CHAIN]: childChain(env, self) }, cwd: process.cwd(), shimStartedAt, debug };
+  const ctx: SessionContext = {
+    real,
+    args: process.argv.slice(2),
+    env: { ...real.env, [SHIM_CHAIN]: childChain(env, self) },
+    cwd: process.cwd(),
+    shimStartedAt,
+    debug,
+  };
   if (passThrough) mirrorExit(await start(ctx));
   const end = await guarded(ctx, s, self);
   // mirrorExit may re-raise a signal with every listener removed: no exit hook runs after it.

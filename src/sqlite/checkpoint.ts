@@ -33,12 +33,28 @@ export function checkpointDb(path: string, busyTimeoutMs = CHECKPOINT_BUSY_MS): 
   }
   try {
     db.pragma('wal_checkpoint(PASSIVE)');
-    const row = db.pragma('wal_checkpoint(TRUNCATE)', { simple: false }) as Array<{ busy: number; log: number; checkpointed: number }>;
+    const row = db.pragma('wal_checkpoint(TRUNCATE)', { simple: false }) as Array<{
+      busy: number;
+      log: number;
+      checkpointed: number;
+    }>;
     const { busy = 0, log = -1, checkpointed = -1 } = row[0] ?? {};
     if (busy) {
-      return { ok: false, code: 'E_BUSY', message: `${path}: checkpoint blocked by another connection (${checkpointed}/${log} frames copied); left for next time`, ...base, walAfter: walSize(path) };
+      return {
+        ok: false,
+        code: 'E_BUSY',
+        message: `${path}: checkpoint blocked by another connection (${checkpointed}/${log} frames copied); left for next time`,
+        ...base,
+        walAfter: walSize(path),
+      };
     }
-    return { ok: true, code: 'OK', message: `${path}: -wal checkpointed (${log} frames)`, ...base, walAfter: walSize(path) };
+    return {
+      ok: true,
+      code: 'OK',
+      message: `${path}: -wal checkpointed (${log} frames)`,
+      ...base,
+      walAfter: walSize(path),
+    };
   } catch (error) {
     return { ...failure(`cannot checkpoint ${path}`, error), ...base, walAfter: walSize(path) };
   } finally {

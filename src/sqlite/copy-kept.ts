@@ -57,9 +57,13 @@ export function copyKept(src: string, dest: string, policy: KeepPolicy): CopySta
 }
 
 function copyAll(db: ReturnType<typeof createFresh>, policy: KeepPolicy): CopyStats {
-  const objects = db.prepare("SELECT type, name, sql FROM src.sqlite_schema WHERE sql IS NOT NULL ORDER BY rowid").all() as SchemaObject[];
-  if (!objects.some((o) => o.type === 'table' && o.name === 'logs')) throw new NotALogDb('not a Codex log DB (no logs table)');
-  if (objects.some((o) => /^\s*CREATE\s+VIRTUAL\s+TABLE/i.test(o.sql))) throw new NotALogDb('has a virtual table: not copied');
+  const objects = db
+    .prepare('SELECT type, name, sql FROM src.sqlite_schema WHERE sql IS NOT NULL ORDER BY rowid')
+    .all() as SchemaObject[];
+  if (!objects.some((o) => o.type === 'table' && o.name === 'logs'))
+    throw new NotALogDb('not a Codex log DB (no logs table)');
+  if (objects.some((o) => /^\s*CREATE\s+VIRTUAL\s+TABLE/i.test(o.sql)))
+    throw new NotALogDb('has a virtual table: not copied');
   const tables = objects.filter((o) => o.type === 'table' && !o.name.startsWith('sqlite_'));
   for (const table of tables) db.exec(table.sql);
   for (const pragma of ['user_version', 'application_id']) {
@@ -68,7 +72,9 @@ function copyAll(db: ReturnType<typeof createFresh>, policy: KeepPolicy): CopySt
   for (const table of tables) {
     if (table.name !== 'logs') db.exec(`INSERT INTO main.${ident(table.name)} SELECT * FROM src.${ident(table.name)}`);
   }
-  const keptRows = db.prepare(`INSERT INTO main.logs SELECT * FROM src.logs WHERE id IN (${keptIdsSql('src')}) ORDER BY id`).run(...keptParams(policy)).changes;
+  const keptRows = db
+    .prepare(`INSERT INTO main.logs SELECT * FROM src.logs WHERE id IN (${keptIdsSql('src')}) ORDER BY id`)
+    .run(...keptParams(policy)).changes;
   if (objects.some((o) => o.name === 'sqlite_sequence')) {
     db.exec('DELETE FROM main.sqlite_sequence; INSERT INTO main.sqlite_sequence SELECT * FROM src.sqlite_sequence');
   }

@@ -64,6 +64,10 @@ export function readOnly(dir: string, doing: string): StepResult | undefined {
     accessSync(dir, constants.W_OK);
     return undefined;
   } catch (error) {
-    return { ok: false, code: 'E_READONLY', message: `cannot ${doing}: ${dir} is not writable (${(error as NodeJS.ErrnoException).code})` };
+    return {
+      ok: false,
+      code: 'E_READONLY',
+      message: `cannot ${doing}: ${dir} is not writable (${(error as NodeJS.ErrnoException).code})`,
+    };
   }
 }

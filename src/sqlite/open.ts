@@ -5,7 +5,11 @@ export type Db = Database.Database;
 
 /** Opens an existing DB (never creates one) with a short busy timeout: Codex itself waits 5 s, we never hold it up that long. */
 export function openExisting(path: string, options: { readonly?: boolean; busyTimeoutMs?: number } = {}): Db {
-  return new Database(path, { fileMustExist: true, readonly: options.readonly ?? false, timeout: options.busyTimeoutMs ?? 250 });
+  return new Database(path, {
+    fileMustExist: true,
+    readonly: options.readonly ?? false,
+    timeout: options.busyTimeoutMs ?? 250,
+  });
 }
 
 /** Creates a new, empty DB file that will look like one Codex made (page_size 4096, auto_vacuum=INCREMENTAL). */

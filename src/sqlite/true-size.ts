@@ -42,7 +42,8 @@ export function fromHeader(path: string): TrueSize | { error: string } {
   try {
     fd = openSync(path, 'r');
     const header = Buffer.alloc(100);
-    if (readSync(fd, header, 0, 100, 0) < 100 || header.toString('latin1', 0, 16) !== 'SQLite format 3\0') return { error: 'SQLITE_NOTADB' };
+    if (readSync(fd, header, 0, 100, 0) < 100 || header.toString('latin1', 0, 16) !== 'SQLite format 3\0')
+      return { error: 'SQLITE_NOTADB' };
     const raw = header.readUInt16BE(16);
     const pageSize = raw === 1 ? 65_536 : raw;
     const pages = Math.floor(fstatSync(fd).size / pageSize);

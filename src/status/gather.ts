@@ -24,7 +24,18 @@ export interface StatusJson {
    * `live` and `free`: the file's pages that hold data, and those free inside it (bytes; null when the DB could not be
    * read: busy, or not SQLite). `codexBudget`: Codex's own limit on the log DB's live data (64 MiB), which ignores free pages.
    */
-  dbs: Array<{ name: string; kind: 'log' | 'state'; exists: boolean; size: number; walSize: number; shmSize: number; live?: number | null; free?: number | null; codexBudget?: number; due: string | null }>;
+  dbs: Array<{
+    name: string;
+    kind: 'log' | 'state';
+    exists: boolean;
+    size: number;
+    walSize: number;
+    shmSize: number;
+    live?: number | null;
+    free?: number | null;
+    codexBudget?: number;
+    due: string | null;
+  }>;
   /** What is due; a rotation carries its plan: `rotate`, `stop-daemon` (Codex's daemon is idle) or `defer` (Codex is in use: `why`). */
   due: Array<{ action: string; db: string; reason: string; plan?: 'rotate' | 'stop-daemon' | 'defer'; why?: string }>;
   /** What Codex itself is doing: its app-server daemon (state, pid, version), its updater, the daemon's clients (null: unknown). */
@@ -53,9 +64,12 @@ export async function gatherStatus(): Promise<StatusJson> {
   const { loaded, settings, home } = await commandContext(true);
   const inventory = scanInventory(home.dir);
   const actions = decide(inventory, settings.limits);
-  const dueFor = (name: string) => actions.find((a) => (actionDb(a)) === name);
+  const dueFor = (name: string) => actions.find((a) => actionDb(a) === name);
   const live = liveSessions(home.codexHome);
-  const activity = await codexActivity(home.codexHome, inventory.dbs.map((db) => db.path));
+  const activity = await codexActivity(
+    home.codexHome,
+    inventory.dbs.map((db) => db.path),
+  );
   // One plan serves every due rotation: it rests on what Codex is doing, not on the DB.
   const plan = planRotation(activity, { restart: settings.daemonRestart });
   const planned = plan.kind === 'defer' ? { plan: plan.kind, why: plan.why } : { plan: plan.kind };
@@ -68,28 +82,77 @@ export async function gatherStatus(): Promise<StatusJson> {
     dbs: inventory.dbs.map((db) => {
       const t = db.exists && db.size > 0 ? trueSize(db.path) : { error: 'no main file' };
       const pages = 'error' in t ? { live: null, free: null } : { live: t.liveBytes, free: t.freeBytes };
-      return { name: db.name, kind: db.kind, exists: db.exists, size: db.size, walSize: db.walSize, shmSize: db.shmSize, ...pages, ...(db.kind === 'log' ? { codexBudget: CODEX_LOG_BUDGET_BYTES } : {}), due: dueFor(db.name)?.kind ?? null };
+      return {
+        name: db.name,
+        kind: db.kind,
+        exists: db.exists,
+        size: db.size,
+        walSize: db.walSize,
+        shmSize: db.shmSize,
+        ...pages,
+        ...(db.kind === 'log' ? { codexBudget: CODEX_LOG_BUDGET_BYTES } : {}),
+        due: dueFor(db.name)?.kind ?? null,
+      };
     }),
-    due: actions.map((a) => ({ action: a.kind, db: actionDb(a), reason: a.reason, ...(a.kind === 'rotate' ? planned : {}) })),
+    due: actions.map((a) => ({
+      action: a.kind,
+      db: actionDb(a),
+      reason: a.reason,
+      ...(a.kind === 'rotate' ? planned : {}),
+    })),
     codex: codexJson(activity),
-    sessions: live.ok ? live.sessions.map((s) => ({ pid: s.pid, codexPid: s.child?.pid ?? null, startedAt: s.startedAt })) : null,
-    archives: listArchives(home.dir).map((a) => ({ db: a.db, name: a.name, date: a.date.toISOString(), bytes: a.bytes, compressed: a.compressed })),
+    sessions: live.ok
+      ? live.sessions.map((s) => ({ pid: s.pid, codexPid: s.child?.pid ?? null, startedAt: s.startedAt }))
+      : null,
+    archives: listArchives(home.dir).map((a) => ({
+      db: a.db,
+      name: a.name,
+      date: a.date.toISOString(),
+      bytes: a.bytes,
+      compressed: a.compressed,
+    })),
     config: { files: loaded.files.map((f) => ({ level: f.level, path: f.path })), sources: loaded.sources },
     growth: growthJson(readPoints(home.codexHome), inventory, settings.limits.logMaxBytes),
     lastSession: gatherLastSession(home.codexHome) ?? null,
   };
 }
 
-function growthJson(points: ReturnType<typeof readPoints>, inventory: ReturnType<typeof scanInventory>, logLimit: number): StatusJson['growth'] {
+function growthJson(
+  points: ReturnType<typeof readPoints>,
+  inventory: ReturnType<typeof scanInventory>,
+  logLimit: number,
+): StatusJson['growth'] {
   const here = points.filter((p) => p.dir === inventory.dir);
-  const dbs = inventory.dbs.filter((db) => db.exists).map((db) => ({ name: db.name, kind: db.kind, bytes: db.size + db.walSize, wal: db.walSize }));
-  return { points: here.length, oldest: here[0]?.at ?? null, dbs: growthOf(here, { at: Date.now(), dir: inventory.dir, dbs }, logLimit) };
+  const dbs = inventory.dbs
+    .filter((db) => db.exists)
+    .map((db) => ({ name: db.name, kind: db.kind, bytes: db.size + db.walSize, wal: db.walSize }));
+  return {
+    points: here.length,
+    oldest: here[0]?.at ?? null,
+    dbs: growthOf(here, { at: Date.now(), dir: inventory.dir, dbs }, logLimit),
+  };
 }
 
 /** The `codex` part of status --json. */
 function codexJson(a: CodexActivity): StatusJson['codex'] {
-  const proc = (d: CodexActivity['daemon']) => (d.state === 'running' ? { state: d.state, pid: d.pid, ...(d.version ? { version: d.version } : {}), ...(d.binary ? { binary: d.binary } : {}) } : d.state === 'unknown' ? { state: d.state, reason: d.reason } : { state: d.state });
+  const proc = (d: CodexActivity['daemon']) =>
+    d.state === 'running'
+      ? {
+          state: d.state,
+          pid: d.pid,
+          ...(d.version ? { version: d.version } : {}),
+          ...(d.binary ? { binary: d.binary } : {}),
+        }
+      : d.state === 'unknown'
+        ? { state: d.state, reason: d.reason }
+        : { state: d.state };
   const clients = a.clients && 'count' in a.clients ? a.clients.count : null;
   const others = otherPidsOf(a);
-  return { daemon: proc(a.daemon), updater: a.updater.state === 'running' ? { state: 'running', pid: a.updater.pid } : { state: a.updater.state }, clients, others, summary: describeDaemon(a) };
+  return {
+    daemon: proc(a.daemon),
+    updater: a.updater.state === 'running' ? { state: 'running', pid: a.updater.pid } : { state: a.updater.state },
+    clients,
+    others,
+    summary: describeDaemon(a),
+  };
 }

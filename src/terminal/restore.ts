@@ -41,7 +41,10 @@ export function openTerminal(): { fd: number; close(): void } | undefined {
 function stty(args: string[]): boolean {
   try {
     const file = programOnPath('stty');
-    return file !== undefined && spawnSync(file, args, { stdio: ['inherit', 'ignore', 'ignore'], timeout: 2000 }).status === 0;
+    return (
+      file !== undefined &&
+      spawnSync(file, args, { stdio: ['inherit', 'ignore', 'ignore'], timeout: 2000 }).status === 0
+    );
   } catch {
     return false;
   }

@@ -13,26 +13,35 @@ import { CODEX_MODULES, REPO } from './index.ts';
 export const REAL_CODEX = nativeBinary(CODEX_MODULES);
 
 /** The version of the @openai/codex under test, from its package (tests never write it out). */
-export const PINNED_CODEX_VERSION: string = JSON.parse(readFileSync(join(CODEX_MODULES, '@openai', 'codex', 'package.json'), 'utf8')).version;
+export const PINNED_CODEX_VERSION: string = JSON.parse(
+  readFileSync(join(CODEX_MODULES, '@openai', 'codex', 'package.json'), 'utf8'),
+).version;
 
 /**
  * The codex that daemon tests run: the one under test from 0.169 on (the oldest seen to start its app-server daemon
  * from an npm install; 0.141, the seed's, wants a standalone install for it), else the pinned devDependency.
  */
-export const DAEMON_CODEX: string = (compareVersions(PINNED_CODEX_VERSION, '0.169.0') ?? 1) >= 0 ? REAL_CODEX : nativeBinary(join(REPO, 'node_modules'));
+export const DAEMON_CODEX: string =
+  (compareVersions(PINNED_CODEX_VERSION, '0.169.0') ?? 1) >= 0 ? REAL_CODEX : nativeBinary(join(REPO, 'node_modules'));
 /** Its version. */
 export const DAEMON_CODEX_VERSION: string =
-  DAEMON_CODEX === REAL_CODEX ? PINNED_CODEX_VERSION : JSON.parse(readFileSync(join(REPO, 'node_modules', '@openai', 'codex', 'package.json'), 'utf8')).version;
+  DAEMON_CODEX === REAL_CODEX
+    ? PINNED_CODEX_VERSION
+    : JSON.parse(readFileSync(join(REPO, 'node_modules', '@openai', 'codex', 'package.json'), 'utf8')).version;
 
 /** The schemas of that version: the fixture when there is one, else the dump scripts/test-codex.mjs made from a home it created. */
-const SCHEMA_FILE = [join(REPO, 'test', 'fixtures', `codex-${PINNED_CODEX_VERSION}-sqlite-schemas.sql`), join(codexRoot(), 'sqlite-schemas.sql')].find((f) => existsSync(f))!;
+const SCHEMA_FILE = [
+  join(REPO, 'test', 'fixtures', `codex-${PINNED_CODEX_VERSION}-sqlite-schemas.sql`),
+  join(codexRoot(), 'sqlite-schemas.sql'),
+].find((f) => existsSync(f))!;
 
 /** The real schema (of the pinned codex) of each DB file, by file name (`logs_2.sqlite`, `state_5.sqlite`, ...). */
 export function schemas(): Map<string, string> {
   const map = new Map<string, string>();
   const parts = readFileSync(SCHEMA_FILE, 'utf8').split(/^-- ==== (\S+).*$/m);
   // sqlite_sequence is made by SQLite itself with the first AUTOINCREMENT table; it cannot be created by hand.
-  for (let i = 1; i < parts.length; i += 2) map.set(parts[i]!, parts[i + 1]!.replace(/^CREATE TABLE sqlite_sequence\(name,seq\);$/m, ''));
+  for (let i = 1; i < parts.length; i += 2)
+    map.set(parts[i]!, parts[i + 1]!.replace(/^CREATE TABLE sqlite_sequence\(name,seq\);$/m, ''));
   return map;
 }
 
@@ -42,8 +51,18 @@ export function schemas(): Map<string, string> {
  * use these, tests about Codex accepting a file use a golden home made by the real binary.
  */
 export const LOG_MIGRATIONS_0169 = [
-  { version: 1, description: 'logs', checksum: '009639EAFE599BE97D49D1D712E51671BF1BE1C6B8CB7BF1A4136DA88FB0E19308FF3CBCFBFBF589065E0EAFEF2CA164', execution_time: 529766 },
-  { version: 2, description: 'logs feedback log body', checksum: 'CF6C93AF074A90224564010F49BC9CF905F10BA4C3C4B8B25C12E014EE1522F0B561A1C3D8188F6D2F4BE764F141DAF8', execution_time: 2236280 },
+  {
+    version: 1,
+    description: 'logs',
+    checksum: '009639EAFE599BE97D49D1D712E51671BF1BE1C6B8CB7BF1A4136DA88FB0E19308FF3CBCFBFBF589065E0EAFEF2CA164',
+    execution_time: 529766,
+  },
+  {
+    version: 2,
+    description: 'logs feedback log body',
+    checksum: 'CF6C93AF074A90224564010F49BC9CF905F10BA4C3C4B8B25C12E014EE1522F0B561A1C3D8188F6D2F4BE764F141DAF8',
+    execution_time: 2236280,
+  },
 ];
 
 /** Creates a DB the way Codex does (page_size 4096, auto_vacuum=INCREMENTAL, WAL) with the real schema of `file`. */
@@ -56,8 +75,11 @@ export function makeCodexDb(path: string, file = 'logs_2.sqlite'): void {
   db.pragma('journal_mode = WAL');
   db.exec(sql);
   if (file === 'logs_2.sqlite') {
-    const insert = db.prepare('INSERT INTO _sqlx_migrations (version, description, installed_on, success, checksum, execution_time) VALUES (?, ?, ?, 1, unhex(?), ?)');
-    for (const m of LOG_MIGRATIONS_0169) insert.run(m.version, m.description, '2026-06-01 10:00:00', m.checksum, m.execution_time);
+    const insert = db.prepare(
+      'INSERT INTO _sqlx_migrations (version, description, installed_on, success, checksum, execution_time) VALUES (?, ?, ?, 1, unhex(?), ?)',
+    );
+    for (const m of LOG_MIGRATIONS_0169)
+      insert.run(m.version, m.description, '2026-06-01 10:00:00', m.checksum, m.execution_time);
   }
   db.close();
 }
@@ -94,7 +116,8 @@ export function fillLogs(path: string, options: FillOptions): number[] {
   };
   const db = new Database(path);
   db.pragma('journal_mode = WAL');
-  const insert = db.prepare(`INSERT INTO logs (ts, ts_nanos, level, target, feedback_log_body, module_path, file, line, thread_id, process_uuid, estimated_bytes)
+  const insert =
+    db.prepare(`INSERT INTO logs (ts, ts_nanos, level, target, feedback_log_body, module_path, file, line, thread_id, process_uuid, estimated_bytes)
     VALUES (?, ?, ?, 'codex_core::session', ?, 'codex_core::session', 'core/src/session.rs', ?, ?, ?, ?)`);
   const ids: number[] = [];
   db.transaction(() => {
@@ -103,8 +126,22 @@ export function fillLogs(path: string, options: FillOptions): number[] {
       const length = Math.floor(bodyBytes * (0.5 + rand()));
       const start = Math.floor(rand() * (TEXT.length - length));
       const body = TEXT.slice(start, start + length);
-      const thread = rand() < 0.2 ? null : `019a${Math.floor(rand() * 40).toString(16).padStart(4, '0')}-thread`;
-      const info = insert.run(Math.floor(at), Math.floor((at % 1) * 1e9), rand() < 0.9 ? 'INFO' : 'DEBUG', body, Math.floor(rand() * 900), thread, `pid:${1000 + (i % 7)}:uuid`, length + 120);
+      const thread =
+        rand() < 0.2
+          ? null
+          : `019a${Math.floor(rand() * 40)
+              .toString(16)
+              .padStart(4, '0')}-thread`;
+      const info = insert.run(
+        Math.floor(at),
+        Math.floor((at % 1) * 1e9),
+        rand() < 0.9 ? 'INFO' : 'DEBUG',
+        body,
+        Math.floor(rand() * 900),
+        thread,
+        `pid:${1000 + (i % 7)}:uuid`,
+        length + 120,
+      );
       ids.push(Number(info.lastInsertRowid));
     }
   })();
@@ -178,22 +215,31 @@ function hasThread(home: string): boolean {
 }
 
 /** The DB files `codex exec` creates, of those the codex under test knows (its schema file: 0.141 has no queue_1). */
-export const CODEX_DBS = ['logs_2.sqlite', 'state_5.sqlite', 'goals_1.sqlite', 'memories_1.sqlite', 'queue_1.sqlite'].filter((name) => schemas().has(name));
+export const CODEX_DBS = [
+  'logs_2.sqlite',
+  'state_5.sqlite',
+  'goals_1.sqlite',
+  'memories_1.sqlite',
+  'queue_1.sqlite',
+].filter((name) => schemas().has(name));
 
 /** Every DB migrated, and the state DB's backfill finished: a copy stopped mid-backfill makes the next codex wait 30 s. */
 function migrated(home: string): boolean {
-  return backfilled(home) && CODEX_DBS.every((name) => {
-    const file = join(home, name);
-    if (!existsSync(file)) return false;
-    try {
-      const db = new Database(file, { readonly: true, timeout: 100 });
-      const n = db.prepare('SELECT count(*) FROM _sqlx_migrations').pluck().get() as number;
-      db.close();
-      return n > 0;
-    } catch {
-      return false;
-    }
-  });
+  return (
+    backfilled(home) &&
+    CODEX_DBS.every((name) => {
+      const file = join(home, name);
+      if (!existsSync(file)) return false;
+      try {
+        const db = new Database(file, { readonly: true, timeout: 100 });
+        const n = db.prepare('SELECT count(*) FROM _sqlx_migrations').pluck().get() as number;
+        db.close();
+        return n > 0;
+      } catch {
+        return false;
+      }
+    })
+  );
 }
 
 function backfilled(home: string): boolean {
@@ -209,13 +255,30 @@ function backfilled(home: string): boolean {
 
 /** The environment the real codex runs with offline in tests. */
 export function codexEnv(home: string, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-  return { HOME: process.env.HOME, PATH: process.env.PATH, LANG: 'C', CODEX_HOME: home, OPENAI_API_KEY: 'sk-test', RUST_LOG: 'warn', ...extra };
+  return {
+    HOME: process.env.HOME,
+    PATH: process.env.PATH,
+    LANG: 'C',
+    CODEX_HOME: home,
+    OPENAI_API_KEY: 'sk-test',
+    RUST_LOG: 'warn',
+    ...extra,
+  };
 }
 
 /** Runs `codex exec --skip-git-repo-check hi` on `home` until `done()` or `ms`, then stops it; returns its output. */
-export async function runCodexUntil(home: string, done: () => boolean, ms: number, env: NodeJS.ProcessEnv = {}): Promise<string> {
+export async function runCodexUntil(
+  home: string,
+  done: () => boolean,
+  ms: number,
+  env: NodeJS.ProcessEnv = {},
+): Promise<string> {
   mkdirSync(home, { recursive: true });
-  const child = spawn(REAL_CODEX, ['exec', '--skip-git-repo-check', 'hi'], { cwd: home, env: codexEnv(home, env), stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(REAL_CODEX, ['exec', '--skip-git-repo-check', 'hi'], {
+    cwd: home,
+    env: codexEnv(home, env),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   child.stdout.on('data', (d) => (output += d));
   child.stderr.on('data', (d) => (output += d));
@@ -233,7 +296,12 @@ export async function runCodexUntil(home: string, done: () => boolean, ms: numbe
 
 /** `codex doctor --json` on a home, parsed (or the raw text when it is not JSON). */
 export function codexDoctor(home: string): unknown {
-  const result = spawnSync(REAL_CODEX, ['doctor', '--json'], { cwd: home, env: codexEnv(home), encoding: 'utf8', timeout: 30_000 });
+  const result = spawnSync(REAL_CODEX, ['doctor', '--json'], {
+    cwd: home,
+    env: codexEnv(home),
+    encoding: 'utf8',
+    timeout: 30_000,
+  });
   try {
     return JSON.parse(result.stdout);
   } catch {
@@ -250,9 +318,17 @@ export function inspect(path: string) {
       journalMode: db.pragma('journal_mode', { simple: true }) as string,
       autoVacuum: db.pragma('auto_vacuum', { simple: true }) as number,
       pageSize: db.pragma('page_size', { simple: true }) as number,
-      schema: db.prepare("SELECT type, name, tbl_name, sql FROM sqlite_schema WHERE name NOT LIKE 'sqlite_stat%' ORDER BY name").all(),
-      migrations: db.prepare('SELECT version, description, installed_on, success, hex(checksum) AS checksum, execution_time FROM _sqlx_migrations ORDER BY version').all(),
-      sequence: hasTable(db, 'sqlite_sequence') ? db.prepare('SELECT name, seq FROM sqlite_sequence ORDER BY name').all() : [],
+      schema: db
+        .prepare("SELECT type, name, tbl_name, sql FROM sqlite_schema WHERE name NOT LIKE 'sqlite_stat%' ORDER BY name")
+        .all(),
+      migrations: db
+        .prepare(
+          'SELECT version, description, installed_on, success, hex(checksum) AS checksum, execution_time FROM _sqlx_migrations ORDER BY version',
+        )
+        .all(),
+      sequence: hasTable(db, 'sqlite_sequence')
+        ? db.prepare('SELECT name, seq FROM sqlite_sequence ORDER BY name').all()
+        : [],
       ids: hasTable(db, 'logs') ? (db.prepare('SELECT id FROM logs ORDER BY id').pluck().all() as number[]) : [],
     };
   } finally {
@@ -278,7 +354,11 @@ export function logRows(path: string, ids: readonly number[]): Map<number, unkno
 export const HOLDER = join(REPO, 'test', 'fixtures', 'sqlite-holder.mjs');
 
 /** Another process using a DB (see test/fixtures/sqlite-holder.mjs); resolves once it reports `ready`. */
-export async function holder(t: TestContext, mode: 'write' | 'read' | 'hold' | 'immediate' | 'exclusive', path: string) {
+export async function holder(
+  t: TestContext,
+  mode: 'write' | 'read' | 'hold' | 'immediate' | 'exclusive',
+  path: string,
+) {
   const child = spawn(process.execPath, [HOLDER, mode, path], { stdio: ['pipe', 'pipe', 'inherit'] });
   const lines: string[] = [];
   let buffer = '';
@@ -310,7 +390,9 @@ export async function holder(t: TestContext, mode: 'write' | 'read' | 'hold' | '
 
 /** Inserts `rows` rows (log rows, or state rows with `state`) from a process that is then SIGKILLed: they stay in the -wal. */
 export function leaveInWal(path: string, rows: number, state = false): void {
-  const result = spawnSync(process.execPath, [HOLDER, state ? 'wal-state' : 'wal', path, String(rows)], { encoding: 'utf8' });
+  const result = spawnSync(process.execPath, [HOLDER, state ? 'wal-state' : 'wal', path, String(rows)], {
+    encoding: 'utf8',
+  });
   if (!result.stdout.includes('done')) throw new Error(`could not leave rows in the -wal: ${result.stderr}`);
 }
 
@@ -344,7 +426,10 @@ export async function appServer(t: TestContext, home: string) {
   const request = (method: string, params: object, ms = 20_000) =>
     new Promise<{ result?: unknown; error?: { message: string } }>((resolve, reject) => {
       const id = nextId++;
-      const timer = setTimeout(() => reject(new Error(`app-server: no answer to ${method}; stderr: ${stderr.slice(-500)}`)), ms);
+      const timer = setTimeout(
+        () => reject(new Error(`app-server: no answer to ${method}; stderr: ${stderr.slice(-500)}`)),
+        ms,
+      );
       waiting.set(id, (message) => {
         clearTimeout(timer);
         resolve(message);
@@ -375,7 +460,10 @@ export async function appServer(t: TestContext, home: string) {
 export function logCount(path: string): { rows: number; maxId: number } {
   const db = new Database(path, { readonly: true, fileMustExist: true, timeout: 5000 });
   try {
-    const row = db.prepare('SELECT count(*) AS rows, coalesce(max(id), 0) AS maxId FROM logs').get() as { rows: number; maxId: number };
+    const row = db.prepare('SELECT count(*) AS rows, coalesce(max(id), 0) AS maxId FROM logs').get() as {
+      rows: number;
+      maxId: number;
+    };
     return row;
   } finally {
     db.close();

@@ -51,12 +51,32 @@ export function cleanEnv(extra: Record<string, string | undefined> = {}): NodeJS
 }
 
 /** Runs a file synchronously and returns spawnSync's result with utf8 output. */
-export function runSync(file: string, args: string[], opts: { env?: NodeJS.ProcessEnv; cwd?: string; input?: string; timeout?: number } = {}): SpawnSyncReturns<string> {
-  return spawnSync(file, args, { encoding: 'utf8', timeout: opts.timeout ?? 60_000, env: opts.env, cwd: opts.cwd, input: opts.input });
+export function runSync(
+  file: string,
+  args: string[],
+  opts: { env?: NodeJS.ProcessEnv; cwd?: string; input?: string; timeout?: number } = {},
+): SpawnSyncReturns<string> {
+  return spawnSync(file, args, {
+    encoding: 'utf8',
+    timeout: opts.timeout ?? 60_000,
+    env: opts.env,
+    cwd: opts.cwd,
+    input: opts.input,
+  });
 }
 
 /** Reads the JSON that the fake codex recorded. */
-export function readRecord(file: string): { argv: string[]; cwd: string; env: Record<string, string>; tty: { stdin: boolean; stdout: boolean; stderr: boolean }; pid: number; ppid: number; self: string; stdin?: string; signals: string[] } {
+export function readRecord(file: string): {
+  argv: string[];
+  cwd: string;
+  env: Record<string, string>;
+  tty: { stdin: boolean; stdout: boolean; stderr: boolean };
+  pid: number;
+  ppid: number;
+  self: string;
+  stdin?: string;
+  signals: string[];
+} {
   return JSON.parse(readFileSync(file, 'utf8'));
 }
 

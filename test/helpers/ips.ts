@@ -33,13 +33,20 @@ export function ipsReport(o: IpsOptions): string {
   if (o.translated !== undefined) set('translated', String(o.translated));
   if (o.procName !== undefined) {
     set('procName', JSON.stringify(o.procName));
-    text = text.replace(/^(\{"app_name":)"codex"/, `$1${JSON.stringify(o.procName)}`).replace(/"name":"codex","incident_id"/, `"name":${JSON.stringify(o.procName)},"incident_id"`);
+    text = text
+      .replace(/^(\{"app_name":)"codex"/, `$1${JSON.stringify(o.procName)}`)
+      .replace(/"name":"codex","incident_id"/, `"name":${JSON.stringify(o.procName)},"incident_id"`);
   }
   if (o.procPath !== undefined) {
     let path = o.procPath;
-    if (o.home && path.startsWith(`${o.home}/`)) path = `${o.home.slice(0, o.home.lastIndexOf('/'))}/USER${path.slice(o.home.length)}`;
+    if (o.home && path.startsWith(`${o.home}/`))
+      path = `${o.home.slice(0, o.home.lastIndexOf('/'))}/USER${path.slice(o.home.length)}`;
     set('procPath', `"${escaped(path)}"`);
   }
-  if (o.extra !== undefined) text = text.replace(/^ {2}"sip" : "enabled",$/m, `  "sip" : "enabled",\n  "environment" : ${JSON.stringify(o.extra)},`);
+  if (o.extra !== undefined)
+    text = text.replace(
+      /^ {2}"sip" : "enabled",$/m,
+      `  "sip" : "enabled",\n  "environment" : ${JSON.stringify(o.extra)},`,
+    );
   return text;
 }

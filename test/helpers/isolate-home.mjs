@@ -7,7 +7,16 @@ import { join } from 'node:path';
 const home = mkdtempSync(join(tmpdir(), 'cg-test-home-'));
 process.env.HOME = home;
 // Whatever points into the real home goes too; the tests set what they need themselves.
-for (const name of ['XDG_CONFIG_HOME', 'XDG_DATA_HOME', 'XDG_STATE_HOME', 'XDG_CACHE_HOME', 'ZDOTDIR', 'CODEX_HOME', 'CODEX_SQLITE_HOME']) delete process.env[name];
+for (const name of [
+  'XDG_CONFIG_HOME',
+  'XDG_DATA_HOME',
+  'XDG_STATE_HOME',
+  'XDG_CACHE_HOME',
+  'ZDOTDIR',
+  'CODEX_HOME',
+  'CODEX_SQLITE_HOME',
+])
+  delete process.env[name];
 process.once('exit', () => rmSync(home, { recursive: true, force: true }));
 
 // Any Node warning in a test process (a deprecation, a MaxListeners leak, an experimental API) fails that file:

@@ -6,7 +6,9 @@ import { FAKE, REPO } from './index.ts';
 
 /** Copies of the official launchers (bin/codex.js) of these versions, from `npm pack @openai/codex@V` (Apache-2.0). */
 export const LAUNCHERS_DIR = join(REPO, 'test', 'fixtures', 'launchers');
-export const LAUNCHER_VERSIONS = readdirSync(LAUNCHERS_DIR).filter((v) => /^\d+\.\d+\.\d+$/.test(v)).sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
+export const LAUNCHER_VERSIONS = readdirSync(LAUNCHERS_DIR)
+  .filter((v) => /^\d+\.\d+\.\d+$/.test(v))
+  .sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
 
 /** What a fake install is made of: the package version it claims, and the launcher script (the fake codex by default, or a real one). */
 export interface TreeOptions {
@@ -35,10 +37,17 @@ export interface LauncherTree {
 }
 
 /** Lays out @openai/codex and its platform package under `nodeModules`, as npm or bun would (hoisted siblings). */
-function codexPackages(nodeModules: string, withNative: boolean, opts: TreeOptions = {}): { launcher: string; native: string | undefined; packageRoot: string } {
+function codexPackages(
+  nodeModules: string,
+  withNative: boolean,
+  opts: TreeOptions = {},
+): { launcher: string; native: string | undefined; packageRoot: string } {
   const packageRoot = join(nodeModules, '@openai', 'codex');
   const version = opts.version ?? LAUNCHER_VERSIONS.at(-1)!;
-  put(join(packageRoot, 'package.json'), JSON.stringify({ name: '@openai/codex', version, type: 'module', bin: { codex: 'bin/codex.js' } }));
+  put(
+    join(packageRoot, 'package.json'),
+    JSON.stringify({ name: '@openai/codex', version, type: 'module', bin: { codex: 'bin/codex.js' } }),
+  );
   const launcher = join(packageRoot, 'bin', 'codex.js');
   exe(launcher, opts.launcher);
   const target = platformTarget(process.platform, process.arch)!;
@@ -101,12 +110,25 @@ export function pnpmGlobal(root: string, opts: TreeOptions = {}): LauncherTree {
  * <home>/tools/user/bins/codex.json records the binary. The stand-in shim does what Volta's does to a death by a
  * signal: it runs the image's codex and exits 1 (and it marks the env, so a test can tell it ran).
  */
-export function voltaGlobal(home: string, opts: TreeOptions & { binConfig?: object } = {}): LauncherTree & { home: string } {
+export function voltaGlobal(
+  home: string,
+  opts: TreeOptions & { binConfig?: object } = {},
+): LauncherTree & { home: string } {
   const tree = npmGlobal(join(home, 'tools', 'image', 'packages', '@openai', 'codex'), true, opts);
   const binDir = join(home, 'bin');
-  put(join(binDir, 'volta-shim'), `#!/bin/sh\nVOLTA_SHIM_RAN=1 "${join(tree.binDir, 'codex')}" "$@"\nstatus=$?\n[ "$status" -gt 128 ] && exit 1\nexit "$status"\n`, 0o755);
+  put(
+    join(binDir, 'volta-shim'),
+    `#!/bin/sh\nVOLTA_SHIM_RAN=1 "${join(tree.binDir, 'codex')}" "$@"\nstatus=$?\n[ "$status" -gt 128 ] && exit 1\nexit "$status"\n`,
+    0o755,
+  );
   symlinkSync('volta-shim', join(binDir, 'codex'));
-  const binConfig = opts.binConfig ?? { name: 'codex', package: '@openai/codex', version: opts.version ?? LAUNCHER_VERSIONS.at(-1)!, platform: { node: '22.12.0', npm: null, yarn: null }, manager: 'Npm' };
+  const binConfig = opts.binConfig ?? {
+    name: 'codex',
+    package: '@openai/codex',
+    version: opts.version ?? LAUNCHER_VERSIONS.at(-1)!,
+    platform: { node: '22.12.0', npm: null, yarn: null },
+    manager: 'Npm',
+  };
   put(join(home, 'tools', 'user', 'bins', 'codex.json'), JSON.stringify(binConfig, null, 2));
   return { ...tree, binDir, home };
 }

@@ -9,7 +9,14 @@ export async function run(options: { json?: boolean } = {}): Promise<number> {
   if (home.warning) process.stderr.write(`codexguard: ${home.warning}\n`);
   const archives = listArchives(home.dir);
   if (options.json) {
-    const rows = archives.map((a) => ({ name: a.name, db: a.db, path: a.path, date: a.date.toISOString(), compressed: a.compressed, bytes: a.bytes }));
+    const rows = archives.map((a) => ({
+      name: a.name,
+      db: a.db,
+      path: a.path,
+      date: a.date.toISOString(),
+      compressed: a.compressed,
+      bytes: a.bytes,
+    }));
     process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
     return 0;
   }
@@ -18,7 +25,9 @@ export async function run(options: { json?: boolean } = {}): Promise<number> {
     return 0;
   }
   for (const a of archives) {
-    process.stdout.write(`${a.name}  ${a.date.toISOString()}  ${humanSize(a.bytes)}${a.compressed ? '  (compressed)' : ''}\n`);
+    process.stdout.write(
+      `${a.name}  ${a.date.toISOString()}  ${humanSize(a.bytes)}${a.compressed ? '  (compressed)' : ''}\n`,
+    );
   }
   process.stdout.write(`restore one with: codexguard restore <name>\n`);
   return 0;

@@ -12,7 +12,11 @@ import { loadConfig } from '../../config/load.ts';
 import { CodexguardError } from '../../errors.ts';
 
 const out = (text: string) => process.stdout.write(text);
-const when = (at: number) => new Date(at).toISOString().replace('T', ' ').replace(/:\d\d\.\d+Z$/, 'Z');
+const when = (at: number) =>
+  new Date(at)
+    .toISOString()
+    .replace('T', ' ')
+    .replace(/:\d\d\.\d+Z$/, 'Z');
 
 /** The crash dir: config `crash.dir`, else CODEX_HOME/codexguard/crashes. */
 async function crashDir(): Promise<string> {
@@ -37,7 +41,9 @@ export async function run(options: { json?: boolean } = {}): Promise<number> {
   const dir = await crashDir();
   const list = await bundles(dir);
   if (options.json) {
-    out(`${JSON.stringify({ version: 1, dir, bundles: list.map((b) => ({ id: b.id, path: b.path, at: new Date(b.at).toISOString(), signal: b.signal, codexVersion: b.manifest?.codex.version ?? null, likelyCause: b.manifest?.likelyCause ?? null, pending: b.pending })) }, null, 2)}\n`);
+    out(
+      `${JSON.stringify({ version: 1, dir, bundles: list.map((b) => ({ id: b.id, path: b.path, at: new Date(b.at).toISOString(), signal: b.signal, codexVersion: b.manifest?.codex.version ?? null, likelyCause: b.manifest?.likelyCause ?? null, pending: b.pending })) }, null, 2)}\n`,
+    );
     return 0;
   }
   if (list.length === 0) {
@@ -46,11 +52,23 @@ export async function run(options: { json?: boolean } = {}): Promise<number> {
   }
   const rows = [['ID', 'WHEN (UTC)', 'SIGNAL', 'CODEX', 'LIKELY CAUSE']];
   for (const b of list) {
-    const cause = b.manifest ? (b.manifest.likelyCause.id === 'unknown' ? 'unknown' : `${b.manifest.likelyCause.title} (${b.manifest.likelyCause.confidence})`) : '(unreadable manifest)';
-    rows.push([b.id, when(b.at), b.signal, b.manifest?.codex.version ?? '?', `${cause}${b.pending ? ' [OS report pending]' : ''}`]);
+    const cause = b.manifest
+      ? b.manifest.likelyCause.id === 'unknown'
+        ? 'unknown'
+        : `${b.manifest.likelyCause.title} (${b.manifest.likelyCause.confidence})`
+      : '(unreadable manifest)';
+    rows.push([
+      b.id,
+      when(b.at),
+      b.signal,
+      b.manifest?.codex.version ?? '?',
+      `${cause}${b.pending ? ' [OS report pending]' : ''}`,
+    ]);
   }
   const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => r[i]!.length)));
-  out(`${rows.map((r) => r.map((c, i) => (i < 4 ? c.padEnd(widths[i]!) : c)).join('  ')).join('\n')}\n\n${list.length} bundle(s) in ${tildify(dir, homedir())}\n`);
+  out(
+    `${rows.map((r) => r.map((c, i) => (i < 4 ? c.padEnd(widths[i]!) : c)).join('  ')).join('\n')}\n\n${list.length} bundle(s) in ${tildify(dir, homedir())}\n`,
+  );
   return 0;
 }
 

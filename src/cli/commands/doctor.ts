@@ -11,6 +11,8 @@ export interface DoctorCommandOptions {
 /** Prints the report (stable JSON with --json, see DoctorReport); changes nothing. Exit 0, or 1 when a check failed. */
 export async function run(options: DoctorCommandOptions = {}): Promise<number> {
   const report = await runDoctor({ deep: options.deep === true });
-  process.stdout.write(options.json ? `${JSON.stringify(report, null, 2)}\n` : `${formatReport(report, process.env.HOME)}\n`);
+  process.stdout.write(
+    options.json ? `${JSON.stringify(report, null, 2)}\n` : `${formatReport(report, process.env.HOME)}\n`,
+  );
   return report.ok ? 0 : 1;
 }

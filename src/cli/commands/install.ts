@@ -21,7 +21,11 @@ const say = (line: string) => process.stdout.write(`${line}\n`);
 function chooseShells(opts: InstallOptions, env: NodeJS.ProcessEnv): Shell[] {
   const shells = opts.shell?.length ? parseShells(opts.shell) : defaultShells(env, existsSync);
   if (shells.length === 0) {
-    throw new CodexguardError('E_NO_SHELL', `no supported shell found ($SHELL is ${env.SHELL || 'unset'}); name one with --shell ${SHELLS.join('|')}`, EXIT.usage);
+    throw new CodexguardError(
+      'E_NO_SHELL',
+      `no supported shell found ($SHELL is ${env.SHELL || 'unset'}); name one with --shell ${SHELLS.join('|')}`,
+      EXIT.usage,
+    );
   }
   return shells;
 }
@@ -29,10 +33,19 @@ function chooseShells(opts: InstallOptions, env: NodeJS.ProcessEnv): Shell[] {
 /** Prints what activate changed, one line per link set and per file. */
 function printChanges(result: ActivateResult, home: string | undefined): void {
   const linkChanges = [...new Set(result.links.map((l) => l.change))].join('/');
-  say(`codexguard: links in ${tildify(result.linksDir, home)} (${result.links.map((l) => l.path.split('/').pop()).join(', ')}): ${linkChanges}`);
+  say(
+    `codexguard: links in ${tildify(result.linksDir, home)} (${result.links.map((l) => l.path.split('/').pop()).join(', ')}): ${linkChanges}`,
+  );
   for (const plan of result.files) {
-    const what = plan.change === 'added' ? 'block added' : plan.change === 'updated' ? 'block updated (moved to the end)' : 'block already there';
-    say(`codexguard: ${plan.rc.shell}: ${tildify(plan.rc.path, home)}: ${what}${plan.current === undefined ? ' (file created)' : ''}`);
+    const what =
+      plan.change === 'added'
+        ? 'block added'
+        : plan.change === 'updated'
+          ? 'block updated (moved to the end)'
+          : 'block already there';
+    say(
+      `codexguard: ${plan.rc.shell}: ${tildify(plan.rc.path, home)}: ${what}${plan.current === undefined ? ' (file created)' : ''}`,
+    );
   }
 }
 
@@ -46,14 +59,17 @@ export async function run(opts: InstallOptions = {}): Promise<number> {
   let status = 0;
   if (opts.verify !== false) {
     say('codexguard: checking with your shells (`command -v codex` as a new shell would see it):');
-    const filesOf = (shell: Shell) => result.files.filter((f) => f.rc.shell === shell).map((f) => tildify(f.rc.path, env.HOME));
+    const filesOf = (shell: Shell) =>
+      result.files.filter((f) => f.rc.shell === shell).map((f) => tildify(f.rc.path, env.HOME));
     const results = await runProbes(probesFor(shells), env, targets.codex, (probe) => filesOf(probe.shell));
     for (const { probe, verdict } of results) {
       say(`  ${verdict.level.padEnd(7)} ${`${probe.shell} (${probe.mode})`.padEnd(18)} ${verdict.text}`);
     }
     if (results.some((r) => r.verdict.level === 'problem')) {
       status = EXIT.failure;
-      say('codexguard: installed, but the shim is not what every shell runs as `codex` (see above); `codexguard uninstall` undoes it');
+      say(
+        'codexguard: installed, but the shim is not what every shell runs as `codex` (see above); `codexguard uninstall` undoes it',
+      );
     }
   }
   if (opts.schedule !== false) {
@@ -63,7 +79,8 @@ export async function run(opts: InstallOptions = {}): Promise<number> {
     const { loaded } = await commandContext(true);
     const report = await installSchedule({ everyMs: loaded.config['schedule.every'] });
     for (const line of report.lines) say(`codexguard: ${line}`);
-    if (!report.ok) say('codexguard: the shim is installed without the scheduled maintain; `codexguard schedule install` retries it');
+    if (!report.ok)
+      say('codexguard: the shim is installed without the scheduled maintain; `codexguard schedule install` retries it');
   }
   say(reloadHint(env.PATH, result.linksDir, 'install'));
   return status;

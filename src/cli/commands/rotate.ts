@@ -32,13 +32,18 @@ async function confirm(question: string): Promise<boolean> {
 async function stopDaemonAllowed(): Promise<number | undefined> {
   const { home } = await commandContext(true);
   const inventory = scanInventory(home.dir);
-  const activity = await codexActivity(home.codexHome, inventory.dbs.map((d) => d.path));
+  const activity = await codexActivity(
+    home.codexHome,
+    inventory.dbs.map((d) => d.path),
+  );
   if (activity.daemon.state !== 'running') return undefined;
   const users = inUse(activity)?.who;
   if (!users) return undefined;
   const what = `Codex's app-server daemon (pid ${activity.daemon.pid}) is in use: ${users}. Stopping it ends what those clients are doing.`;
   if (!isatty(0) || !isatty(2)) {
-    process.stderr.write(`codexguard: ${what} --stop-daemon asks first, and there is no terminal to ask on; nothing done [E_NO_TTY]\n`);
+    process.stderr.write(
+      `codexguard: ${what} --stop-daemon asks first, and there is no terminal to ask on; nothing done [E_NO_TTY]\n`,
+    );
     return 1;
   }
   if (await confirm(`codexguard: ${what} Stop it and rotate?`)) return undefined;
@@ -47,14 +52,27 @@ async function stopDaemonAllowed(): Promise<number | undefined> {
 }
 
 /** How a rotation of the DB at `path` would go now: deferred, or the strategy `chooseStrategy` would pick (after stopping an idle daemon). */
-async function dryRunHow(activity: CodexActivity, path: string, restart: DaemonRestart, stopBusy?: boolean): Promise<string> {
+async function dryRunHow(
+  activity: CodexActivity,
+  path: string,
+  restart: DaemonRestart,
+  stopBusy?: boolean,
+): Promise<string> {
   const plan = planRotation(activity, { restart, stopBusy });
   if (plan.kind === 'defer') return `not now: ${plan.why}`;
   const { openers } = await import('../../codex/holders.ts');
   const { chooseStrategy } = await import('../../rotate/strategy.ts');
   // Once the daemon is stopped it no longer holds the file; anyone else still does.
-  const users = plan.kind === 'stop-daemon' ? (activity.holders === 'unknown' ? 'unknown' : []) : await openers(dbFiles(path)).catch(() => 'unknown' as const);
-  const { strategy, reason } = chooseStrategy({ openers: users, liveSessions: activity.sessions === 'unknown' ? 1 : activity.sessions.length }); // an unreadable registry counts one
+  const users =
+    plan.kind === 'stop-daemon'
+      ? activity.holders === 'unknown'
+        ? 'unknown'
+        : []
+      : await openers(dbFiles(path)).catch(() => 'unknown' as const);
+  const { strategy, reason } = chooseStrategy({
+    openers: users,
+    liveSessions: activity.sessions === 'unknown' ? 1 : activity.sessions.length,
+  }); // an unreadable registry counts one
   const stop = plan.kind === 'stop-daemon' ? `after stopping Codex's idle daemon (pid ${plan.pid}), ` : '';
   return `${stop}${strategy === 'exclusive' ? 'by swapping in a fresh file' : 'in place'}: ${reason}`;
 }
@@ -74,14 +92,21 @@ export async function run(options: RotateCommandOptions = {}): Promise<number> {
   const actions = decide(inventory, settings.limits, { force: options.force });
   if (!actions.length) out(`codexguard: nothing over the limits in ${home.dir}`);
   const rotating = actions.filter((a): a is Extract<Action, { kind: 'rotate' }> => a.kind === 'rotate');
-  const activity = rotating.length ? await codexActivity(home.codexHome, inventory.dbs.map((d) => d.path)) : undefined;
+  const activity = rotating.length
+    ? await codexActivity(
+        home.codexHome,
+        inventory.dbs.map((d) => d.path),
+      )
+    : undefined;
   for (const action of actions) {
     const name = actionDb(action);
     if (action.kind !== 'rotate' || !activity) {
       out(`would ${action.kind} ${name}: ${action.reason}`);
       continue;
     }
-    out(`would rotate ${name} (${action.reason}) ${await dryRunHow(activity, action.db.path, settings.daemonRestart, options.stopDaemon)}`);
+    out(
+      `would rotate ${name} (${action.reason}) ${await dryRunHow(activity, action.db.path, settings.daemonRestart, options.stopDaemon)}`,
+    );
   }
   return 0;
 }

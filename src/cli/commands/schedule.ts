@@ -30,7 +30,10 @@ export async function remove(): Promise<number> {
 /** The human view of a schedule status. */
 export function formatScheduleStatus(s: ScheduleStatusJson, home = process.env.HOME): string {
   if (!s.installed) {
-    return [`scheduled maintain: not installed (\`codexguard schedule install\` runs it every ${formatDuration(s.expectedEveryMs)})`, ...s.problems.map((p) => `problem: ${p}`)].join('\n');
+    return [
+      `scheduled maintain: not installed (\`codexguard schedule install\` runs it every ${formatDuration(s.expectedEveryMs)})`,
+      ...s.problems.map((p) => `problem: ${p}`),
+    ].join('\n');
   }
   const t = (p: string) => tildify(p, home);
   const state = s.loaded === null ? 'state unknown' : s.loaded ? 'loaded' : 'NOT loaded';
@@ -47,7 +50,11 @@ export function formatScheduleStatus(s: ScheduleStatusJson, home = process.env.H
 export async function status(options: { json?: boolean }): Promise<number> {
   const { loaded } = await commandContext(true);
   const expectedEveryMs = loaded.config['schedule.every'];
-  const json: ScheduleStatusJson = { version: 1, expectedEveryMs, ...(await scheduleStatus({ everyMs: expectedEveryMs })) };
+  const json: ScheduleStatusJson = {
+    version: 1,
+    expectedEveryMs,
+    ...(await scheduleStatus({ everyMs: expectedEveryMs })),
+  };
   process.stdout.write(options.json ? `${JSON.stringify(json, null, 2)}\n` : `${formatScheduleStatus(json)}\n`);
   return 0;
 }

@@ -9,9 +9,30 @@ import { oneLine } from '../../errors.ts';
 /** The human view of one log DB's figures. Pure. */
 export function formatTop(name: string, t: LogTop): string {
   const share = (n: number) => (t.sampled ? `${Math.round((100 * n) / t.sampled)}%` : '-');
-  const out = [`${name}: ${t.rows.toLocaleString('en')} rows; targets and levels from the newest ${t.sampled.toLocaleString('en')}`, ''];
-  out.push(textTable([['TARGET', 'ROWS', 'SHARE', 'BYTES'], ...t.targets.map((g) => [g.name, String(g.rows), share(g.rows), humanSize(g.bytes)])], true), '');
-  out.push(textTable([['LEVEL', 'ROWS', 'SHARE', 'BYTES'], ...t.levels.map((g) => [g.name, String(g.rows), share(g.rows), humanSize(g.bytes)])], true), '');
+  const out = [
+    `${name}: ${t.rows.toLocaleString('en')} rows; targets and levels from the newest ${t.sampled.toLocaleString('en')}`,
+    '',
+  ];
+  out.push(
+    textTable(
+      [
+        ['TARGET', 'ROWS', 'SHARE', 'BYTES'],
+        ...t.targets.map((g) => [g.name, String(g.rows), share(g.rows), humanSize(g.bytes)]),
+      ],
+      true,
+    ),
+    '',
+  );
+  out.push(
+    textTable(
+      [
+        ['LEVEL', 'ROWS', 'SHARE', 'BYTES'],
+        ...t.levels.map((g) => [g.name, String(g.rows), share(g.rows), humanSize(g.bytes)]),
+      ],
+      true,
+    ),
+    '',
+  );
   const days = new Map<string, { rows: number; peak: number }>();
   for (const h of t.hours) {
     const d = days.get(h.hour.slice(0, 10)) ?? { rows: 0, peak: 0 };
@@ -19,7 +40,17 @@ export function formatTop(name: string, t: LogTop): string {
     d.peak = Math.max(d.peak, h.rows);
     days.set(h.hour.slice(0, 10), d);
   }
-  out.push(days.size ? textTable([['DAY (UTC)', 'ROWS', 'BUSIEST HOUR'], ...[...days].map(([day, d]) => [day, String(d.rows), String(d.peak)])], true) : 'no rows in the last 7 days');
+  out.push(
+    days.size
+      ? textTable(
+          [
+            ['DAY (UTC)', 'ROWS', 'BUSIEST HOUR'],
+            ...[...days].map(([day, d]) => [day, String(d.rows), String(d.peak)]),
+          ],
+          true,
+        )
+      : 'no rows in the last 7 days',
+  );
   return out.join('\n');
 }
 
@@ -37,7 +68,11 @@ export async function run(options: { json?: boolean; rows?: string }): Promise<n
   for (const db of logs) {
     const started = performance.now();
     try {
-      results.push({ db: db.name, ...logTop(db.path, sampleRows === undefined ? {} : { sampleRows }), ms: Math.round(performance.now() - started) } as { db: string } & LogTop);
+      results.push({
+        db: db.name,
+        ...logTop(db.path, sampleRows === undefined ? {} : { sampleRows }),
+        ms: Math.round(performance.now() - started),
+      } as { db: string } & LogTop);
     } catch (error) {
       results.push({ db: db.name, error: oneLine(error) });
       status = 1;
