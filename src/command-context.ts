@@ -1,4 +1,5 @@
 // What codexguard's own commands start from: the effective config, the settings it implies, and where Codex's files are.
+import { line } from './outcome.ts';
 import { linkTargets } from './activate/locations.ts';
 import type { CodexCommand } from './codex/daemon-control.ts';
 import { issueLines } from './config/issues.ts';
@@ -23,7 +24,7 @@ export async function commandContext(quiet = false): Promise<CommandContext> {
   const home = await resolveSqliteHome(env);
   if (!quiet) {
     for (const line of issueLines(loaded.issues, env.HOME)) process.stderr.write(`${line}\n`);
-    if (home.warning) process.stderr.write(`codexguard: ${home.warning} [W_SQLITE_HOME]\n`);
+    if (home.warning) process.stderr.write(`${line(home.warning, 'W_SQLITE_HOME')}\n`);
   }
   return { loaded, settings: settingsFrom(loaded.config, loaded.issues), home, env };
 }

@@ -1,4 +1,5 @@
 // codexguard's own errors: a code, one line for a person, an optional cause.
+import { type Code, line } from './outcome.ts';
 
 /** Exit statuses the shim uses for its own failures (never for codex's). */
 export const EXIT = {
@@ -16,7 +17,7 @@ export const EXIT = {
 export class CodexguardError extends Error {
   override readonly name = 'CodexguardError';
   constructor(
-    readonly code: string,
+    readonly code: Code,
     message: string,
     readonly exitCode: number = EXIT.failure,
     options?: { cause?: unknown },
@@ -59,12 +60,12 @@ export function formatError(thrown: unknown, debug = false): string {
   const code = error instanceof CodexguardError ? error.code : 'E_UNEXPECTED';
   const message = error instanceof Error ? error.message : String(error);
   const hint = known ? '' : ' (a bug in codexguard: please open an issue)';
-  let line = `codexguard: ${message}${hint} [${code}]`;
+  let text = line(`${message}${hint}`, code);
   if (debug) {
     const stack = error instanceof Error ? error.stack : undefined;
     const cause = error instanceof Error && error.cause instanceof Error ? error.cause.stack : undefined;
-    if (stack) line += `\n${stack}`;
-    if (cause) line += `\ncaused by: ${cause}`;
+    if (stack) text += `\n${stack}`;
+    if (cause) text += `\ncaused by: ${cause}`;
   }
-  return line;
+  return text;
 }

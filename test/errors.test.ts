@@ -32,7 +32,7 @@ test('better-sqlite3 built for another Node: one line naming both ABIs and the r
 test('other errors: the first line, their own code, and a stack only when debugging', () => {
   assert.equal(abiMismatch(new Error('SQLITE_BUSY: database is locked')), undefined);
   assert.equal(oneLine(new Error('first\nsecond')), 'first');
-  assert.equal(formatError(new CodexguardError('E_X', 'it broke')), 'codexguard: it broke [E_X]');
+  assert.equal(formatError(new CodexguardError('E_IO', 'it broke')), 'codexguard: it broke [E_IO]');
   assert.match(
     formatError(new Error('boom'), true),
     /^codexguard: boom \(a bug in codexguard: please open an issue\) \[E_UNEXPECTED\]\nError: boom\n {4}at /,

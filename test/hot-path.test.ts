@@ -25,6 +25,7 @@ const HOT_SOURCES = [
   'src/launch/exit.ts',
   'src/launch/run.ts',
   'src/launch/signal-origin.ts',
+  'src/outcome.ts',
   'src/preflight/check.ts',
   'src/private-fs.ts',
   'src/registry/on-exit.ts',

@@ -1,4 +1,5 @@
 // A problem found in a config file, and the one line the shim and `codexguard config` print for it.
+import { line } from '../outcome.ts';
 
 /** An error (a value that could not be used: its default applies) or a warning (a value ignored on purpose). */
 export interface ConfigIssue {
@@ -23,7 +24,7 @@ export function tildify(path: string, home: string | undefined): string {
 /** `codexguard: ~/.codexguardrc: logs.maxSize: expected …, got "lots" [E_CONFIG]`. */
 export function formatIssue(issue: ConfigIssue, home?: string): string {
   const key = issue.key ? `${issue.key}: ` : '';
-  return `codexguard: ${tildify(issue.file, home)}: ${key}${issue.message} [${ISSUE_CODE[issue.severity]}]`;
+  return line(`${tildify(issue.file, home)}: ${key}${issue.message}`, ISSUE_CODE[issue.severity]);
 }
 
 /** How many config problems a launch or a command prints before it only counts the rest. */
@@ -38,7 +39,10 @@ export function issueLines(issues: readonly ConfigIssue[], home?: string, max = 
   const rest = issues.length - lines.length;
   if (rest > 0)
     lines.push(
-      `codexguard: and ${rest} more config problem${rest === 1 ? '' : 's'}: \`codexguard config\` lists them all [${hasErrors(issues.slice(max)) ? ISSUE_CODE.error : ISSUE_CODE.warning}]`,
+      line(
+        `and ${rest} more config problem${rest === 1 ? '' : 's'}: \`codexguard config\` lists them all`,
+        hasErrors(issues.slice(max)) ? ISSUE_CODE.error : ISSUE_CODE.warning,
+      ),
     );
   return lines;
 }

@@ -2,6 +2,7 @@
 import { existsSync } from 'node:fs';
 import { basename } from 'node:path';
 import { scanInventory } from '../inventory/scan.ts';
+import type { Outcome } from '../outcome.ts';
 import { codeOf, reasonOf, type ResultCode } from '../sqlite/errors.ts';
 import { openExisting, type Db } from '../sqlite/open.ts';
 import {
@@ -17,11 +18,7 @@ import {
 } from './sql.ts';
 
 /** What applyDropLevels did to one DB; it never throws. */
-export interface DropLevelsResult {
-  ok: boolean;
-  code: ResultCode | 'E_BAD_LEVEL' | 'E_BAD_FILTER';
-  /** One line for a person, naming the DB. */
-  message: string;
+export interface DropLevelsResult extends Outcome<ResultCode | 'E_BAD_LEVEL' | 'E_BAD_FILTER'> {
   /** True when the DB's schema was written. */
   changed: boolean;
   action: DropPlan;

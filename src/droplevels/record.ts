@@ -3,6 +3,7 @@ import { rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { scanInventory } from '../inventory/scan.ts';
 import { ensureGuardDir, writePrivateAtomic } from '../private-fs.ts';
+import { outcomeLine } from '../outcome.ts';
 import { applyDropLevelsAll } from './apply.ts';
 import { logInodes, type DropConfig, type DropLevelsState } from './state.ts';
 
@@ -14,8 +15,7 @@ export function applyAndRecord(
   say: (line: string) => void,
 ): boolean {
   const results = applyDropLevelsAll(dir, wanted);
-  for (const r of results)
-    if (r.changed || !r.ok) say(r.ok ? `codexguard: ${r.message}` : `codexguard: ${r.message} [${r.code}]`);
+  for (const r of results) if (r.changed || !r.ok) say(outcomeLine(r));
   const ok = results.every((r) => r.ok);
   if (!ok) return false;
   try {

@@ -37,7 +37,13 @@ export interface HeldLock {
   release(): Promise<void>;
 }
 
-export type LockFailure = { acquired: false; reason: 'timeout' | 'error'; message: string; waitedMs: number };
+export type LockFailure = {
+  acquired: false;
+  reason: 'timeout' | 'error';
+  code: 'E_LOCK_TIMEOUT' | 'E_LOCK_ERROR';
+  message: string;
+  waitedMs: number;
+};
 /** `tookOverFromDead`: a lock left by a dead holder was removed on the way. */
 export type LockAttempt = { acquired: true; lock: HeldLock; waitedMs: number; tookOverFromDead: boolean } | LockFailure;
 export type LockedRun<T> = { acquired: true; value: T; compromised: boolean; waitedMs: number } | LockFailure;
@@ -84,6 +90,7 @@ export async function acquirePreflightLock(
   const failure = (reason: 'timeout' | 'error', message: string): LockFailure => ({
     acquired: false,
     reason,
+    code: reason === 'timeout' ? 'E_LOCK_TIMEOUT' : 'E_LOCK_ERROR',
     message,
     waitedMs: Date.now() - started,
   });

@@ -1,4 +1,5 @@
 // The pre-flight on the launch path: stat Codex's SQLite files, and only if something is over a limit, fix it under the lock.
+import { line } from '../outcome.ts';
 import { decide, type Action } from '../inventory/decide.ts';
 import { scanInventory, type Inventory } from '../inventory/scan.ts';
 import { resolveSqliteHome } from '../inventory/sqlite-home.ts';
@@ -24,7 +25,7 @@ export interface PreflightReport {
  */
 export async function preflight(options: PreflightOptions): Promise<PreflightReport> {
   const home = await resolveSqliteHome(options.env, options.args);
-  if (home.warning) options.say(`codexguard: ${home.warning} [W_SQLITE_HOME]`);
+  if (home.warning) options.say(line(home.warning, 'W_SQLITE_HOME'));
   let inventory = scanInventory(home.dir);
   const actions = decide(inventory, options.limits, { force: options.force });
   let ok = true;

@@ -6,31 +6,27 @@ import { scanInventory } from '../inventory/scan.ts';
 import type { SqliteHome } from '../inventory/sqlite-home.ts';
 import { withPreflightLock } from '../lock/preflight-lock.ts';
 import { liveSessions } from '../registry/live.ts';
-import { runActions, type ActionResult } from '../rotate/run.ts';
+import { runActions } from '../rotate/run.ts';
 import { siblingCli, spawnDetached } from '../launch/background.ts';
 import type { PreflightOptions } from './options.ts';
 import { describeProgress, progressLine } from '../rotate/progress.ts';
 import { checkpointDb } from '../sqlite/checkpoint.ts';
 import { gateRotations, type Deferral } from './daemon-gate.ts';
 import { sayNotices } from './notices.ts';
+import { line, outcomeLine } from '../outcome.ts';
 import { writeSync } from 'node:fs';
 import { isatty } from 'node:tty';
 
-/** One line per action result: what was done, or why not. */
-export function resultLine(result: ActionResult): string {
-  return result.ok ? `codexguard: ${result.message}` : `codexguard: ${result.message} [${result.code}]`;
-}
-
 /** A progress line on fd 2 that never creates process.stderr's stream (codex shares that terminal next). */
 function stderrProgress() {
-  const line = progressLine({
+  const progress = progressLine({
     isTTY: isatty(2),
     write: (text: string) => writeSync(2, text),
   } as unknown as NodeJS.WriteStream);
   return {
     onProgress: (db: string, event: { phase: string; done?: number; total?: number }) =>
-      line.update(describeProgress(db, event)),
-    done: () => line.done(),
+      progress.update(describeProgress(db, event)),
+    done: () => progress.done(),
   };
 }
 
@@ -54,7 +50,10 @@ export function deferralLine(d: Deferral, sizes: string | undefined): string {
     d.kind === 'rotate'
       ? `${sizes ? ` is ${sizes}` : ''}: not rotated now`
       : ': the interrupted rotation beside it is not finished now';
-  return `codexguard: ${d.db}${what}, since ${d.why}; it will be once Codex is idle (the next launch or scheduled maintain), or now with \`codexguard rotate --stop-daemon\` [W_DEFERRED]`;
+  return line(
+    `${d.db}${what}, since ${d.why}; it will be once Codex is idle (the next launch or scheduled maintain), or now with \`codexguard rotate --stop-daemon\``,
+    'W_DEFERRED',
+  );
 }
 
 /** Runs the due actions under the pre-flight lock; `ok` when every action that ran succeeded. Never throws. */
@@ -96,11 +95,11 @@ export async function maintain(home: SqliteHome, options: PreflightOptions): Pro
       // A file named like a log DB that is none, or a checkpoint a live reader keeps out (each of the shims that
       // waited on the lock would try and say so), would be news at every launch: once a day is enough.
       if (result.code === 'E_NOT_LOG_DB' || (result.action === 'checkpoint' && result.code === 'E_BUSY')) {
-        notices.push({ subject: `${result.code}:${result.action}:${result.db}`, line: resultLine(result) });
+        notices.push({ subject: `${result.code}:${result.action}:${result.db}`, line: outcomeLine(result) });
         continue;
       }
       if (result.code !== 'W_DEFERRED') {
-        say(resultLine(result));
+        say(outcomeLine(result));
         continue;
       }
       // No daemon, but a Codex process holds its maintenance lock: a deferral too, and the WAL still gets its checkpoint.
@@ -109,7 +108,7 @@ export async function maintain(home: SqliteHome, options: PreflightOptions): Pro
       if (db && result.action === 'rotate' && checkpointInstead(db, options.limits.walMaxBytes).length) {
         const checkpoint = { action: 'checkpoint' as const, db: db.name, ...checkpointDb(db.path) };
         results.push(checkpoint);
-        say(resultLine(checkpoint));
+        say(outcomeLine(checkpoint));
       }
     }
     const sizes = (name: string) => {
@@ -124,8 +123,8 @@ export async function maintain(home: SqliteHome, options: PreflightOptions): Pro
       const started = await startDaemon(options.codex);
       say(
         started.ok
-          ? `codexguard: started Codex's app-server daemon again (${(started.ms / 1000).toFixed(1)} s)`
-          : `codexguard: ${started.message}; Codex starts it again on its next launch [E_DAEMON_START]`,
+          ? line(`started Codex's app-server daemon again (${(started.ms / 1000).toFixed(1)} s)`)
+          : line(`${started.message}; Codex starts it again on its next launch`, 'E_DAEMON_START'),
       );
     }
     if (options.launch && options.compress && results.some((r) => r.action === 'rotate' && r.ok)) {
@@ -144,7 +143,7 @@ export async function maintain(home: SqliteHome, options: PreflightOptions): Pro
     };
   });
   if (locked.acquired) return locked.value;
-  say(`codexguard: ${locked.message}; starting codex without the pre-flight [E_LOCK_${locked.reason.toUpperCase()}]`);
+  say(line(`${locked.message}; starting codex without the pre-flight`, locked.code));
   return { ok: false, deferred: [] };
 }
 
@@ -173,9 +172,9 @@ export async function compressPending(
     'compress',
   );
   if (!locked.acquired) {
-    say(`codexguard: ${locked.message}; archives left uncompressed [E_LOCK_${locked.reason.toUpperCase()}]`);
+    say(line(`${locked.message}; archives left uncompressed`, locked.code));
     return false;
   }
-  for (const r of locked.value) say(r.ok ? `codexguard: ${r.message}` : `codexguard: ${r.message} [${r.code}]`);
+  for (const r of locked.value) say(outcomeLine(r));
   return locked.value.every((r) => r.ok);
 }

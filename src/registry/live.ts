@@ -5,7 +5,9 @@ import { describe, removeQuietly } from '../private-fs.ts';
 import { isAlive, isProbeablePid, pidExists, stamp, type ProcessStamp } from './process-stamp.ts';
 import { sessionsDir, type SessionEntry } from './session.ts';
 
-export type LiveResult = { ok: true; sessions: SessionEntry[]; pruned: number } | { ok: false; message: string };
+export type LiveResult =
+  | { ok: true; sessions: SessionEntry[]; pruned: number }
+  | { ok: false; code: 'E_REGISTRY'; message: string };
 
 /** Pure: parses a session file; undefined for anything that is not a well-formed entry. */
 export function parseEntry(text: string): SessionEntry | undefined {
@@ -58,7 +60,7 @@ export function liveSessions(home: string, opts: { includeSelf?: boolean } = {})
     names = readdirSync(dir);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { ok: true, sessions: [], pruned: 0 };
-    return { ok: false, message: `cannot read the session registry ${dir}: ${describe(error)}` };
+    return { ok: false, code: 'E_REGISTRY', message: `cannot read the session registry ${dir}: ${describe(error)}` };
   }
   const sessions: SessionEntry[] = [];
   let pruned = 0;

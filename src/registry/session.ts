@@ -34,7 +34,7 @@ export interface Session {
   close(): void;
 }
 
-export type RegisterResult = { ok: true; session: Session } | { ok: false; message: string };
+export type RegisterResult = { ok: true; session: Session } | { ok: false; code: 'E_REGISTRY'; message: string };
 
 /** The registry's directory. */
 export function sessionsDir(home: string): string {
@@ -72,7 +72,7 @@ export function registerSession(
   try {
     writeEntry(file, entry);
   } catch (error) {
-    return { ok: false, message: `cannot register the session in ${dir}: ${describe(error)}` };
+    return { ok: false, code: 'E_REGISTRY', message: `cannot register the session in ${dir}: ${describe(error)}` };
   }
   let closed = false;
   let dropHook = (): void => {};

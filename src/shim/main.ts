@@ -3,6 +3,7 @@ import { writeSync } from 'node:fs';
 import { crashSignal } from '../crash/detect.ts';
 import { CODEX_THREAD_ID, DEBUG, DISABLE, flag, SHIM_CHAIN } from '../env.ts';
 import { CodexguardError, EXIT, formatError } from '../errors.ts';
+import { outcomeLine } from '../outcome.ts';
 import { mirrorExit } from '../launch/exit.ts';
 import { runChild, type ChildEnd } from '../launch/run.ts';
 import { realPath } from '../resolve/path-walk.ts';
@@ -80,7 +81,7 @@ function register(ctx: SessionContext, self: string, pid: number): void {
     child: { pid, startedAt: ctx.childStartedAt },
   });
   if (registered.ok) session = registered.session;
-  else if (debug) say(`codexguard: ${registered.message} [E_REGISTRY]`);
+  else if (debug) say(outcomeLine(registered));
 }
 
 async function start(ctx: SessionContext, onSpawn?: (pid: number) => void): Promise<ChildEnd> {

@@ -1,6 +1,7 @@
 // Turns SQLite and file-system errors into codexguard's result codes and one-line messages.
 import { accessSync, constants } from 'node:fs';
 import { abiMismatch, oneLine } from '../errors.ts';
+import type { Code, Outcome } from '../outcome.ts';
 
 /** The codes a pre-flight step can end with (OK when it did what it set out to do). */
 export type ResultCode =
@@ -25,13 +26,12 @@ export type ResultCode =
 
 const KNOWN = new Set(['E_NOT_LOG_DB', 'E_OPENERS_UNKNOWN', 'E_NO_LINKS', 'E_IN_USE', 'E_HOT_JOURNAL']);
 
-/** What every pre-flight step returns instead of throwing. */
-export interface StepResult {
-  ok: boolean;
-  code: ResultCode;
-  /** One line for a person. */
-  message: string;
-}
+/** What every pre-flight step returns instead of throwing: an Outcome with a step's code. */
+export type StepResult = Outcome<ResultCode>;
+
+/** Every result code is one of codexguard's codes (this fails to compile when one is not). */
+const RESULT_CODES_ARE_CODES: Exclude<ResultCode, 'OK'> extends Code ? true : never = true;
+void RESULT_CODES_ARE_CODES;
 
 /** The result code for an error thrown by better-sqlite3 or node:fs. */
 export function codeOf(error: unknown): ResultCode {

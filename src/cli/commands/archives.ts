@@ -1,4 +1,5 @@
 // `codexguard archives [--json]`: lists the archives rotations left beside Codex's DBs, newest first.
+import { line } from '../../outcome.ts';
 import { resolveSqliteHome } from '../../inventory/sqlite-home.ts';
 import { listArchives } from '../../rotate/archives.ts';
 import { humanSize } from '../../human.ts';
@@ -6,7 +7,7 @@ import { humanSize } from '../../human.ts';
 /** Prints a table (or JSON) of every archive in the SQLite home. */
 export async function run(options: { json?: boolean } = {}): Promise<number> {
   const home = await resolveSqliteHome(process.env);
-  if (home.warning) process.stderr.write(`codexguard: ${home.warning}\n`);
+  if (home.warning) process.stderr.write(`${line(home.warning, 'W_SQLITE_HOME')}\n`);
   const archives = listArchives(home.dir);
   if (options.json) {
     const rows = archives.map((a) => ({

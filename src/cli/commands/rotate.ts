@@ -1,4 +1,5 @@
 // `codexguard rotate [--dry-run] [--force] [--stop-daemon]`: the pre-flight now, by hand (under the same lock as the shim), or what it would do.
+import { line } from '../../outcome.ts';
 import { isatty } from 'node:tty';
 import { codexActivity, dbFiles, type CodexActivity } from '../../codex/activity.ts';
 import { inUse, planRotation, type DaemonRestart } from '../../codex/idle.ts';
@@ -42,7 +43,7 @@ async function stopDaemonAllowed(): Promise<number | undefined> {
   const what = `Codex's app-server daemon (pid ${activity.daemon.pid}) is in use: ${users}. Stopping it ends what those clients are doing.`;
   if (!isatty(0) || !isatty(2)) {
     process.stderr.write(
-      `codexguard: ${what} --stop-daemon asks first, and there is no terminal to ask on; nothing done [E_NO_TTY]\n`,
+      `${line(`${what} --stop-daemon asks first, and there is no terminal to ask on; nothing done`, 'E_NO_TTY')}\n`,
     );
     return 1;
   }

@@ -1,4 +1,5 @@
 // `codexguard top [--json] [--rows N]`: what fills Codex's log DB: the biggest targets and levels, and rows per day.
+import { line } from '../../outcome.ts';
 import { commandContext } from '../../command-context.ts';
 import { humanSize } from '../../human.ts';
 import { logTop, type LogTop } from '../../insight/top.ts';
@@ -59,7 +60,7 @@ export async function run(options: { json?: boolean; rows?: string }): Promise<n
   const { home } = await commandContext(true);
   const sampleRows = options.rows === undefined ? undefined : Number(options.rows);
   if (sampleRows !== undefined && !(Number.isInteger(sampleRows) && sampleRows > 0)) {
-    process.stderr.write(`codexguard: --rows takes a whole number above 0, not ${options.rows} [E_USAGE]\n`);
+    process.stderr.write(`${line(`--rows takes a whole number above 0, not ${options.rows}`, 'E_USAGE')}\n`);
     return 2;
   }
   const logs = scanInventory(home.dir).dbs.filter((d) => d.kind === 'log' && d.exists);
@@ -84,7 +85,7 @@ export async function run(options: { json?: boolean; rows?: string }): Promise<n
   }
   if (results.length === 0) process.stdout.write(`codexguard: no log DB in ${home.dir}\n`);
   for (const r of results) {
-    if ('error' in r) process.stderr.write(`codexguard: cannot read ${r.db}: ${r.error} [E_IO]\n`);
+    if ('error' in r) process.stderr.write(`${line(`cannot read ${r.db}: ${r.error}`, 'E_IO')}\n`);
     else process.stdout.write(`${formatTop(r.db, r)}\n`);
   }
   return status;

@@ -1,4 +1,5 @@
 // `codexguard uninstall`: removes exactly what install added; running it again changes nothing.
+import { line } from '../../outcome.ts';
 import { deactivate } from '../../activate/deactivate.ts';
 import { tildify } from '../../activate/locations.ts';
 import { reloadHint } from '../../activate/verify.ts';
@@ -47,7 +48,7 @@ async function leftovers(env: NodeJS.ProcessEnv, purge: boolean): Promise<number
     for (const l of found.filter((x) => !x.purge))
       say(`codexguard: left ${l.what} ${where(l.paths)}${size(l)}: ${l.hint}`);
     for (const path of failed)
-      process.stderr.write(`codexguard: could not remove ${tildify(path, env.HOME)} [E_PURGE]\n`);
+      process.stderr.write(`${line(`could not remove ${tildify(path, env.HOME)}`, 'E_PURGE')}\n`);
     return failed.length > 0 ? 1 : 0;
   }
   for (const l of found) say(`codexguard: left ${l.what} ${where(l.paths)}${size(l)}${l.purge ? '' : `: ${l.hint}`}`);
