@@ -88,5 +88,9 @@ test("every code codexguard prints is in the one list of codes (src/outcome.ts),
   assert.equal(listed.size, CODES.length, 'each code once');
   const readme = readFileSync(join(REPO, 'README.md'), 'utf8');
   const table = readme.slice(readme.indexOf('### Codes'), readme.indexOf('## macOS notes'));
-  assert.deepEqual(CODES.filter((c) => !table.includes(`\`${c}\``)), [], 'codes missing from the README table');
+  assert.deepEqual(
+    CODES.filter((c) => !table.includes(`\`${c}\``)),
+    [],
+    'codes missing from the README table',
+  );
 });
