@@ -42,7 +42,7 @@ export async function runPreflightNow(options: MaintainOptions): Promise<Preflig
     say(`codexguard: nothing over the limits in ${home.dir} (${report.inventory.dbs.length} databases)`);
   let ok = report.ok;
   if (settings.compress) {
-    const { compressPending } = await import('./maintain.ts');
+    const { compressPending } = await import('./compress-pending.ts');
     ok = (await compressPending(home, settings.lockTimeoutMs, say)) && ok;
   }
   // One growth point an hour for `status` and doctor (the scheduled run is what keeps them coming for the Desktop app).

@@ -31,8 +31,8 @@ export async function preflight(options: PreflightOptions): Promise<PreflightRep
   let ok = true;
   let deferred: string[] = [];
   if (actions.length > 0) {
-    const { maintain } = await import('./maintain.ts');
-    ({ ok, deferred } = await maintain(home, options));
+    const { fixUnderLock } = await import('./under-lock.ts');
+    ({ ok, deferred } = await fixUnderLock(home, options));
     inventory = scanInventory(home.dir);
   }
   if (options.drop) {

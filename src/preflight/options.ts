@@ -1,4 +1,4 @@
-// What a pre-flight is asked to do, shared by its quick check (check.ts) and its work under the lock (maintain.ts).
+// What a pre-flight is asked to do, shared by its quick check (check.ts) and its work under the lock (under-lock.ts).
 import type { CodexCommand } from '../codex/daemon-control.ts';
 import type { DaemonRestart } from '../codex/idle.ts';
 import type { DropConfig } from '../droplevels/state.ts';

@@ -1,4 +1,5 @@
-// The pre-flight's cold half: under the lock, look again, then rotate, checkpoint or recover what is still over a limit.
+// The pre-flight's cold half, under the lock: look again, then rotate, checkpoint or recover what is still over a limit.
+// (Not to be confused with `codexguard maintain`, the command that runs the whole pre-flight by hand or on a schedule.)
 import { startDaemon } from '../codex/daemon-control.ts';
 import { checkpointInstead, decide } from '../inventory/decide.ts';
 import { humanSize } from '../human.ts';
@@ -39,7 +40,7 @@ const LAUNCH_OPENERS_MS = 1_500;
 export const LAUNCH_SQLITE_WAIT_MS = 1_000;
 
 /** What the cold half did: whether every action it ran succeeded, and the DBs it left for when Codex is idle. */
-export interface MaintainOutcome {
+export interface UnderLockOutcome {
   ok: boolean;
   deferred: string[];
 }
@@ -57,9 +58,9 @@ export function deferralLine(d: Deferral, sizes: string | undefined): string {
 }
 
 /** Runs the due actions under the pre-flight lock; `ok` when every action that ran succeeded. Never throws. */
-export async function maintain(home: SqliteHome, options: PreflightOptions): Promise<MaintainOutcome> {
+export async function fixUnderLock(home: SqliteHome, options: PreflightOptions): Promise<UnderLockOutcome> {
   const { say } = options;
-  const locked = await withPreflightLock(home.codexHome, options.lockTimeoutMs, async (): Promise<MaintainOutcome> => {
+  const locked = await withPreflightLock(home.codexHome, options.lockTimeoutMs, async (): Promise<UnderLockOutcome> => {
     // Another shim may have done the work while this one waited: decide again on fresh sizes.
     const inventory = scanInventory(home.dir);
     const decided = decide(inventory, options.limits, { force: options.force });
@@ -145,36 +146,4 @@ export async function maintain(home: SqliteHome, options: PreflightOptions): Pro
   if (locked.acquired) return locked.value;
   say(line(`${locked.message}; starting codex without the pre-flight`, locked.code));
   return { ok: false, deferred: [] };
-}
-
-/**
- * Gzips the archives not yet compressed (`codexguard maintain`, and the detached one a launch starts after a rotation);
- * true when all went well. Under its own lock, never the pre-flight's: an archive is no longer the live DB, so a gzip
- * of seconds never holds up a launch. Under that lock a `.tgz.partial` can only be a dead compressor's: it goes first.
- */
-export async function compressPending(
-  home: SqliteHome,
-  lockTimeoutMs: number,
-  say: (line: string) => void,
-): Promise<boolean> {
-  const { listArchives } = await import('../rotate/archives.ts');
-  if (listArchives(home.dir).every((a) => a.compressed) && scanInventory(home.dir).compressing.length === 0)
-    return true;
-  const { compressArchives, recoverCompression } = await import('../rotate/compress.ts');
-  const locked = await withPreflightLock(
-    home.codexHome,
-    lockTimeoutMs,
-    () => {
-      for (const db of scanInventory(home.dir).compressing) recoverCompression(home.dir, db);
-      return compressArchives(home.dir);
-    },
-    undefined,
-    'compress',
-  );
-  if (!locked.acquired) {
-    say(line(`${locked.message}; archives left uncompressed`, locked.code));
-    return false;
-  }
-  for (const r of locked.value) say(outcomeLine(r));
-  return locked.value.every((r) => r.ok);
 }
