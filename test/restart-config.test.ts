@@ -85,6 +85,31 @@ test('restart.mode "always": when the restarted codex ends well, so does the shi
   assert.deepEqual(w.runs(), [[], ['resume', '--last']]);
 });
 
+test('restart.mode "always": the shim runs the pre-flight again before codex comes back, and only then', (t) => {
+  const w = world(t, { restart: { mode: 'always' } }, { FAKE_TUI_CRASH_RUNS: '1' });
+  // A config.toml the pre-flight cannot read: each pre-flight says so in its one W_SQLITE_HOME line.
+  writeFileSync(join(w.env.CODEX_HOME!, 'config.toml'), 'sqlite_home = [not toml');
+  const r = runSync(SHIM, [], { env: w.env });
+  assert.equal(r.status, 0, r.stderr);
+  assert.deepEqual(w.runs(), [[], ['resume', '--last']]);
+  const lines = r.stderr.trim().split('\n');
+  const preflights = lines.flatMap((l, i) => (l.endsWith('[W_SQLITE_HOME]') ? [i] : []));
+  const restart = lines.findIndex((l) => l.startsWith('codexguard: resuming codex'));
+  assert.equal(preflights.length, 2, r.stderr);
+  assert.ok(
+    preflights[0]! < restart && restart < preflights[1]!,
+    `launch, crash and restart line, then the pre-flight: ${r.stderr}`,
+  );
+  const never = world(t, { restart: { mode: 'never' } });
+  writeFileSync(join(never.env.CODEX_HOME!, 'config.toml'), 'sqlite_home = [not toml');
+  const once = runSync(SHIM, [], { env: never.env });
+  assert.equal(
+    once.stderr.split('\n').filter((l) => l.endsWith('[W_SQLITE_HOME]')).length,
+    1,
+    'no restart: no second pre-flight',
+  );
+});
+
 test('crash.signals decides what is a crash', (t) => {
   const w = world(t, { crash: { signals: ['SIGSEGV'] }, restart: { mode: 'always' } });
   const r = runSync(SHIM, [], { env: w.env });

@@ -98,8 +98,7 @@ export async function onCrash(ctx: SessionContext, end: ChildEnd, signal: NodeJS
     if (resumed.line !== undefined) put(2, `${resumed.line}\n`);
     put(2, `${restartLine(resumed.args, decision.delayMs)}\n`);
     if (!(await backoff(decision.delayMs))) return { restart: false };
-    // The pre-flight usually removes the cause; it fails open like the first one.
-    if (ctx.preflight) await guard(ctx, ctx.preflight, undefined);
+    // The shim runs the pre-flight again before it starts codex (it usually removes the cause).
     return { restart: true, args: resumed.args };
   } finally {
     term?.close();

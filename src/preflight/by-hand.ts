@@ -41,12 +41,13 @@ export async function runPreflightNow(options: MaintainOptions): Promise<Preflig
   if (report.actions.length === 0)
     say(`codexguard: nothing over the limits in ${home.dir} (${report.inventory.dbs.length} databases)`);
   let ok = report.ok;
+  // One growth point an hour for `status` and doctor (the scheduled run is what keeps them coming for the Desktop app).
+  // Before the gzip, which is the last thing a run does: whoever waits for the archive finds the run done.
+  const { recordPointIfDue } = await import('../insight/growth-io.ts');
+  await recordPointIfDue(home.codexHome, report.inventory);
   if (settings.compress) {
     const { compressPending } = await import('./compress-pending.ts');
     ok = (await compressPending(home, settings.lockTimeoutMs, say)) && ok;
   }
-  // One growth point an hour for `status` and doctor (the scheduled run is what keeps them coming for the Desktop app).
-  const { recordPointIfDue } = await import('../insight/growth-io.ts');
-  await recordPointIfDue(home.codexHome, report.inventory);
   return { status: ok ? 0 : 1, deferred: report.deferred };
 }

@@ -25,7 +25,7 @@ export interface SessionContext {
   savedTty?: string;
   /** The runs of this session that crashed, oldest first: the crash path appends, the restart guard reads. */
   crashes?: CrashedRun[];
-  /** Codex's DB sizes after the pre-flight (for the crash bundle's growth column; set with the pre-flight). */
+  /** Codex's DB sizes after the latest pre-flight (for the crash bundle's growth column; main() sets it). */
   dbSnapshot?: DbSnapshot;
   /** The in-session checks' DB sizes, the newest few, oldest first (the crash bundle's last minutes). */
   looks?: DbSnapshot[];
@@ -33,6 +33,4 @@ export interface SessionContext {
   ioBeforeChild?: IoMark | undefined;
   /** The same before the session's first child: what every run of the session wrote. */
   ioAtStart?: IoMark | undefined;
-  /** Runs the pre-flight again before a restart (set with the pre-flight). */
-  preflight?: () => Promise<void>;
 }

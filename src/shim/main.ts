@@ -54,7 +54,11 @@ function selfPath(): string {
   }
 }
 
-function resolveOrExit(self: string, codexPath: string | null): RealCodex {
+/** How a launch ends: codex's own end (mirrored), or codexguard's exit status when codex could not be found or started. */
+type LaunchEnd = { child: ChildEnd } | { status: number };
+
+/** The real codex, or the exit status when there is none to start (its one line already said). */
+function resolveCodex(self: string, codexPath: string | null): RealCodex | { status: number } {
   try {
     return resolveRealCodex({
       self,
@@ -63,16 +67,18 @@ function resolveOrExit(self: string, codexPath: string | null): RealCodex {
     });
   } catch (error) {
     say(formatError(error, debug));
-    return process.exit(error instanceof CodexguardError ? error.exitCode : EXIT.notFound);
+    return { status: error instanceof CodexguardError ? error.exitCode : EXIT.notFound };
   }
 }
 
 /** This shim's entry in the live-session registry, written once codex runs (so the write overlaps codex's start). */
-let session: Session | undefined;
+interface Registration {
+  session?: Session;
+}
 
-function register(ctx: SessionContext, self: string, pid: number): void {
-  if (session) {
-    session.setChild(pid, ctx.childStartedAt);
+function register(ctx: SessionContext, reg: Registration, self: string, pid: number): void {
+  if (reg.session) {
+    reg.session.setChild(pid, ctx.childStartedAt);
     return;
   }
   const registered = registerSession(codexHomeDir(env), {
@@ -80,20 +86,21 @@ function register(ctx: SessionContext, self: string, pid: number): void {
     startedAt: ctx.shimStartedAt,
     child: { pid, startedAt: ctx.childStartedAt },
   });
-  if (registered.ok) session = registered.session;
+  if (registered.ok) reg.session = registered.session;
   else if (debug) say(outcomeLine(registered));
 }
 
-async function start(ctx: SessionContext, onSpawn?: (pid: number) => void): Promise<ChildEnd> {
+async function start(ctx: SessionContext, onSpawn?: (pid: number) => void): Promise<LaunchEnd> {
   try {
-    return await runChild(ctx.real.file, ctx.args, ctx.env, (pid) => {
+    const child = await runChild(ctx.real.file, ctx.args, ctx.env, (pid) => {
       ctx.childPid = pid;
       ctx.childStartedAt = Date.now();
       onSpawn?.(pid);
     });
+    return { child };
   } catch (error) {
     say(formatError(error, debug));
-    return process.exit(error instanceof CodexguardError ? error.exitCode : EXIT.cannotRun);
+    return { status: error instanceof CodexguardError ? error.exitCode : EXIT.cannotRun };
   }
 }
 
@@ -118,30 +125,39 @@ function snapshot(inventory: Inventory): DbSnapshot {
   };
 }
 
-/** The guarded launch: pre-flight, then codex (registered as a live session once it runs, its WALs watched), then the crash path for as long as it restarts. */
-async function guarded(ctx: SessionContext, s: LaunchSettings, self: string): Promise<ChildEnd> {
+/** The pre-flight of a launch (and before a restart): where the DBs are, and their sizes after it. */
+async function launchPreflight(ctx: SessionContext, s: LaunchSettings): Promise<{ dir: string; sizes: DbSnapshot }> {
+  const report = await preflight({
+    env,
+    args: ctx.args,
+    limits: s.limits,
+    lockTimeoutMs: s.lockTimeoutMs,
+    say,
+    progress: true,
+    compress: s.compress,
+    launch: true,
+    drop: s.drop,
+    daemonRestart: s.daemonRestart,
+    codex: { file: ctx.real.file, env: ctx.env },
+  });
+  return { dir: report.dir, sizes: snapshot(report.inventory) };
+}
+
+/**
+ * The guarded launch: pre-flight, then codex (registered as a live session once it runs, its WALs watched), then the
+ * crash path for as long as it restarts. Returns how it ended and the registration, for main() to record and close.
+ */
+async function guarded(
+  ctx: SessionContext,
+  s: LaunchSettings,
+  self: string,
+): Promise<{ end: LaunchEnd; reg: Registration }> {
   ctx.crashPolicy = s.crashPolicy;
-  let dir: string | undefined;
-  ctx.preflight = async () => {
-    const codex = { file: ctx.real.file, env: ctx.env };
-    const report = await preflight({
-      env,
-      args: ctx.args,
-      limits: s.limits,
-      lockTimeoutMs: s.lockTimeoutMs,
-      say,
-      progress: true,
-      compress: s.compress,
-      launch: true,
-      drop: s.drop,
-      daemonRestart: s.daemonRestart,
-      codex,
-    });
-    dir = report.dir;
-    ctx.dbSnapshot = snapshot(report.inventory);
-  };
-  await failOpen(ctx.preflight, undefined);
-  const start0 = ctx.dbSnapshot;
+  const reg: Registration = {};
+  const first = await failOpen(() => launchPreflight(ctx, s), undefined);
+  const dir = first?.dir;
+  const start0 = first?.sizes;
+  ctx.dbSnapshot = start0;
   // The whole session, not just the launch: stat the files every wal.watchEvery, checkpoint a WAL over its limit.
   const stopWatch =
     dir === undefined
@@ -153,7 +169,7 @@ async function guarded(ctx: SessionContext, s: LaunchSettings, self: string): Pr
           onLook: (inventory) => {
             const look = snapshot(inventory);
             ctx.looks = [...(ctx.looks ?? []).slice(1 - LOOKS_KEPT), look];
-            session?.setFigures({
+            reg.session?.setFigures({
               start: start0,
               last: look,
               codexWroteBytes: ctx.childPid === undefined ? undefined : writeBytes(ctx.childPid),
@@ -162,10 +178,16 @@ async function guarded(ctx: SessionContext, s: LaunchSettings, self: string): Pr
         });
   // Before codex takes the terminal: what to put back if it dies in raw mode.
   ctx.savedTty = saveTerminal();
+  // Before a restart: the pre-flight again (it usually removes the cause), failing open like the first one.
+  const again = async () => {
+    const next = await failOpen(() => launchPreflight(ctx, s), undefined);
+    if (next) ctx.dbSnapshot = next.sizes;
+  };
   try {
-    return await runUntilDone(ctx, self);
+    return { end: await runUntilDone(ctx, reg, self, again), reg };
   } finally {
     stopWatch?.();
+    const session = reg.session;
     // A run shorter than a second (`--version`, `--help`, completions) changes nothing worth a history line: its end costs nothing.
     if (session && dir !== undefined && Date.now() - ctx.shimStartedAt >= RECORD_AFTER_MS) {
       const codexWroteBytes = childrenWrote(ctx.ioAtStart, ioMark());
@@ -179,21 +201,35 @@ async function guarded(ctx: SessionContext, s: LaunchSettings, self: string): Pr
   }
 }
 
-/** Starts codex, and again after each crash the policy restarts. */
-async function runUntilDone(ctx: SessionContext, self: string): Promise<ChildEnd> {
+/** Starts codex, and again after each crash the policy restarts (after `beforeRestart`). */
+async function runUntilDone(
+  ctx: SessionContext,
+  reg: Registration,
+  self: string,
+  beforeRestart: () => Promise<void>,
+): Promise<LaunchEnd> {
   for (;;) {
     // What this child writes shows as the growth of this process's counters once it is reaped (crash bundle, session figures).
     ctx.ioBeforeChild = ioMark();
     ctx.ioAtStart ??= ctx.ioBeforeChild;
-    const end = await start(ctx, (pid) => register(ctx, self, pid));
+    const ended = await start(ctx, (pid) => register(ctx, reg, self, pid));
+    if (!('child' in ended)) return ended;
+    const end = ended.child;
     const signal = crashSignal(end, ctx.crashPolicy?.signals);
-    if (signal === undefined) return end;
+    if (signal === undefined) return ended;
     const outcome = await failOpen(async () => (await import('../crash/on-crash.ts')).onCrash(ctx, end, signal), {
       restart: false,
     } as const);
-    if (!outcome.restart) return end;
+    if (!outcome.restart) return ended;
     ctx.args = outcome.args;
+    await beforeRestart();
   }
+}
+
+/** Ends the shim as the launch ended: codex's status or signal, mirrored, or codexguard's own status. The only exit. */
+function finish(end: LaunchEnd): never {
+  if ('child' in end) mirrorExit(end.child);
+  process.exit(end.status);
 }
 
 async function main(): Promise<void> {
@@ -202,7 +238,8 @@ async function main(): Promise<void> {
   // Nested in a Codex session or in another shim, or switched off: straight through, no checks, no lock.
   const passThrough = flag(env[DISABLE]) || shimChain(env).length > 0 || Boolean(env[CODEX_THREAD_ID]);
   const s = await settings(passThrough);
-  const real = resolveOrExit(self, s.codexPath);
+  const real = resolveCodex(self, s.codexPath);
+  if ('status' in real) finish(real);
   const ctx: SessionContext = {
     real,
     args: process.argv.slice(2),
@@ -211,12 +248,14 @@ async function main(): Promise<void> {
     shimStartedAt,
     debug,
   };
-  if (passThrough) mirrorExit(await start(ctx));
-  const end = await guarded(ctx, s, self);
+  if (passThrough) finish(await start(ctx));
+  const { end, reg } = await guarded(ctx, s, self);
   // mirrorExit may re-raise a signal with every listener removed: no exit hook runs after it.
-  if (session?.entry.figures) recordEnded(session.entry, { endedAt: Date.now(), code: end.code, signal: end.signal });
-  session?.close();
-  mirrorExit(end);
+  if (reg.session?.entry.figures && 'child' in end) {
+    recordEnded(reg.session.entry, { endedAt: Date.now(), code: end.child.code, signal: end.child.signal });
+  }
+  reg.session?.close();
+  finish(end);
 }
 
 // Last resort: main() fails open step by step; anything that still escapes is one line, never a stack.
