@@ -232,12 +232,13 @@ test('a read-only CODEX_HOME: register fails with a message, liveSessions answer
   const reg = registerSession(home);
   assert.equal(reg.ok, false);
   assert.match(reg.ok ? '' : reg.message, /cannot register the session/);
+  assert.equal(reg.ok ? '' : reg.code, 'E_REGISTRY');
   const live = liveSessions(home);
   // Not root: no registry yet, so nobody is live. Root: codexguard/ is a file here, so the registry cannot be read.
   assert.deepEqual(
     live,
     process.getuid?.() === 0
-      ? { ok: false, message: live.ok ? '' : live.message }
+      ? { ok: false, code: 'E_REGISTRY', message: live.ok ? '' : live.message }
       : { ok: true, sessions: [], pruned: 0 },
   );
 });
