@@ -1,12 +1,11 @@
 // logs.dropLevels through the shim: the trigger follows the config, and is re-applied to a log DB Codex made anew.
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { dropLevelsStatus } from '../src/droplevels/apply.ts';
 import { dropLevelsDue } from '../src/droplevels/state.ts';
-import { codexHomeWithLogs, makeCodexDb } from './helpers/codex-home.ts';
-import { cleanEnv, fakeCodex, linkShim, NODE_BIN_DIR, runSync, tmp } from './helpers/index.ts';
+import { makeCodexDb, shimOverHome } from './helpers/codex-home.ts';
 
 test('dropLevelsDue: levels changed, a log DB replaced, or nothing to do', () => {
   const state = { levels: ['TRACE'], dbs: { 'logs_2.sqlite': '11:1000' } };
@@ -51,29 +50,8 @@ test('dropLevelsDue: levels changed, a log DB replaced, or nothing to do', () =>
   );
 });
 
-/** A user home with its .codexguardrc path, a Codex home with a log DB, and `codex` through the shim to a fake. */
-function world(t: Parameters<typeof tmp>[0]) {
-  const root = tmp(t);
-  const user = join(root, 'user');
-  mkdirSync(user);
-  const codexHome = codexHomeWithLogs(t, { rows: 10 });
-  const shim = linkShim(join(root, 'shim'));
-  fakeCodex(join(root, 'real'));
-  const env = cleanEnv({
-    HOME: user,
-    CODEX_HOME: codexHome,
-    PATH: [join(root, 'shim'), join(root, 'real'), NODE_BIN_DIR].join(':'),
-  });
-  return {
-    rc: join(user, '.codexguardrc'),
-    codexHome,
-    log: join(codexHome, 'logs_2.sqlite'),
-    codex: () => runSync(shim, [], { env, cwd: user }),
-  };
-}
-
 test('the shim installs the trigger once, re-applies it to a new log DB, and removes it with the key', (t) => {
-  const { rc, codexHome, log, codex } = world(t);
+  const { rc, codexHome, log, codex } = shimOverHome(t);
 
   writeFileSync(rc, JSON.stringify({ logs: { dropLevels: ['TRACE'] } }));
   const first = codex();
@@ -98,7 +76,7 @@ test('the shim installs the trigger once, re-applies it to a new log DB, and rem
 });
 
 test('through the shim, logs.filter installs its trigger; a bad filter is one line at launch and leaves the trigger as it is', (t) => {
-  const { rc, log, codex } = world(t);
+  const { rc, log, codex } = shimOverHome(t);
 
   writeFileSync(rc, JSON.stringify({ logs: { filter: 'info,codex_otel=off' } }));
   const first = codex();

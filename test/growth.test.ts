@@ -1,6 +1,6 @@
 // Growth over time: hourly points (pure rules, then on real files), the sparkline and rates in status, doctor's warning.
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import Database from 'better-sqlite3';
@@ -21,8 +21,8 @@ import { growthFile, readPoints, recordPointIfDue } from '../src/insight/growth-
 import { scanInventory } from '../src/inventory/scan.ts';
 import { formatGrowth } from '../src/status/format.ts';
 import type { StatusJson } from '../src/status/gather.ts';
-import { codexHomeWithLogs, fillLogs } from './helpers/codex-home.ts';
-import { CLI, cleanEnv, fakeCodex, linkShim, NODE_BIN_DIR, runSync, tmp } from './helpers/index.ts';
+import { codexHomeWithLogs, fillLogs, shimOverHome } from './helpers/codex-home.ts';
+import { CLI, runSync, tmp } from './helpers/index.ts';
 
 const H = 3_600_000;
 const NOW = Date.parse('2026-12-02T12:00:00Z');
@@ -177,21 +177,11 @@ test('recordPointIfDue on a real home: sizes and the newest row id, once an hour
 });
 
 test('a codex session through the shim records a point and its figures; status --json and the human view show them', (t) => {
-  const root = tmp(t);
-  const user = join(root, 'user');
-  mkdirSync(user);
-  const codexHome = codexHomeWithLogs(t, { rows: 50 });
-  const shim = linkShim(join(root, 'shim'));
-  fakeCodex(join(root, 'real'));
-  const env = cleanEnv({
-    HOME: user,
-    CODEX_HOME: codexHome,
-    PATH: [join(root, 'shim'), join(root, 'real'), NODE_BIN_DIR].join(':'),
-  });
-  const quick = runSync(shim, ['--version'], { env, cwd: user });
+  const { user, codexHome, env, codex } = shimOverHome(t, 50);
+  const quick = codex(['--version']);
   assert.equal(quick.status, 0, quick.stderr);
   assert.equal(existsSync(growthFile(codexHome)), false, 'a run under a second records nothing');
-  const session = runSync(shim, [], { env: { ...env, FAKE_CODEX_SLEEP_MS: '1200' }, cwd: user });
+  const session = codex([], { FAKE_CODEX_SLEEP_MS: '1200' });
   assert.equal(session.status, 0, session.stderr);
   assert.equal(readPoints(codexHome).length, 1);
   const s = JSON.parse(runSync(process.execPath, [CLI, 'status', '--json'], { env, cwd: user }).stdout) as StatusJson;

@@ -7,7 +7,7 @@ import type { TestContext } from 'node:test';
 import Database from 'better-sqlite3';
 import { codexRoot, nativeBinary } from '../../scripts/test-codex.mjs';
 import { compareVersions } from '../../src/version-order.ts';
-import { CODEX_MODULES, REPO } from './index.ts';
+import { cleanEnv, CODEX_MODULES, fakeCodex, linkShim, NODE_BIN_DIR, REPO, runSync, tmp } from './index.ts';
 
 /** The real codex binary under test, from the platform package for this machine. */
 export const REAL_CODEX = nativeBinary(CODEX_MODULES);
@@ -468,4 +468,32 @@ export function logCount(path: string): { rows: number; maxId: number } {
   } finally {
     db.close();
   }
+}
+
+/**
+ * A user home (its .codexguardrc path), a Codex home with a log DB of `rows` rows, and `codex` through the built shim
+ * to the fake codex, run in the user's home with extra variables.
+ */
+export function shimOverHome(t: TestContext, rows = 10) {
+  const root = tmp(t);
+  const user = join(root, 'user');
+  mkdirSync(user);
+  const codexHome = codexHomeWithLogs(t, { rows });
+  const shim = linkShim(join(root, 'shim'));
+  fakeCodex(join(root, 'real'));
+  const env = cleanEnv({
+    HOME: user,
+    CODEX_HOME: codexHome,
+    PATH: [join(root, 'shim'), join(root, 'real'), NODE_BIN_DIR].join(':'),
+  });
+  return {
+    user,
+    rc: join(user, '.codexguardrc'),
+    codexHome,
+    log: join(codexHome, 'logs_2.sqlite'),
+    env,
+    shim,
+    codex: (args: string[] = [], extra: Record<string, string> = {}) =>
+      runSync(shim, args, { env: { ...env, ...extra }, cwd: user }),
+  };
 }
