@@ -1,7 +1,8 @@
 // Growth over time: hourly points (pure rules, then on real files), the sparkline and rates in status, doctor's warning.
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { test } from 'node:test';
 import Database from 'better-sqlite3';
 import { judgeGrowth } from '../src/doctor/judge-home.ts';
@@ -197,4 +198,18 @@ test('a codex session through the shim records a point and its figures; status -
   // A maintain run within the hour adds nothing.
   assert.equal(runSync(process.execPath, [CLI, 'maintain'], { env, cwd: user }).status, 0);
   assert.equal(readPoints(codexHome).length, 1);
+});
+
+test('a FIFO or a link where the points file goes is neither read nor written: the session end and status never block', async (t) => {
+  const home = codexHomeWithLogs(t, { rows: 5 });
+  const file = growthFile(home);
+  mkdirSync(dirname(file), { recursive: true });
+  const made = spawnSync('mkfifo', [file]);
+  assert.equal(made.status, 0, String(made.stderr));
+  assert.equal(await recordPointIfDue(home, scanInventory(home)), false);
+  assert.deepEqual(readPoints(home), []);
+  rmSync(file);
+  symlinkSync('/etc/hostname', file);
+  assert.equal(await recordPointIfDue(home, scanInventory(home)), false);
+  assert.deepEqual(readPoints(home), []);
 });

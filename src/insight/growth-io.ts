@@ -1,8 +1,9 @@
 // Records a growth point (at most one an hour) in $CODEX_HOME/codexguard/growth.jsonl, and reads them back.
-import { appendFileSync, existsSync, readFileSync, statSync } from 'node:fs';
+import { appendFileSync, existsSync, lstatSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Inventory } from '../inventory/scan.ts';
 import { ensureGuardDir, guardDir, writePrivateAtomic } from '../private-fs.ts';
+import { readRegularFile } from '../safe-read.ts';
 import { formatPoint, KEEP_MS, keptPoints, parsePoints, pointDue, type GrowthPoint } from './growth.ts';
 
 /** The points file of a Codex home. */
@@ -10,13 +11,13 @@ export function growthFile(codexHome: string): string {
   return join(guardDir(codexHome), 'growth.jsonl');
 }
 
-/** The points recorded for a Codex home, oldest first ([] when none or unreadable). */
+/** 30 days of hourly points for a few DBs is about 150 KB; past this the file is not codexguard's and is not read. */
+const MAX_BYTES = 4 * 1024 * 1024;
+
+/** The points recorded for a Codex home, oldest first ([] when none, unreadable, or not a regular file). */
 export function readPoints(codexHome: string): GrowthPoint[] {
-  try {
-    return parsePoints(readFileSync(growthFile(codexHome), 'utf8'));
-  } catch {
-    return [];
-  }
+  const read = readRegularFile(growthFile(codexHome), MAX_BYTES, { noFollow: true });
+  return read.ok ? parsePoints(read.text) : [];
 }
 
 /**
@@ -47,7 +48,10 @@ async function newestRowId(path: string): Promise<number | null> {
 export async function recordPointIfDue(codexHome: string, inventory: Inventory, now = Date.now()): Promise<boolean> {
   const file = growthFile(codexHome);
   try {
-    if (!pointDue(statSync(file, { throwIfNoEntry: false })?.mtimeMs, now)) return false;
+    const st = lstatSync(file, { throwIfNoEntry: false });
+    // Only codexguard's own regular file is appended to (a FIFO there would block the end of a session).
+    if (st !== undefined && !st.isFile()) return false;
+    if (!pointDue(st?.mtimeMs, now)) return false;
     const present = inventory.dbs.filter((db) => db.exists);
     if (present.length === 0) return false;
     const dbs: GrowthPoint['dbs'] = {};
