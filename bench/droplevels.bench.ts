@@ -3,7 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { applyDropLevels, type DropWanted } from '../src/droplevels/apply.ts';
+import { applyDropLevels } from '../src/droplevels/apply.ts';
+import type { DropConfig } from '../src/droplevels/state.ts';
 import { fillLogs, makeCodexDb } from '../test/helpers/codex-home.ts';
 import { budget, median, printTable, ratio } from './lib/report.ts';
 
@@ -21,8 +22,8 @@ const FILTER_10 =
 /** The users' measured mix: 66.8% TRACE. */
 const MIX = ['TRACE', 'TRACE', 'TRACE', 'TRACE', 'TRACE', 'TRACE', 'TRACE', 'DEBUG', 'DEBUG', 'INFO'];
 
-type Case = { name: string; drop: DropWanted; rowLevels: (i: number) => string };
-const NONE: DropWanted = { levels: [] };
+type Case = { name: string; drop: DropConfig; rowLevels: (i: number) => string };
+const NONE: DropConfig = { levels: [] };
 /** In pairs: each case with a trigger follows its baseline without one. */
 const CASES: Case[] = [
   { name: 'no trigger, all INFO', drop: NONE, rowLevels: () => 'INFO' },
@@ -44,7 +45,7 @@ const CASES: Case[] = [
 ];
 
 /** A log DB from the real schema with 20k rows already in it (indexes have depth), Codex's pragmas. */
-function fixture(dir: string, name: string, drop: DropWanted): string {
+function fixture(dir: string, name: string, drop: DropConfig): string {
   const path = join(dir, name);
   makeCodexDb(path);
   fillLogs(path, { rows: 20_000, bodyBytes: 600 });

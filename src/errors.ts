@@ -57,7 +57,7 @@ export function oneLine(error: unknown): string {
 export function formatError(thrown: unknown, debug = false): string {
   const error = abiMismatch(thrown) ?? thrown;
   const known = error instanceof CodexguardError;
-  const code = error instanceof CodexguardError ? error.code : 'E_UNEXPECTED';
+  const code = known ? error.code : 'E_UNEXPECTED';
   const message = error instanceof Error ? error.message : String(error);
   const hint = known ? '' : ' (a bug in codexguard: please open an issue)';
   let text = line(`${message}${hint}`, code);

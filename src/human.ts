@@ -31,7 +31,7 @@ export function humanDuration(ms: number): string {
     .join(' ');
 }
 
-/** How long ago, for people: "42 s", "7 min", "3 h", "2 d". */
+/** A span of time for people (how long ago, or how long until): "42 s", "7 min", "3 h", "2 d". */
 export function ago(ms: number): string {
   const s = Math.max(0, Math.round(ms / 1000));
   return s < 120
@@ -41,4 +41,9 @@ export function ago(ms: number): string {
       : s < 172_800
         ? `${Math.round(s / 3600)} h`
         : `${Math.round(s / 86_400)} d`;
+}
+
+/** A size change for people: "+12.3 MB", "-1.0 MB". */
+export function signedSize(n: number): string {
+  return `${n >= 0 ? '+' : '-'}${humanSize(Math.abs(n))}`;
 }

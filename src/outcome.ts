@@ -70,8 +70,3 @@ export function line(message: string, code?: Code): string {
 export function outcomeLine(o: Outcome<string>): string {
   return o.ok ? line(o.message) : line(o.message, o.code as Code);
 }
-
-/** The code of a pre-flight lock that was not taken. */
-export function lockCode(reason: 'timeout' | 'error'): Code {
-  return reason === 'timeout' ? 'E_LOCK_TIMEOUT' : 'E_LOCK_ERROR';
-}

@@ -48,3 +48,8 @@ export function readRegularFile(path: string, maxBytes: number, options: { noFol
     closeSync(fd);
   }
 }
+
+/** Whether a file read this way is this user's own (always true where there are no uids): another user's is not trusted. */
+export function ownedByUser(stats: Stats): boolean {
+  return typeof process.getuid !== 'function' || stats.uid === process.getuid();
+}

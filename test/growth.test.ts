@@ -133,7 +133,7 @@ test('status shows a sparkline and the rate per DB, and the time to logs.maxSize
     500_000_000,
   );
   const fine = judgeGrowth({ growth: { ...s.growth, dbs: slow }, logMaxBytes: 500_000_000 });
-  assert.deepEqual([fine.level, fine.summary], ['ok', 'logs_2.sqlite +1.0 MB/h (logs.maxSize in about 356 h)']);
+  assert.deepEqual([fine.level, fine.summary], ['ok', 'logs_2.sqlite +1.0 MB/h (logs.maxSize in about 15 d)']);
   assert.equal(
     judgeGrowth({ growth: { points: 0, oldest: null, dbs: [] }, logMaxBytes: 1 }).summary,
     'no points yet (one an hour at most, after a codex session or a scheduled maintain)',

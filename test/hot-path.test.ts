@@ -66,3 +66,32 @@ test("the shim's hot path: Node built-ins, these sources and signal-exit only; n
   ])
     assert.ok(!inputs.includes(heavy), heavy);
 });
+
+test('the crash path loads without better-sqlite3: a Node upgrade that breaks its ABI costs the bundle its DB figures, not the bundle', async (t) => {
+  const meta = await buildShim(join(tmp(t), 'dist'));
+  /** The outputs a chunk holding `input` pulls in as it loads (static imports only), and the packages they require. */
+  const loadedWith = (input: string): string[] => {
+    const start = Object.keys(meta.outputs).find((k) => input in meta.outputs[k]!.inputs);
+    assert.ok(start, `a chunk holds ${input}`);
+    const seen = new Set<string>();
+    const required = new Set<string>();
+    for (const queue = [start]; queue.length > 0; ) {
+      const key = queue.pop()!;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      for (const imp of meta.outputs[key]!.imports) {
+        if (imp.kind !== 'require-call' && imp.kind !== 'import-statement') continue;
+        if (imp.external) required.add(imp.path);
+        else queue.push(imp.path);
+      }
+    }
+    return [...required];
+  };
+  for (const input of ['src/crash/on-crash.ts', 'src/bundle/index.ts']) {
+    assert.ok(!loadedWith(input).includes('better-sqlite3'), `${input} requires better-sqlite3 as it loads`);
+  }
+  assert.ok(
+    loadedWith('src/sqlite/open.ts').includes('better-sqlite3'),
+    'the check sees a static require where there is one',
+  );
+});

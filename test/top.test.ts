@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import Database from 'better-sqlite3';
-import { biggest, logTop } from '../src/insight/top.ts';
+import { biggest } from '../src/insight/log-queries.ts';
+import { logTop } from '../src/insight/top.ts';
 import { codexHomeWithLogs } from './helpers/codex-home.ts';
 import { CLI, cleanEnv, runSync, tmp } from './helpers/index.ts';
 

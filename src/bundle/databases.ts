@@ -31,7 +31,7 @@ export async function databasesAtCrash(
   timeLeft: () => number,
 ): Promise<DbAtCrash[]> {
   const dbs = scanInventory(dir).dbs;
-  let Database: typeof import('better-sqlite3') | undefined;
+  let open: typeof import('../sqlite/open.ts').openExisting | undefined;
   const out: DbAtCrash[] = [];
   for (const db of dbs) {
     const entry: DbAtCrash = {
@@ -47,8 +47,8 @@ export async function databasesAtCrash(
     out.push(entry);
     if (!db.exists || timeLeft() < 100) continue;
     try {
-      Database ??= (await import('better-sqlite3')).default;
-      const conn = new Database(db.path, { readonly: true, fileMustExist: true, timeout: 100 });
+      open ??= (await import('../sqlite/open.ts')).openExisting;
+      const conn = open(db.path, { readonly: true, busyTimeoutMs: 100 });
       try {
         entry.freePages = conn.pragma('freelist_count', { simple: true }) as number;
         if (db.kind === 'log' && timeLeft() > 100) {

@@ -1,6 +1,6 @@
 // logs-tail.jsonl: the last log rows written during the session, WARN and above first, each redacted.
 import { scanInventory } from '../inventory/scan.ts';
-import { biggest, type Group } from '../insight/top.ts';
+import { biggest, newestGroups, rowsPer, type Group } from '../insight/log-queries.ts';
 import { redactText, redactValue } from './redact.ts';
 import { oneLine } from '../errors.ts';
 
@@ -39,13 +39,13 @@ export async function readLogsTail(dir: string, sessionStart: number, limit: num
   const minutes = new Map<number, number>();
   const logs = scanInventory(dir).dbs.filter((d) => d.kind === 'log' && d.exists);
   if (logs.length === 0 || limit <= 0) return tail;
-  const Database = (await import('better-sqlite3')).default;
+  const { openExisting } = await import('../sqlite/open.ts');
   const since = Math.floor(sessionStart / 1000);
   const severe: Array<Record<string, unknown>> = [];
   const rest: Array<Record<string, unknown>> = [];
   for (const db of logs) {
     try {
-      const conn = new Database(db.path, { readonly: true, fileMustExist: true, timeout: 100 });
+      const conn = openExisting(db.path, { readonly: true, busyTimeoutMs: 100 });
       try {
         const order = 'ORDER BY ts DESC, ts_nanos DESC, id DESC LIMIT ?';
         const a = conn.prepare(`SELECT * FROM logs WHERE ts >= ? AND ${IN_SEVERE} ${order}`).all(since, limit) as Array<
@@ -59,23 +59,11 @@ export async function readLogsTail(dir: string, sessionStart: number, limit: num
           .all(since) as Array<{ level: string; n: number }>) {
           tail.levels[level] = (tail.levels[level] ?? 0) + n;
         }
-        // Bounded like `codexguard top`: a rowid range over the newest rows, and Codex's ts index for the minutes.
-        const from = Math.max(
-          0,
-          ((conn.prepare('SELECT max(id) FROM logs').pluck().get() as number | null) ?? 0) - TARGET_ROWS,
-        );
-        targets.push(
-          ...(conn
-            .prepare(
-              'SELECT target AS name, count(*) AS rows, coalesce(sum(estimated_bytes), 0) AS bytes FROM logs WHERE id > ? AND ts >= ? GROUP BY target',
-            )
-            .all(from, since) as Group[]),
-        );
+        // Bounded as `codexguard top` is: a rowid range over the newest rows, and Codex's ts index for the minutes.
+        for (const g of newestGroups(conn, TARGET_ROWS, since))
+          targets.push({ name: g.target, rows: g.rows, bytes: g.bytes });
         const lastMinutes = Math.max(since, Math.floor(Date.now() / 1000) - LAST_MINUTES * 60);
-        for (const { m, n } of conn
-          .prepare('SELECT ts / 60 AS m, count(*) AS n FROM logs WHERE ts >= ? GROUP BY m')
-          .all(lastMinutes) as Array<{ m: number; n: number }>)
-          minutes.set(m, (minutes.get(m) ?? 0) + n);
+        for (const [at, n] of rowsPer(conn, 60, lastMinutes)) minutes.set(at, (minutes.get(at) ?? 0) + n);
         severe.push(...a.map((r) => present(db.name, r)));
         rest.push(...b.map((r) => present(db.name, r)));
         tail.sources.push(db.name);
@@ -96,7 +84,7 @@ export async function readLogsTail(dir: string, sessionStart: number, limit: num
   tail.targets = biggest(targets, 5).map((g) => ({ ...g, name: redactText(g.name) }));
   tail.perMinute = [...minutes]
     .sort((a, b) => a[0] - b[0])
-    .map(([m, rows]) => ({ minute: `${new Date(m * 60_000).toISOString().slice(0, 16)}Z`, rows }));
+    .map(([at, rows]) => ({ minute: `${new Date(at * 1000).toISOString().slice(0, 16)}Z`, rows }));
   return tail;
 }
 

@@ -1,7 +1,7 @@
 // manifest.json: the crash's facts under a versioned schema (argv redacted, env allow-listed). Pure.
 import { constants } from 'node:os';
 import { redactArgv, redactEnv, redactText } from './redact.ts';
-import type { Group } from '../insight/top.ts';
+import type { Group } from '../insight/log-queries.ts';
 import { SCHEMA, type CrashInput, type DbSnapshot } from './types.ts';
 
 /** The bundle's manifest, schema 1. Times are ISO strings (UTC); absent facts are null. */

@@ -4,7 +4,7 @@ import type { Manifest } from './manifest.ts';
 import type { OsReportsIndex } from './os-reports.ts';
 import type { Verdict } from './signatures.ts';
 import type { SystemInfo } from './system.ts';
-import { humanDuration, humanSize } from '../human.ts';
+import { humanDuration, humanSize, signedSize } from '../human.ts';
 
 /** Everything REPORT.md is made from. `severe` are redacted session rows, newest last. */
 export interface ReportData {
@@ -24,11 +24,6 @@ const SHELL_NAMES: Record<string, string> = {
   SIGBUS: 'bus error',
   SIGILL: 'illegal instruction',
 };
-
-/** "+12.3 MB" / "-1.0 MB". */
-function signedSize(n: number): string {
-  return `${n >= 0 ? '+' : '-'}${humanSize(Math.abs(n))}`;
-}
 
 const time = (isoTime: string | null) => (isoTime ? isoTime.replace('T', ' ').replace(/\.\d+Z$/, ' UTC') : 'unknown');
 /** To the millisecond, for the timeline (a crash at start-up happens within one second). */

@@ -2,7 +2,7 @@
 import { readlinkSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { pidRunning, startOf } from '../registry/process-stamp.ts';
-import { readRegularFile } from '../safe-read.ts';
+import { ownedByUser, readRegularFile } from '../safe-read.ts';
 
 /** A Codex process recorded in a pid file under `$CODEX_HOME/app-server-daemon/`. */
 export interface DaemonProcess {
@@ -71,8 +71,7 @@ function readPidFile(file: string): { record: PidRecord } | { none: true } | { u
       ? { none: true }
       : { unknown: `${file} is ${read.reason === 'unreadable' ? 'unreadable' : `not a pid file (${read.reason})`}` };
   // A pid file written by another user is not trusted: its pid could name anything.
-  if (typeof process.getuid === 'function' && read.stats.uid !== process.getuid())
-    return { unknown: `${file} belongs to uid ${read.stats.uid}` };
+  if (!ownedByUser(read.stats)) return { unknown: `${file} belongs to uid ${read.stats.uid}` };
   const record = parsePidRecord(read.text);
   return record ? { record } : { unknown: `${file} holds no pid` };
 }

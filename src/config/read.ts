@@ -1,6 +1,7 @@
 // Reads one config file as data (JSON or YAML, with cosmiconfig's loaders); never runs anything from it.
 import { extname } from 'node:path';
-import { readRegularFile } from '../safe-read.ts';
+import type { Stats } from 'node:fs';
+import { ownedByUser, readRegularFile } from '../safe-read.ts';
 import type { ConfigIssue } from './issues.ts';
 
 /** A config file larger than this is refused unread. */
@@ -12,8 +13,8 @@ const CODE = new Set(['.js', '.cjs', '.mjs', '.ts', '.cts', '.mts']);
 export type Read = { ok: true; raw: unknown } | { ok: false; issue: ConfigIssue };
 
 /** Who may own a project-level file: this user or root (as git's safe.directory trusts a repository). */
-function trustedOwner(uid: number): boolean {
-  return typeof process.getuid !== 'function' || uid === process.getuid() || uid === 0;
+function trustedOwner(stats: Stats): boolean {
+  return ownedByUser(stats) || stats.uid === 0;
 }
 
 /**
@@ -71,7 +72,7 @@ export async function readConfigFile(path: string, level: 'user' | 'project' = '
     if (read.reason === 'too-large') return fail(`is larger than ${MAX_CONFIG_BYTES / 1024} KiB`);
     return fail(`cannot be read (${read.code ?? read.reason})`);
   }
-  if (level === 'project' && !trustedOwner(read.stats.uid))
+  if (level === 'project' && !trustedOwner(read.stats))
     return ignored(`it belongs to uid ${read.stats.uid}, not to you (nor to root)`);
   const content = read.text;
   if (content.trim() === '') return { ok: true, raw: undefined };

@@ -1,4 +1,5 @@
 // doctor's checks of the scheduled `maintain` job and of the `logs.dropLevels` / `logs.filter` trigger: facts, pure judgments, and their gathering.
+import type { DropConfig } from '../droplevels/state.ts';
 import { join } from 'node:path';
 import type { StatusJson } from '../status/gather.ts';
 import type { CommandContext } from '../command-context.ts';
@@ -39,7 +40,7 @@ export function judgeSchedule(f: ScheduleFacts | undefined, now = Date.now()): C
 
 /** The noise-control trigger: what config wants dropped, and each log DB's trigger (undefined: none; null: not ours to read). */
 export interface DropLevelsFacts {
-  wanted: { levels: string[]; filter: string | null };
+  wanted: DropConfig;
   /** The config has an error on logs.dropLevels or logs.filter: the trigger is left as it is. */
   broken?: boolean;
   dbs: Array<{ name: string; rule: DropRule | null | undefined; error?: string | undefined }>;
@@ -57,7 +58,7 @@ export function judgeDropLevels(f: DropLevelsFacts | undefined): Check {
       'codexguard config',
       details,
     );
-  const wanted = ruleOf(f.wanted.levels, f.wanted.filter);
+  const wanted = ruleOf(f.wanted.levels, f.wanted.filter ?? null);
   const wrong = f.dbs.filter((d) => d.error || planDropLevels(d.rule, wanted) !== 'none');
   const want = isEmptyRule(wanted) ? 'logs.dropLevels and logs.filter are not set' : `config ${describeRule(wanted)}`;
   if (wrong.length) {

@@ -2,7 +2,7 @@
 import { abiMismatch, oneLine } from '../errors.ts';
 import { join } from 'node:path';
 import { formatIssue, tildify, type ConfigIssue } from '../config/issues.ts';
-import { humanSize } from '../human.ts';
+import { ago, humanSize, signedSize } from '../human.ts';
 import type { StatusJson } from '../status/gather.ts';
 import { WARN_WITHIN_HOURS, type DbGrowth } from '../insight/growth.ts';
 import { notOk, ok, type Check, type Level } from './report.ts';
@@ -201,7 +201,7 @@ export function judgeGrowth(f: GrowthFacts): Check {
     return notOk(
       'growth',
       'warn',
-      `${fast.name} grows ${humanSize(fast.bytesPerHour!)}/h: at that rate it reaches logs.maxSize (${humanSize(f.logMaxBytes)}) in about ${Math.max(1, Math.round(fast.hoursToLimit!))} h${top}`,
+      `${fast.name} grows ${humanSize(fast.bytesPerHour!)}/h: at that rate it reaches logs.maxSize (${humanSize(f.logMaxBytes)}) in about ${ago(fast.hoursToLimit! * 3_600_000)}${top}`,
       fix,
       details,
     );
@@ -215,8 +215,8 @@ export function judgeGrowth(f: GrowthFacts): Check {
         ? ''
         : g.hoursToLimit === 0
           ? ' (over logs.maxSize: the next launch rotates it)'
-          : ` (logs.maxSize in about ${Math.round(g.hoursToLimit)} h)`;
-    return `${g.name} ${g.bytesPerHour! < 0 ? '-' : '+'}${humanSize(Math.abs(g.bytesPerHour!))}/h${limit}`;
+          : ` (logs.maxSize in about ${ago(g.hoursToLimit * 3_600_000)})`;
+    return `${g.name} ${signedSize(g.bytesPerHour!)}/h${limit}`;
   };
   return ok('growth', rated.map(line).join(', '), details);
 }

@@ -1,4 +1,5 @@
 // Installs, replaces or removes the `logs.dropLevels` / `logs.filter` trigger in Codex's log DBs (better-sqlite3: cold path only).
+import type { DropConfig } from './state.ts';
 import { existsSync } from 'node:fs';
 import { basename } from 'node:path';
 import { scanInventory } from '../inventory/scan.ts';
@@ -64,12 +65,6 @@ export function dropLevelsStatus(dbPath: string): { installed: boolean; rule: Dr
   }
 }
 
-/** What the config asks for: `logs.dropLevels` and `logs.filter` (null when not set). */
-export interface DropWanted {
-  levels: readonly string[];
-  filter?: string | null;
-}
-
 /**
  * Makes the trigger of `dbPath` drop exactly what `wanted` says (nothing wanted removes it). Looks first on a read-only
  * connection and writes only when something changes, in one IMMEDIATE transaction (DROP + CREATE)
@@ -77,7 +72,7 @@ export interface DropWanted {
  */
 export function applyDropLevels(
   dbPath: string,
-  wantedConfig: DropWanted,
+  wantedConfig: DropConfig,
   options: { busyTimeoutMs?: number } = {},
 ): DropLevelsResult {
   const name = basename(dbPath);
@@ -176,7 +171,7 @@ export function applyDropLevels(
 /** applyDropLevels on every log DB (`logs_N.sqlite`) in a SQLite home. */
 export function applyDropLevelsAll(
   dir: string,
-  wanted: DropWanted,
+  wanted: DropConfig,
   options: { busyTimeoutMs?: number } = {},
 ): DropLevelsResult[] {
   return scanInventory(dir)

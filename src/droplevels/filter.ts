@@ -8,7 +8,7 @@
 // Span and field directives (`target[span{field=value}]=level`) cannot be judged on a stored row, so they are refused.
 
 /** The levels a directive can name, least verbose first; the index is tracing's verbosity (OFF keeps nothing). */
-const LEVELS = ['OFF', 'ERROR', 'WARN', 'INFO', 'DEBUG', 'TRACE'] as const;
+export const LEVELS = ['OFF', 'ERROR', 'WARN', 'INFO', 'DEBUG', 'TRACE'] as const;
 export type FilterLevel = (typeof LEVELS)[number];
 
 /** One directive: a target prefix (undefined for the default) and the most verbose level it keeps. */

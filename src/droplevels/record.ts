@@ -19,13 +19,13 @@ export function applyAndRecord(
   const ok = results.every((r) => r.ok);
   if (!ok) return false;
   try {
-    if (wanted.levels.length === 0 && wanted.filter === null) rmSync(stateFile, { force: true });
+    if (wanted.levels.length === 0 && (wanted.filter ?? null) === null) rmSync(stateFile, { force: true });
     else {
       // The state file lives in $CODEX_HOME/codexguard (see dropLevelsStateFile): made only when that home exists.
       ensureGuardDir(dirname(dirname(stateFile)), dirname(stateFile));
       const state: DropLevelsState = {
         levels: [...wanted.levels],
-        filter: wanted.filter,
+        filter: wanted.filter ?? null,
         dbs: logInodes(scanInventory(dir)),
       };
       writePrivateAtomic(stateFile, JSON.stringify(state));

@@ -1,11 +1,11 @@
 // The SQL of the trigger that `logs.dropLevels` and `logs.filter` install, and the pure decisions about it (no SQLite here).
-import { dropCondition, parseFilter } from './filter.ts';
+import { dropCondition, LEVELS, parseFilter } from './filter.ts';
 
 /** The one trigger codexguard puts in a log DB; the name says whose it is. */
 export const TRIGGER_NAME = 'codexguard_drop_levels';
 
-/** Codex writes `tracing::Level::as_str()`: these five, upper-case. Listed in this order everywhere. */
-const ORDER = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR'];
+/** Codex writes `tracing::Level::as_str()`: these five, upper-case. Listed most verbose first everywhere. */
+const ORDER: readonly string[] = LEVELS.slice(1).reverse();
 
 /** Upper-cased, de-duplicated, in TRACE..ERROR order (unknown names after, sorted); throws on a name that is not [A-Z]+. */
 export function normalizeLevels(levels: readonly string[]): string[] {

@@ -3,12 +3,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Inventory } from '../inventory/scan.ts';
 
-/** What the trigger should drop, as the config says it (normalized by the config's own checks). */
+/** What the trigger should drop, as the config says it: `logs.dropLevels`, and `logs.filter` (absent or null: not set). */
 export interface DropConfig {
-  /** `logs.dropLevels`. */
   levels: readonly string[];
-  /** `logs.filter`'s canonical text, or null when it is not set. */
-  filter: string | null;
+  filter?: string | null;
 }
 
 /** What was last applied: the levels and filter, and the identity (inode and birth time) of each log DB it was applied to. */

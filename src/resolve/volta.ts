@@ -6,7 +6,7 @@
 // manager}: volta-cli/volta, crates/volta-layout/src/v4.rs, crates/volta-core/src/tool/package/{metadata,manager}.rs.
 import { statSync } from 'node:fs';
 import { basename, dirname, join, parse } from 'node:path';
-import { readRegularFile } from '../safe-read.ts';
+import { ownedByUser, readRegularFile } from '../safe-read.ts';
 import { executableRealpath, type Candidate } from './path-walk.ts';
 
 /** Pure: a `codex` found on PATH that is Volta's shim, and the Volta home it belongs to (the shim sits in <home>/bin). */
@@ -50,7 +50,7 @@ export function voltaImage(candidate: Candidate, cwd = process.cwd()): Candidate
   const home = voltaHomeOf(candidate);
   if (home === undefined) return undefined;
   const read = readRegularFile(join(home, 'tools', 'user', 'bins', 'codex.json'), 64 * 1024);
-  if (!read.ok || (process.getuid !== undefined && read.stats.uid !== process.getuid())) return undefined;
+  if (!read.ok || !ownedByUser(read.stats)) return undefined;
   const path = imageBinFrom(home, read.text);
   if (path === undefined || projectHasCodex(cwd)) return undefined;
   const realpath = executableRealpath(path);

@@ -154,10 +154,15 @@ async function guarded(
 ): Promise<{ end: LaunchEnd; reg: Registration }> {
   ctx.crashPolicy = s.crashPolicy;
   const reg: Registration = {};
-  const first = await failOpen(() => launchPreflight(ctx, s), undefined);
+  // At launch and again before each restart (it usually removes the cause); it fails open every time.
+  const runPreflight = async () => {
+    const done = await failOpen(() => launchPreflight(ctx, s), undefined);
+    if (done) ctx.dbSnapshot = done.sizes;
+    return done;
+  };
+  const first = await runPreflight();
   const dir = first?.dir;
   const start0 = first?.sizes;
-  ctx.dbSnapshot = start0;
   // The whole session, not just the launch: stat the files every wal.watchEvery, checkpoint a WAL over its limit.
   const stopWatch =
     dir === undefined
@@ -178,13 +183,8 @@ async function guarded(
         });
   // Before codex takes the terminal: what to put back if it dies in raw mode.
   ctx.savedTty = saveTerminal();
-  // Before a restart: the pre-flight again (it usually removes the cause), failing open like the first one.
-  const again = async () => {
-    const next = await failOpen(() => launchPreflight(ctx, s), undefined);
-    if (next) ctx.dbSnapshot = next.sizes;
-  };
   try {
-    return { end: await runUntilDone(ctx, reg, self, again), reg };
+    return { end: await runUntilDone(ctx, reg, self, runPreflight), reg };
   } finally {
     stopWatch?.();
     const session = reg.session;
@@ -206,7 +206,7 @@ async function runUntilDone(
   ctx: SessionContext,
   reg: Registration,
   self: string,
-  beforeRestart: () => Promise<void>,
+  beforeRestart: () => Promise<unknown>,
 ): Promise<LaunchEnd> {
   for (;;) {
     // What this child writes shows as the growth of this process's counters once it is reaped (crash bundle, session figures).

@@ -1,6 +1,6 @@
 // The human view of `codexguard status`: one table of the DBs, then what is due, Codex's daemon, sessions, archives, config.
 import { tildify } from '../config/issues.ts';
-import { humanSize } from '../human.ts';
+import { ago, humanSize, signedSize } from '../human.ts';
 import { sourceLabel } from '../inventory/sqlite-home.ts';
 import sparkly from 'sparkly';
 import { describeLast } from '../insight/last-session.ts';
@@ -78,7 +78,7 @@ export function formatStatus(s: StatusJson, home = process.env.HOME): string {
 /** "+12.0 MB/h, 3 400 rows/h": a signed rate for people. */
 function perHour(bytes: number | null, rows: number | null): string {
   if (bytes === null) return 'no rate yet (an hour of points needed)';
-  const b = `${bytes < 0 ? '-' : '+'}${humanSize(Math.abs(bytes))}/h`;
+  const b = `${signedSize(bytes)}/h`;
   return rows === null ? b : `${b}, ${Math.round(rows).toLocaleString('en-US')} rows/h`;
 }
 
@@ -97,7 +97,7 @@ export function formatGrowth(s: Pick<StatusJson, 'growth' | 'lastSession' | 'lim
           ? ''
           : g.hoursToLimit === 0
             ? `; over logs.maxSize (${humanSize(s.limits.logMaxBytes)})`
-            : `; reaches logs.maxSize (${humanSize(s.limits.logMaxBytes)}) in about ${humanHours(g.hoursToLimit)}`;
+            : `; reaches logs.maxSize (${humanSize(s.limits.logMaxBytes)}) in about ${ago(g.hoursToLimit * 3_600_000)}`;
       return [
         `  ${g.name}`,
         sparkly(
@@ -111,12 +111,4 @@ export function formatGrowth(s: Pick<StatusJson, 'growth' | 'lastSession' | 'lim
   }
   if (s.lastSession) out.push(describeLast(s.lastSession, now));
   return out;
-}
-
-function humanHours(h: number): string {
-  return h < 1
-    ? `${Math.max(1, Math.round(h * 60))} min`
-    : h < 48
-      ? `${Math.round(h)} h`
-      : `${Math.round(h / 24)} days`;
 }

@@ -2,6 +2,7 @@
 import { line } from '../../outcome.ts';
 import { commandContext } from '../../command-context.ts';
 import { humanSize } from '../../human.ts';
+import type { Group } from '../../insight/log-queries.ts';
 import { logTop, type LogTop } from '../../insight/top.ts';
 import { scanInventory } from '../../inventory/scan.ts';
 import { textTable } from '../../status/format.ts';
@@ -14,26 +15,15 @@ export function formatTop(name: string, t: LogTop): string {
     `${name}: ${t.rows.toLocaleString('en')} rows; targets and levels from the newest ${t.sampled.toLocaleString('en')}`,
     '',
   ];
-  out.push(
+  const groups = (head: string, list: readonly Group[]) =>
     textTable(
       [
-        ['TARGET', 'ROWS', 'SHARE', 'BYTES'],
-        ...t.targets.map((g) => [g.name, String(g.rows), share(g.rows), humanSize(g.bytes)]),
+        [head, 'ROWS', 'SHARE', 'BYTES'],
+        ...list.map((g) => [g.name, String(g.rows), share(g.rows), humanSize(g.bytes)]),
       ],
       true,
-    ),
-    '',
-  );
-  out.push(
-    textTable(
-      [
-        ['LEVEL', 'ROWS', 'SHARE', 'BYTES'],
-        ...t.levels.map((g) => [g.name, String(g.rows), share(g.rows), humanSize(g.bytes)]),
-      ],
-      true,
-    ),
-    '',
-  );
+    );
+  out.push(groups('TARGET', t.targets), '', groups('LEVEL', t.levels), '');
   const days = new Map<string, { rows: number; peak: number }>();
   for (const h of t.hours) {
     const d = days.get(h.hour.slice(0, 10)) ?? { rows: 0, peak: 0 };
