@@ -100,6 +100,36 @@ for (const [end, expected, sent] of ends) {
   });
 }
 
+test('with the signal hook put off (as the shim does for its first second), every end cleans up but an early fatal signal', async (t) => {
+  const run = async (end: string, hookMs: number, signal?: NodeJS.Signals) => {
+    const home = join(tmp(t), 'home');
+    mkdirSync(home); // the Codex home: codexguard never makes it
+    const w = startWorker(['session', home, end, String(hookMs)]);
+    const file = String((await w.line((l) => l.registered === true)).file);
+    if (signal) {
+      if (hookMs < 60_000) assert.deepEqual((await w.line((l) => 'armed' in l)).armed, true);
+      w.proc.kill(signal);
+    }
+    return { ended: await w.ended, left: existsSync(file), stderr: w.stderr() };
+  };
+  for (const [end, code] of [
+    ['normal', 0],
+    ['exit', 3],
+    ['throw', 1],
+  ] as const) {
+    const r = await run(end, 60_000);
+    assert.deepEqual(r.ended, { code, signal: null }, r.stderr);
+    assert.equal(r.left, false, `${end}: entry left behind before the hook was armed`);
+  }
+  const armed = await run('wait', 50, 'SIGTERM');
+  assert.deepEqual(armed.ended, { code: null, signal: 'SIGTERM' }, armed.stderr);
+  assert.equal(armed.left, false, 'once armed, a fatal signal cleans up');
+  // Before then, nothing listens for SIGTERM: it kills at once, and the entry stays for its stamp to judge (as kill -9).
+  const early = await run('wait', 60_000, 'SIGTERM');
+  assert.deepEqual(early.ended, { code: null, signal: 'SIGTERM' }, early.stderr);
+  assert.equal(early.left, true);
+});
+
 test('kill -9 leaves the entry; liveSessions prunes it', async (t) => {
   const home = join(tmp(t), 'home');
   mkdirSync(home); // the Codex home: codexguard never makes it

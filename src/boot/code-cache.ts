@@ -15,14 +15,20 @@ interface ModuleClass {
   _cache: Record<string, unknown>;
 }
 
+/** Where the code cache of `file` for this process's V8 is kept. */
+export function cacheFileOf(file: string): string {
+  return `${file}.${process.versions.v8}.v8cache`;
+}
+
 /**
- * Runs `file` as the CommonJS module it is, compiled with the cached data in `<file>.v8cache` when V8
- * accepts it (same source, same V8). When there is none, or V8 rejects it (a new build, a new Node),
- * a fresh cache is written as the process exits, atomically; a cache that cannot be written is skipped.
+ * Runs `file` as the CommonJS module it is, compiled with the cached data in `<file>.<V8 version>.v8cache` when V8
+ * accepts it (same source, same V8). When there is none, or V8 rejects it (a new build), a fresh cache is written as
+ * the process exits, atomically; a cache that cannot be written is skipped. One file per V8: a user whose shells run
+ * two Nodes would otherwise have each reject the other's cache and write its own at every launch.
  */
 export function loadWithCodeCache(file: string): void {
   const Module = module.constructor;
-  const cacheFile = `${file}.v8cache`;
+  const cacheFile = cacheFileOf(file);
   let cachedData: Buffer | undefined;
   try {
     cachedData = readFileSync(cacheFile);

@@ -1,7 +1,6 @@
 // Starts the real codex transparently: same argv, inherited stdio, cwd and env; signals forwarded.
 import { spawn } from 'node:child_process';
 import { CodexguardError, EXIT } from '../errors.ts';
-import { mustForward, viewTerminal } from './signal-origin.ts';
 
 /** How the child ended: an exit code, or the signal that killed it. */
 export interface ChildEnd {
@@ -33,8 +32,11 @@ export function runChild(
       }
     };
     // The shim outlives a Ctrl-C that the child handles (or ignores) itself, and passes on one sent to its pid alone.
+    // Its code loads at the first such signal, not at every launch.
     const fromTerminal = (signal: 'SIGINT' | 'SIGWINCH') => {
-      if (mustForward(signal, viewTerminal(signal === 'SIGINT'))) forward(signal);
+      void import('./signal-origin.ts').then(({ mustForward, viewTerminal }) => {
+        if (mustForward(signal, viewTerminal(signal === 'SIGINT'))) forward(signal);
+      });
     };
     const detach = () => {
       process.removeListener('SIGINT', fromTerminal);

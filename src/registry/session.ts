@@ -54,11 +54,12 @@ function writeEntry(file: string, entry: SessionEntry): void {
 
 /**
  * Registers this process as a live codex session under `home` (CODEX_HOME), with its codex
- * child when already known, and arranges for the entry to go on every exit path. Never throws.
+ * child when already known, and arranges for the entry to go on every exit path (fatal signals only from
+ * `hookAfterMs` on, when given: see onShimExit). Never throws.
  */
 export function registerSession(
   home: string,
-  info: { argv0?: string; startedAt?: number; child?: { pid: number; startedAt?: number } } = {},
+  info: { argv0?: string; startedAt?: number; child?: { pid: number; startedAt?: number }; hookAfterMs?: number } = {},
 ): RegisterResult {
   const dir = sessionsDir(home);
   const file = join(dir, `${process.pid}.json`);
@@ -104,7 +105,7 @@ export function registerSession(
       removeQuietly(file);
     },
   };
-  dropHook = onShimExit(() => session.close());
+  dropHook = onShimExit(() => session.close(), info.hookAfterMs);
   return { ok: true, session };
 }
 

@@ -14,7 +14,7 @@ import { issueLines } from '../config/issues.ts';
 import { loadConfig } from '../config/load.ts';
 import { codexHomeDir } from '../inventory/sqlite-home.ts';
 import { preflight } from '../preflight/check.ts';
-import { recordEnded, registerSession, type Session } from '../registry/session.ts';
+import type { Session } from '../registry/session.ts';
 import type { DbSnapshot } from '../bundle/types.ts';
 import type { Inventory } from '../inventory/scan.ts';
 import { scanInventory } from '../inventory/scan.ts';
@@ -71,23 +71,35 @@ function resolveCodex(self: string, codexPath: string | null): RealCodex | { sta
   }
 }
 
-/** This shim's entry in the live-session registry, written once codex runs (so the write overlaps codex's start). */
+/**
+ * This shim's entry in the live-session registry. It is written once codex runs, and the registry's code (signal-exit
+ * with it) loads only then: both overlap codex's own start instead of delaying it. `pending` settles before the
+ * child's end can be seen (a microtask, and an exit event is not one).
+ */
 interface Registration {
   session?: Session;
+  pending?: Promise<void>;
 }
 
 function register(ctx: SessionContext, reg: Registration, self: string, pid: number): void {
-  if (reg.session) {
-    reg.session.setChild(pid, ctx.childStartedAt);
-    return;
-  }
-  const registered = registerSession(codexHomeDir(env), {
-    argv0: self,
-    startedAt: ctx.shimStartedAt,
-    child: { pid, startedAt: ctx.childStartedAt },
-  });
-  if (registered.ok) reg.session = registered.session;
-  else if (debug) say(outcomeLine(registered));
+  const startedAt = ctx.childStartedAt;
+  reg.pending = failOpen(async () => {
+    await reg.pending;
+    if (reg.session) {
+      reg.session.setChild(pid, startedAt);
+      return;
+    }
+    const { registerSession } = await import('../registry/session.ts');
+    const registered = registerSession(codexHomeDir(env), {
+      argv0: self,
+      startedAt: ctx.shimStartedAt,
+      child: { pid, startedAt },
+      // `codex --version`, `--help` and completions end first: they never load signal-exit.
+      hookAfterMs: RECORD_AFTER_MS,
+    });
+    if (registered.ok) reg.session = registered.session;
+    else if (debug) say(outcomeLine(registered));
+  }, undefined);
 }
 
 async function start(ctx: SessionContext, onSpawn?: (pid: number) => void): Promise<LaunchEnd> {
@@ -187,6 +199,7 @@ async function guarded(
     return { end: await runUntilDone(ctx, reg, self, runPreflight), reg };
   } finally {
     stopWatch?.();
+    await reg.pending;
     const session = reg.session;
     // A run shorter than a second (`--version`, `--help`, completions) changes nothing worth a history line: its end costs nothing.
     if (session && dir !== undefined && Date.now() - ctx.shimStartedAt >= RECORD_AFTER_MS) {
@@ -251,7 +264,9 @@ async function main(): Promise<void> {
   if (passThrough) finish(await start(ctx));
   const { end, reg } = await guarded(ctx, s, self);
   // mirrorExit may re-raise a signal with every listener removed: no exit hook runs after it.
+  await reg.pending;
   if (reg.session?.entry.figures && 'child' in end) {
+    const { recordEnded } = await import('../registry/session.ts');
     recordEnded(reg.session.entry, { endedAt: Date.now(), code: end.child.code, signal: end.child.signal });
   }
   reg.session?.close();
