@@ -1,5 +1,5 @@
 // Loads the effective config for a launch: a few stat() calls when no file exists, else read, validate, merge.
-import { homedir } from 'node:os';
+import { userHome } from '../home.ts';
 import { findConfigFiles, type FoundFile } from './discover.ts';
 import type { ConfigIssue } from './issues.ts';
 import { defaults, defaultSources, type Config, type Key, type Source } from './keys.ts';
@@ -31,7 +31,7 @@ function cwdOr(fallback: string): string {
 /** Never throws: a broken file costs its own values, not the launch. */
 export async function loadConfig(options: LoadOptions = {}): Promise<LoadedConfig> {
   const env = options.env ?? process.env;
-  const home = options.home ?? (env.HOME || homedir());
+  const home = options.home ?? (env.HOME || userHome());
   const found = findConfigFiles({ cwd: options.cwd ?? cwdOr(home), env, home });
   const files = [found.user, found.project].filter((f): f is FoundFile => f !== undefined);
   if (files.length === 0) return { config: defaults(), sources: defaultSources(), files, issues: found.issues };

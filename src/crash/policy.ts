@@ -1,6 +1,5 @@
 // The crash and restart settings (config `crash.signals`, `restart.*`) as plain values, with their defaults.
 import { KEYS } from '../config/keys.ts';
-import { DEFAULT_CRASH_SIGNALS } from './detect.ts';
 
 /** What the shim does after a crash: which ends are crashes, whether and how codex comes back. */
 export interface CrashPolicy {
@@ -29,7 +28,8 @@ export interface CrashPolicy {
 
 /** The defaults: the config keys' own (config/keys.ts: the five crash signals, 20 bundles of 500 log rows, ask, resume, 3 restarts per 10 minutes), and the timings no key sets. */
 export const DEFAULT_CRASH_POLICY: Readonly<CrashPolicy> = Object.freeze({
-  signals: DEFAULT_CRASH_SIGNALS,
+  // As crash/detect.ts's (that module loads only once codex has ended).
+  signals: KEYS['crash.signals'].default,
   dir: KEYS['crash.dir'].default,
   keep: KEYS['crash.keep'].default,
   logRows: KEYS['crash.logRows'].default,

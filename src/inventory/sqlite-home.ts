@@ -1,5 +1,5 @@
 // Where Codex keeps its SQLite files: `-c sqlite_home=…`, else `sqlite_home` in config.toml, else $CODEX_SQLITE_HOME, else $CODEX_HOME.
-import { homedir } from 'node:os';
+import { userHome } from '../home.ts';
 import { join, resolve } from 'node:path';
 import { readRegularFile } from '../safe-read.ts';
 
@@ -33,7 +33,7 @@ export interface SqliteHome {
 /** $CODEX_HOME, or ~/.codex, as an absolute path. */
 export function codexHomeDir(env: NodeJS.ProcessEnv = process.env): string {
   const value = env.CODEX_HOME?.trim();
-  return value ? resolve(expandHome(value)) : join(homedir(), '.codex');
+  return value ? resolve(expandHome(value)) : join(userHome(), '.codex');
 }
 
 /** A TOML string value as Codex reads `-c key=value` (a value that is not TOML is taken as the bare string). */
@@ -108,5 +108,5 @@ export async function resolveSqliteHome(
 }
 
 function expandHome(path: string): string {
-  return path === '~' ? homedir() : path.startsWith('~/') ? join(homedir(), path.slice(2)) : path;
+  return path === '~' ? userHome() : path.startsWith('~/') ? join(userHome(), path.slice(2)) : path;
 }

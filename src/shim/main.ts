@@ -1,10 +1,8 @@
 // The `codex` shim's entry: find the real codex, guard the launch, mirror its end. Fails open.
 import { writeSync } from 'node:fs';
-import { crashSignal } from '../crash/detect.ts';
 import { CODEX_THREAD_ID, DEBUG, DISABLE, flag, SHIM_CHAIN } from '../env.ts';
 import { CodexguardError, EXIT, formatError } from '../errors.ts';
 import { outcomeLine } from '../outcome.ts';
-import { mirrorExit } from '../launch/exit.ts';
 import { runChild, type ChildEnd } from '../launch/run.ts';
 import { realPath } from '../resolve/path-walk.ts';
 import { childChain, resolveRealCodex, shimChain, type RealCodex } from '../resolve/real-codex.ts';
@@ -56,6 +54,12 @@ function selfPath(): string {
 
 /** How a launch ends: codex's own end (mirrored), or codexguard's exit status when codex could not be found or started. */
 type LaunchEnd = { child: ChildEnd } | { status: number };
+
+/**
+ * What the shim needs once codex has ended (is it a crash? codex's status, mirrored), node:os with it. Asked for as codex
+ * starts, so it loads while codex runs; by codex's end, it is there.
+ */
+const afterCodex = () => Promise.all([import('../crash/detect.ts'), import('../launch/exit.ts')]);
 
 /** The real codex, or the exit status when there is none to start (its one line already said). */
 function resolveCodex(self: string, codexPath: string | null): RealCodex | { status: number } {
@@ -225,9 +229,13 @@ async function runUntilDone(
     // What this child writes shows as the growth of this process's counters once it is reaped (crash bundle, session figures).
     ctx.ioBeforeChild = ioMark();
     ctx.ioAtStart ??= ctx.ioBeforeChild;
-    const ended = await start(ctx, (pid) => register(ctx, reg, self, pid));
+    const ended = await start(ctx, (pid) => {
+      void afterCodex();
+      register(ctx, reg, self, pid);
+    });
     if (!('child' in ended)) return ended;
     const end = ended.child;
+    const { crashSignal } = await import('../crash/detect.ts');
     const signal = crashSignal(end, ctx.crashPolicy?.signals);
     if (signal === undefined) return ended;
     const outcome = await failOpen(async () => (await import('../crash/on-crash.ts')).onCrash(ctx, end, signal), {
@@ -240,9 +248,9 @@ async function runUntilDone(
 }
 
 /** Ends the shim as the launch ended: codex's status or signal, mirrored, or codexguard's own status. The only exit. */
-function finish(end: LaunchEnd): never {
-  if ('child' in end) mirrorExit(end.child);
-  process.exit(end.status);
+async function finish(end: LaunchEnd): Promise<never> {
+  if ('child' in end) return (await import('../launch/exit.ts')).mirrorExit(end.child);
+  return process.exit(end.status);
 }
 
 async function main(): Promise<void> {
@@ -252,7 +260,7 @@ async function main(): Promise<void> {
   const passThrough = flag(env[DISABLE]) || shimChain(env).length > 0 || Boolean(env[CODEX_THREAD_ID]);
   const s = await settings(passThrough);
   const real = resolveCodex(self, s.codexPath);
-  if ('status' in real) finish(real);
+  if ('status' in real) return finish(real);
   const ctx: SessionContext = {
     real,
     args: process.argv.slice(2),
@@ -261,7 +269,7 @@ async function main(): Promise<void> {
     shimStartedAt,
     debug,
   };
-  if (passThrough) finish(await start(ctx));
+  if (passThrough) return finish(await start(ctx, () => void afterCodex()));
   const { end, reg } = await guarded(ctx, s, self);
   // mirrorExit may re-raise a signal with every listener removed: no exit hook runs after it.
   await reg.pending;
@@ -270,7 +278,7 @@ async function main(): Promise<void> {
     recordEnded(reg.session.entry, { endedAt: Date.now(), code: end.child.code, signal: end.child.signal });
   }
   reg.session?.close();
-  finish(end);
+  await finish(end);
 }
 
 // Last resort: main() fails open step by step; anything that still escapes is one line, never a stack.
