@@ -129,12 +129,12 @@ function startupTimes(world: World): Samples {
 }
 
 /**
- * Other Nodes users run (the 22 and 24 LTS lines): BENCH_NODES (binaries, separated like PATH), else the npm `node`
+ * Other Nodes users run (the 22, 24 and 26 LTS lines): BENCH_NODES (binaries, separated like PATH), else the npm `node`
  * package's binaries, installed once into .cache/node-<major>. A Node that cannot be had is left out, with a note.
  */
 function otherNodes(): string[] {
   if (process.env.BENCH_NODES !== undefined) return process.env.BENCH_NODES.split(delimiter).filter(Boolean);
-  return ['22', '24'].flatMap((major) => {
+  return ['22', '24', '26'].flatMap((major) => {
     const dir = join(ROOT, '.cache', `node-${major}`);
     const bin = join(dir, 'node_modules', 'node', 'bin', 'node');
     if (!existsSync(bin)) {
@@ -167,7 +167,9 @@ function perNodeRows(world: World, nodes: readonly string[]): Row[] {
     `const r = require('node:child_process').spawnSync(${JSON.stringify(native)}, process.argv.slice(2), { stdio: 'inherit' });\nif (r.signal) process.kill(process.pid, r.signal); else process.exit(r.status ?? 1);\n`,
   );
   return nodes.map((node) => {
-    const env = { ...world.env, PATH: [dirname(node), world.env.PATH ?? ''].join(delimiter) };
+    // As the issue measured them: Node 20 reads NODE_EXTRA_CA_CERTS at every start (tens of ms), the others lazily.
+    const env: NodeJS.ProcessEnv = { ...world.env, PATH: [dirname(node), world.env.PATH ?? ''].join(delimiter) };
+    delete env.NODE_EXTRA_CA_CERTS;
     const variant = (name: string, script: string): Variant => ({
       name,
       file: node,
@@ -271,7 +273,7 @@ export async function bench(): Promise<BenchResult> {
     const nodes = [process.execPath, ...otherNodes()];
     printTable(
       perNodeRows(world, nodes),
-      `\`codex --version\` on each Node users run (${ITERATIONS} paired rounds each; each started by that node)`,
+      `\`codex --version\` on each Node users run (${ITERATIONS} paired rounds each; each started by that node; without NODE_EXTRA_CA_CERTS)`,
     );
 
     const rss = rssRows(world);

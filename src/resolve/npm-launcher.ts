@@ -2,7 +2,7 @@
 import { closeSync, existsSync, openSync, readFileSync, readSync, realpathSync } from 'node:fs';
 import { basename, dirname, join, parse, resolve } from 'node:path';
 import { compareVersions } from '../version-order.ts';
-import { executableRealpath } from './path-walk.ts';
+import { isExecutableFile } from './path-walk.ts';
 
 /** The package managers the launcher tells Codex about, and the env var each sets. */
 export const MANAGER_ENV = {
@@ -110,7 +110,7 @@ export function nativeFromLauncher(script: string, lexical: string, env: NodeJS.
   const pkgJson = findPackageJson(script, target.pkg);
   const vendorRoot = pkgJson ? join(dirname(pkgJson), 'vendor') : join(packageRoot, 'vendor');
   const binary = join(vendorRoot, target.triple, 'bin', 'codex');
-  if (executableRealpath(binary) === undefined) return undefined;
+  if (!isExecutableFile(binary)) return undefined;
   const rules = launcherRules(pkg.version);
   return { binary, packageRoot, rules, manager: detectManager(packageRoot, dirname(lexical), env, rules) };
 }

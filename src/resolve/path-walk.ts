@@ -37,11 +37,26 @@ export function executableRealpath(file: string): string | undefined {
   return executable(file)?.realpath;
 }
 
-function executable(file: string): { realpath: string; id: string } | undefined {
+/** Is `file` an executable regular file? (executableRealpath without the realpath: one readlink per path component less.) */
+export function isExecutableFile(file: string): boolean {
+  return executableStats(file) !== undefined;
+}
+
+function executableStats(file: string): import('node:fs').Stats | undefined {
   try {
     const stats = statSync(file, { throwIfNoEntry: false });
     if (!stats?.isFile()) return undefined;
     accessSync(file, constants.X_OK);
+    return stats;
+  } catch {
+    return undefined;
+  }
+}
+
+function executable(file: string): { realpath: string; id: string } | undefined {
+  const stats = executableStats(file);
+  if (stats === undefined) return undefined;
+  try {
     return { realpath: realPath(file), id: `${stats.dev}:${stats.ino}` };
   } catch {
     return undefined;
