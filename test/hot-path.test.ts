@@ -9,9 +9,10 @@ import { hotPath } from '../bench/lib/bundle.ts';
 import { tmp } from './helpers/index.ts';
 
 /**
- * Sources a healthy launch loads before codex starts: finding the real codex, the config, one stat per DB, and the
- * launch. What runs only once codex runs (the registry, signal-exit with it) or has ended (is it a crash? its status,
- * mirrored; node:os with them) loads as codex starts; the signal-origin check at such a signal.
+ * Sources a healthy launch loads before codex starts: finding the real codex, the config, one stat per DB, the launch
+ * and its registry entry. What runs only once codex has ended (is it a crash? its status, mirrored; node:os with them)
+ * loads as codex starts; signal-exit a second later (a shorter run never loads it); the signal-origin check at such a
+ * signal.
  */
 const HOT_SOURCES = [
   'src/config/discover.ts',
@@ -30,6 +31,10 @@ const HOT_SOURCES = [
   'src/launch/run.ts',
   'src/outcome.ts',
   'src/preflight/check.ts',
+  'src/private-fs.ts',
+  'src/registry/on-exit.ts',
+  'src/registry/process-stamp.ts',
+  'src/registry/session.ts',
   'src/resolve/npm-launcher.ts',
   'src/resolve/path-walk.ts',
   'src/resolve/real-codex.ts',

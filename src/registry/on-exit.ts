@@ -1,8 +1,8 @@
 // Runs synchronous cleanups on every way out of the shim (signal-exit v4), without changing how it dies.
-import { onExit } from 'signal-exit';
 
 const cleanups = new Set<() => void>();
 let loaded = false;
+let armed: Promise<void> | undefined;
 
 function runAll(): void {
   for (const cleanup of [...cleanups]) {
@@ -23,19 +23,21 @@ function runAll(): void {
  * a signal (the shim forwarding SIGTERM/SIGHUP/SIGQUIT and ignoring SIGINT
  * while codex runs). It does NOT run when a listener-less re-raise kills the
  * process (mirrorExit): call the cleanup yourself before that.
- * With `armAfterMs`, signal-exit (17 signal handlers, about 0.7 ms) is set up only that long after the first call, so
- * a short run never pays for it; a fatal signal before then skips the cleanup (a registry entry left so is judged by
- * its process stamp, as after kill -9). The first call decides, for the life of the process.
+ * signal-exit (its module, then 17 signal handlers: about 1 ms) is set up `armAfterMs` after the first call (at once
+ * when 0: see exitHookArmed), so a run shorter than that never pays for it; a fatal signal before then skips the
+ * cleanup (a registry entry left so is judged by its process stamp, as after kill -9). The first call decides.
  * Returns a function that drops the cleanup (safe to call at any time).
  */
 export function onShimExit(cleanup: () => void, armAfterMs = 0): () => void {
   if (!loaded) {
     loaded = true;
-    if (armAfterMs > 0) {
-      // Until signal-exit is armed, a normal end and an uncaught error still clean up.
-      process.once('exit', runAll);
-      setTimeout(arm, armAfterMs).unref();
-    } else arm();
+    // Until signal-exit is armed, a normal end and an uncaught error still clean up.
+    process.once('exit', runAll);
+    armed = new Promise<void>((resolve) => {
+      const go = () => void arm().then(resolve, resolve);
+      if (armAfterMs > 0) setTimeout(go, armAfterMs).unref();
+      else go();
+    });
   }
   cleanups.add(cleanup);
   return () => {
@@ -43,7 +45,14 @@ export function onShimExit(cleanup: () => void, armAfterMs = 0): () => void {
   };
 }
 
-function arm(): void {
+/** Settles once signal-exit listens (its module loads first, so even at 0 ms that is a moment after onShimExit). */
+export function exitHookArmed(): Promise<void> {
+  return armed ?? Promise.resolve();
+}
+
+async function arm(): Promise<void> {
+  // Loaded here, not with the registry: a run that ends within armAfterMs never loads it.
+  const { onExit } = await import('signal-exit');
   // One registration for the life of the process: removing signal-exit
   // callbacks while it runs them would skip the next one.
   onExit(runAll);

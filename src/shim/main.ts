@@ -12,7 +12,7 @@ import { issueLines } from '../config/issues.ts';
 import { loadConfig } from '../config/load.ts';
 import { codexHomeDir } from '../inventory/sqlite-home.ts';
 import { preflight } from '../preflight/check.ts';
-import type { Session } from '../registry/session.ts';
+import { recordEnded, registerSession, type Session } from '../registry/session.ts';
 import type { DbSnapshot } from '../bundle/types.ts';
 import type { Inventory } from '../inventory/scan.ts';
 import { scanInventory } from '../inventory/scan.ts';
@@ -76,9 +76,9 @@ function resolveCodex(self: string, codexPath: string | null): RealCodex | { sta
 }
 
 /**
- * This shim's entry in the live-session registry. It is written once codex runs, and the registry's code (signal-exit
- * with it) loads only then: both overlap codex's own start instead of delaying it. `pending` settles before the
- * child's end can be seen (a microtask, and an exit event is not one).
+ * This shim's entry in the live-session registry, written once codex runs (so the write overlaps codex's start; the
+ * registry's code is in the hot file, compiled from its code cache: compiled from source there, it cost 4 MiB of RSS).
+ * `pending` settles before the child's end can be seen (microtasks, and an exit event is not one).
  */
 interface Registration {
   session?: Session;
@@ -93,7 +93,6 @@ function register(ctx: SessionContext, reg: Registration, self: string, pid: num
       reg.session.setChild(pid, startedAt);
       return;
     }
-    const { registerSession } = await import('../registry/session.ts');
     const registered = registerSession(codexHomeDir(env), {
       argv0: self,
       startedAt: ctx.shimStartedAt,
@@ -274,7 +273,6 @@ async function main(): Promise<void> {
   // mirrorExit may re-raise a signal with every listener removed: no exit hook runs after it.
   await reg.pending;
   if (reg.session?.entry.figures && 'child' in end) {
-    const { recordEnded } = await import('../registry/session.ts');
     recordEnded(reg.session.entry, { endedAt: Date.now(), code: end.child.code, signal: end.child.signal });
   }
   reg.session?.close();
