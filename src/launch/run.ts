@@ -34,9 +34,13 @@ export function runChild(
     // The shim outlives a Ctrl-C that the child handles (or ignores) itself, and passes on one sent to its pid alone.
     // Its code loads at the first such signal, not at every launch.
     const fromTerminal = (signal: 'SIGINT' | 'SIGWINCH') => {
-      void import('./signal-origin.ts').then(({ mustForward, viewTerminal }) => {
-        if (mustForward(signal, viewTerminal(signal === 'SIGINT'))) forward(signal);
-      });
+      // If it cannot be loaded, the signal counts as the terminal's (viewTerminal's own answer when it cannot tell).
+      import('./signal-origin.ts').then(
+        ({ mustForward, viewTerminal }) => {
+          if (mustForward(signal, viewTerminal(signal === 'SIGINT'))) forward(signal);
+        },
+        () => {},
+      );
     };
     const detach = () => {
       process.removeListener('SIGINT', fromTerminal);

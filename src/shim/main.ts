@@ -57,9 +57,11 @@ type LaunchEnd = { child: ChildEnd } | { status: number };
 
 /**
  * What the shim needs once codex has ended (is it a crash? codex's status, mirrored), node:os with it. Asked for as codex
- * starts, so it loads while codex runs; by codex's end, it is there.
+ * starts, so it loads while codex runs; by codex's end, it is there. A failure here is the later import's to report:
+ * an unhandled rejection would end the shim while codex runs.
  */
-const afterCodex = () => Promise.all([import('../crash/detect.ts'), import('../launch/exit.ts')]);
+const afterCodex = () =>
+  Promise.all([import('../crash/detect.ts'), import('../launch/exit.ts')]).catch(() => undefined);
 
 /** The real codex, or the exit status when there is none to start (its one line already said). */
 function resolveCodex(self: string, codexPath: string | null): RealCodex | { status: number } {
@@ -76,33 +78,32 @@ function resolveCodex(self: string, codexPath: string | null): RealCodex | { sta
 }
 
 /**
- * This shim's entry in the live-session registry, written once codex runs (so the write overlaps codex's start; the
- * registry's code is in the hot file, compiled from its code cache: compiled from source there, it cost 4 MiB of RSS).
- * `pending` settles before the child's end can be seen (microtasks, and an exit event is not one).
+ * This shim's entry in the live-session registry, written once codex runs (so the write overlaps codex's start). Its
+ * code stays in the hot file, compiled from the code cache: loaded lazily and compiled from source, it cost 4 MiB of RSS.
  */
 interface Registration {
   session?: Session;
-  pending?: Promise<void>;
 }
 
 function register(ctx: SessionContext, reg: Registration, self: string, pid: number): void {
-  const startedAt = ctx.childStartedAt;
-  reg.pending = failOpen(async () => {
-    await reg.pending;
-    if (reg.session) {
-      reg.session.setChild(pid, startedAt);
-      return;
-    }
+  if (reg.session) {
+    reg.session.setChild(pid, ctx.childStartedAt);
+    return;
+  }
+  try {
     const registered = registerSession(codexHomeDir(env), {
       argv0: self,
       startedAt: ctx.shimStartedAt,
-      child: { pid, startedAt },
+      child: { pid, startedAt: ctx.childStartedAt },
       // `codex --version`, `--help` and completions end first: they never load signal-exit.
       hookAfterMs: RECORD_AFTER_MS,
     });
     if (registered.ok) reg.session = registered.session;
     else if (debug) say(outcomeLine(registered));
-  }, undefined);
+  } catch (error) {
+    // Called from the child's spawn event: a throw here would end the shim while codex runs.
+    say(formatError(error, debug));
+  }
 }
 
 async function start(ctx: SessionContext, onSpawn?: (pid: number) => void): Promise<LaunchEnd> {
@@ -202,7 +203,6 @@ async function guarded(
     return { end: await runUntilDone(ctx, reg, self, runPreflight), reg };
   } finally {
     stopWatch?.();
-    await reg.pending;
     const session = reg.session;
     // A run shorter than a second (`--version`, `--help`, completions) changes nothing worth a history line: its end costs nothing.
     if (session && dir !== undefined && Date.now() - ctx.shimStartedAt >= RECORD_AFTER_MS) {
@@ -234,8 +234,10 @@ async function runUntilDone(
     });
     if (!('child' in ended)) return ended;
     const end = ended.child;
-    const { crashSignal } = await import('../crash/detect.ts');
-    const signal = crashSignal(end, ctx.crashPolicy?.signals);
+    const signal = await failOpen(
+      async () => (await import('../crash/detect.ts')).crashSignal(end, ctx.crashPolicy?.signals),
+      undefined,
+    );
     if (signal === undefined) return ended;
     const outcome = await failOpen(async () => (await import('../crash/on-crash.ts')).onCrash(ctx, end, signal), {
       restart: false,
@@ -248,7 +250,11 @@ async function runUntilDone(
 
 /** Ends the shim as the launch ended: codex's status or signal, mirrored, or codexguard's own status. The only exit. */
 async function finish(end: LaunchEnd): Promise<never> {
-  if ('child' in end) return (await import('../launch/exit.ts')).mirrorExit(end.child);
+  if ('child' in end) {
+    const exit = await failOpen(() => import('../launch/exit.ts'), undefined);
+    // Without it (a broken install), codex's exit code still goes through; a death by a signal becomes 126.
+    return exit ? exit.mirrorExit(end.child) : process.exit(end.child.code ?? EXIT.cannotRun);
+  }
   return process.exit(end.status);
 }
 
@@ -271,7 +277,6 @@ async function main(): Promise<void> {
   if (passThrough) return finish(await start(ctx, () => void afterCodex()));
   const { end, reg } = await guarded(ctx, s, self);
   // mirrorExit may re-raise a signal with every listener removed: no exit hook runs after it.
-  await reg.pending;
   if (reg.session?.entry.figures && 'child' in end) {
     recordEnded(reg.session.entry, { endedAt: Date.now(), code: end.child.code, signal: end.child.signal });
   }
