@@ -15,12 +15,17 @@ root=$(cd -- "$(dirname -- "$0")/.." && pwd -P) || die "cannot find the clone th
 [ -f "$root/package.json" ] && [ -f "$root/bin/codexguard.js" ] || die "$root is not a codexguard clone (no package.json or bin/codexguard.js)"
 cd "$root"
 
-command -v node >/dev/null 2>&1 || die "node not found on PATH; install Node.js 20 or newer (https://nodejs.org)"
-major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null) || die "node on PATH ($(command -v node)) does not run"
-case $major in
-  '' | *[!0-9]*) die "cannot read the version of node on PATH ($(command -v node))" ;;
+command -v node >/dev/null 2>&1 || die "node not found on PATH; install Node.js 20.16 or newer (https://nodejs.org)"
+version=$(node -p 'process.versions.node' 2>/dev/null) || die "node on PATH ($(command -v node)) does not run"
+major=${version%%.*}
+minor=${version#*.}
+minor=${minor%%.*}
+case $major:$minor in
+  :* | *: | *[!0-9:]*) die "cannot read the version of node on PATH ($(command -v node))" ;;
 esac
-[ "$major" -ge 20 ] || die "node $(node --version 2>/dev/null) is too old; codexguard needs Node.js 20 or newer"
+# 20.16: process.getBuiltinModule, which the shim's start-up uses.
+{ [ "$major" -gt 20 ] || { [ "$major" -eq 20 ] && [ "$minor" -ge 16 ]; }; } ||
+  die "node $(node --version 2>/dev/null) is too old; codexguard needs Node.js 20.16 or newer"
 command -v npm >/dev/null 2>&1 || die "npm not found on PATH; it comes with Node.js"
 
 [ -n "${HOME:-}" ] || die "HOME is not set"

@@ -253,12 +253,14 @@ test('install/install.sh parses as POSIX sh and refuses a missing or old node be
   symlinkSync('/usr/bin/dirname', join(bin, 'dirname'));
   const none = runSync('/bin/sh', [script], { env: { PATH: bin, HOME: root } });
   assert.equal(none.status, 1);
-  assert.match(none.stderr, /^install\.sh: node not found on PATH; install Node\.js 20 or newer/);
-  writeFileSync(join(bin, 'node'), '#!/bin/sh\ncase "$1" in -p) echo 18 ;; *) echo v18.19.0 ;; esac\n', {
-    mode: 0o755,
-  });
-  const old = runSync('/bin/sh', [script], { env: { PATH: bin, HOME: root } });
-  assert.equal(old.status, 1);
-  assert.equal(old.stderr, 'install.sh: node v18.19.0 is too old; codexguard needs Node.js 20 or newer\n');
-  assert.equal(old.stdout, '', 'nothing installed');
+  assert.match(none.stderr, /^install\.sh: node not found on PATH; install Node\.js 20\.16 or newer/);
+  for (const version of ['18.19.0', '20.15.1']) {
+    writeFileSync(join(bin, 'node'), `#!/bin/sh\ncase "$1" in -p) echo ${version} ;; *) echo v${version} ;; esac\n`, {
+      mode: 0o755,
+    });
+    const old = runSync('/bin/sh', [script], { env: { PATH: bin, HOME: root } });
+    assert.equal(old.status, 1);
+    assert.equal(old.stderr, `install.sh: node v${version} is too old; codexguard needs Node.js 20.16 or newer\n`);
+    assert.equal(old.stdout, '', 'nothing installed');
+  }
 });
