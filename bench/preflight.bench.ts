@@ -10,19 +10,13 @@ import { resolveSqliteHome } from '../src/inventory/sqlite-home.ts';
 import { scanInventory } from '../src/inventory/scan.ts';
 import { decide } from '../src/inventory/decide.ts';
 import { DEFAULT_LIMITS } from '../src/inventory/limits.ts';
+import { schemas } from '../test/helpers/codex-home.ts';
 
 const BUDGET_MS = 5;
-const DBS = [
-  'logs_2.sqlite',
-  'state_5.sqlite',
-  'goals_1.sqlite',
-  'memories_1.sqlite',
-  'queue_1.sqlite',
-  'thread_history_1.sqlite',
-  'memories_v2_1.sqlite',
-];
+/** The pinned Codex's DB files (its schema dump names them). */
+const DBS = [...schemas().keys()];
 
-/** A home shaped like a real one: 7 DBs with -wal and -shm, a config.toml, and the usual clutter. */
+/** A home shaped like a real one: Codex's DBs with -wal and -shm, a config.toml, and the usual clutter. */
 function makeHome(): string {
   const home = mkdtempSync(join(tmpdir(), 'cg-bench-preflight-'));
   for (const name of DBS) {

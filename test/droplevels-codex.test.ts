@@ -25,6 +25,18 @@ function levelsAfter(path: string, afterId: number): Record<string, number> {
   }
 }
 
+/** The counts by level of the rows stored after `afterId`, once `ready` holds for them (codex writes on its own time). */
+function levelsOnce(path: string, afterId: number, ready: (l: Record<string, number>) => boolean, what: string) {
+  return waitFor(
+    () => {
+      const l = levelsAfter(path, afterId);
+      return ready(l) ? l : undefined;
+    },
+    40_000,
+    what,
+  );
+}
+
 /** Rows stored after `afterId`: target and level of each. */
 function rowsAfter(path: string, afterId: number): Array<{ target: string; level: string }> {
   const db = new Database(path, { readonly: true, timeout: 5_000 });
@@ -70,42 +82,21 @@ test('the real codex app-server with the trigger: keeps working, stores no TRACE
   const server = await appServer(t, home);
   const first = await server.startThread();
   assert.equal(first.error, undefined, 'thread/start answered');
-  const a = await waitFor(
-    () => {
-      const l = levelsAfter(path, 0);
-      return (l.INFO ?? 0) > 0 && (l.DEBUG ?? 0) > 0 ? l : undefined;
-    },
-    40_000,
-    'INFO and DEBUG rows from codex',
-  );
+  const a = await levelsOnce(path, 0, (l) => (l.INFO ?? 0) > 0 && (l.DEBUG ?? 0) > 0, 'INFO and DEBUG rows from codex');
   assert.equal(a.TRACE, undefined, `no TRACE row stored: ${JSON.stringify(a)}`);
 
   // 2. Removed while codex runs: TRACE rows come back (codex does write them; the trigger was what kept them out).
   const beforeRemoval = maxId(path);
   assert.equal(applyDropLevels(path, { levels: [] }).changed, true);
   await server.startThread();
-  const b = await waitFor(
-    () => {
-      const l = levelsAfter(path, beforeRemoval);
-      return (l.TRACE ?? 0) > 0 ? l : undefined;
-    },
-    40_000,
-    'TRACE rows once the trigger is gone',
-  );
+  const b = await levelsOnce(path, beforeRemoval, (l) => (l.TRACE ?? 0) > 0, 'TRACE rows once the trigger is gone');
   assert.ok((b.INFO ?? 0) > 0, JSON.stringify(b));
 
   // 3. Replaced while codex runs (TRACE and DEBUG): rows go on arriving, none at those levels.
   assert.equal(applyDropLevels(path, { levels: ['DEBUG', 'TRACE'] }).action, 'create');
   const beforeReplace = maxId(path);
   await server.startThread();
-  const c = await waitFor(
-    () => {
-      const l = levelsAfter(path, beforeReplace);
-      return (l.INFO ?? 0) > 0 ? l : undefined;
-    },
-    40_000,
-    'new INFO rows',
-  );
+  const c = await levelsOnce(path, beforeReplace, (l) => (l.INFO ?? 0) > 0, 'new INFO rows');
   assert.deepEqual([c.TRACE, c.DEBUG], [undefined, undefined], JSON.stringify(c));
 
   // 4. A logs.filter, compiled into the same trigger while codex runs: the target that wrote the most DEBUG rows in step

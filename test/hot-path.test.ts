@@ -23,7 +23,7 @@ const HOT_SOURCES = [
   'src/droplevels/state.ts',
   'src/env.ts',
   'src/errors.ts',
-  'src/home.ts',
+  'src/node-os.ts',
   'src/human.ts',
   'src/inventory/decide.ts',
   'src/inventory/scan.ts',

@@ -274,12 +274,16 @@ for (const version of LAUNCHER_VERSIONS) {
   });
 }
 
+/** The shim first on PATH, then a Volta install whose codex is a package image (test/helpers/launcher-tree.ts). */
+function voltaWorld(t: Parameters<typeof shimIn>[0]) {
+  const w = shimIn(t);
+  const shimDir = join(w.root, 'shim');
+  const volta = voltaGlobal(join(w.root, '.volta'));
+  return { ...w, shimDir, shim: linkShim(shimDir), volta, PATH: [shimDir, volta.binDir, NODE_BIN_DIR].join(':') };
+}
+
 test("Volta's shim is seen through to the package image's native binary, so a crash of codex is seen as a crash", (t) => {
-  const { root, record, env } = shimIn(t);
-  const shimDir = join(root, 'shim');
-  const shim = linkShim(shimDir);
-  const volta = voltaGlobal(join(root, '.volta'));
-  const PATH = [shimDir, volta.binDir, NODE_BIN_DIR].join(':');
+  const { root, record, env, shim, volta, PATH } = voltaWorld(t);
   const direct = runSync(join(volta.binDir, 'codex'), [], { env: env(PATH, { FAKE_CODEX_SIGNAL: 'SIGSEGV' }) });
   assert.equal(direct.status, 1, "the stand-in reports codex's SIGSEGV as exit 1, as Volta's shim does");
   // Run outside this repository: it has codex in its own node_modules/.bin, and there Volta runs that one.
@@ -296,11 +300,7 @@ test("Volta's shim is seen through to the package image's native binary, so a cr
 });
 
 test("Volta's shim stays in charge where Volta would not run the package image: a project's own codex, another package's bin", (t) => {
-  const { root, record, env } = shimIn(t);
-  const shimDir = join(root, 'shim');
-  const shim = linkShim(shimDir);
-  const volta = voltaGlobal(join(root, '.volta'));
-  const PATH = [shimDir, volta.binDir, NODE_BIN_DIR].join(':');
+  const { root, record, env, shimDir, shim, volta, PATH } = voltaWorld(t);
   const project = join(root, 'project');
   mkdirSync(join(project, 'node_modules', '.bin'), { recursive: true });
   writeFileSync(join(project, 'package.json'), '{"devDependencies":{"@openai/codex":"*"}}');

@@ -1,5 +1,5 @@
 // Loads the effective config for a launch: a few stat() calls when no file exists, else read, validate, merge.
-import { userHome } from '../home.ts';
+import { userHome } from '../node-os.ts';
 import { findConfigFiles, type FoundFile } from './discover.ts';
 import type { ConfigIssue } from './issues.ts';
 import { defaults, defaultSources, type Config, type Key, type Source } from './keys.ts';

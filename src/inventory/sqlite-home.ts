@@ -1,5 +1,5 @@
 // Where Codex keeps its SQLite files: `-c sqlite_home=…`, else `sqlite_home` in config.toml, else $CODEX_SQLITE_HOME, else $CODEX_HOME.
-import { userHome } from '../home.ts';
+import { userHome } from '../node-os.ts';
 import { join, resolve } from 'node:path';
 import { readRegularFile } from '../safe-read.ts';
 

@@ -1,7 +1,7 @@
 // Runs synchronous cleanups on every way out of the shim (signal-exit v4), without changing how it dies.
 
 const cleanups = new Set<() => void>();
-let loaded = false;
+/** Set by the first onShimExit: settles once signal-exit listens. */
 let armed: Promise<void> | undefined;
 
 function runAll(): void {
@@ -29,8 +29,7 @@ function runAll(): void {
  * Returns a function that drops the cleanup (safe to call at any time).
  */
 export function onShimExit(cleanup: () => void, armAfterMs = 0): () => void {
-  if (!loaded) {
-    loaded = true;
+  if (armed === undefined) {
     // Until signal-exit is armed, a normal end and an uncaught error still clean up.
     process.once('exit', runAll);
     armed = new Promise<void>((resolve) => {

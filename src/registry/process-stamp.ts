@@ -1,5 +1,6 @@
 // Who a process is, beyond its pid: enough to tell a live process from a dead one whose pid was reused.
 import { readFileSync, readlinkSync } from 'node:fs';
+import { nodeOs } from '../node-os.ts';
 
 /** A process as recorded by the registry and the lock owner file. */
 export interface ProcessStamp {
@@ -29,9 +30,6 @@ const BOOT_SLACK_MS = 60_000;
 /** A record from another host or container is taken as alive for this long (it cannot be checked). */
 export const FOREIGN_MAX_AGE_MS = 7 * 24 * 3600_000;
 
-/** node:os when first needed: the shim registers itself once codex runs, and the module costs about 0.4 ms to load. */
-const os = () => process.getBuiltinModule('node:os');
-
 let cachedWhere: string | undefined;
 let cachedBootId: string | undefined | null;
 
@@ -55,7 +53,7 @@ export function where(): string {
   if (cachedWhere === undefined) {
     cachedWhere = process.platform;
     try {
-      cachedWhere = `${os().hostname()}/${readlinkSync('/proc/self/ns/pid')}`;
+      cachedWhere = `${nodeOs().hostname()}/${readlinkSync('/proc/self/ns/pid')}`;
     } catch {
       // Not Linux, or /proc not mounted.
     }
@@ -125,7 +123,13 @@ export function pidRunning(pid: number): boolean {
 export function view(pid: number): PidView {
   const exists = pidExists(pid);
   const now = Date.now();
-  return { where: where(), exists, start: exists ? startOf(pid) : undefined, bootAt: now - os().uptime() * 1000, now };
+  return {
+    where: where(),
+    exists,
+    start: exists ? startOf(pid) : undefined,
+    bootAt: now - nodeOs().uptime() * 1000,
+    now,
+  };
 }
 
 /**

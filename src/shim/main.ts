@@ -130,7 +130,7 @@ async function settings(quiet: boolean): Promise<LaunchSettings> {
 /** In-session looks kept for a crash bundle: 10 minutes at the default wal.watchEvery of 30 s. */
 const LOOKS_KEPT = 20;
 
-/** Sessions at least this long get their figures recorded at the end (sizes, bytes written) and a history line. */
+/** Sessions at least this long get their figures recorded at the end (sizes, bytes written) and a history line; only they load signal-exit. */
 const RECORD_AFTER_MS = 1_000;
 
 /** Sizes of Codex's DBs, for the session's figures and the crash bundle. */
