@@ -10,6 +10,8 @@ export interface ToolResult {
   exitCode: number | null;
   stdout: string;
   stderr: string;
+  /** It was stopped at `timeoutMs`. */
+  timedOut: boolean;
   /** One line saying what went wrong (empty when ok). */
   reason: string;
 }
@@ -27,13 +29,23 @@ export async function runTool(
   // By an absolute path from absolute PATH entries only: never a program planted relative to the cwd.
   const program = isAbsolute(file) ? file : programOnPath(file, env.PATH);
   if (program === undefined)
-    return { ok: false, missing: true, exitCode: null, stdout: '', stderr: '', reason: `${file} not found on PATH` };
+    return {
+      ok: false,
+      missing: true,
+      exitCode: null,
+      stdout: '',
+      stderr: '',
+      timedOut: false,
+      reason: `${file} not found on PATH`,
+    };
   try {
     const result = await execa(program, args, {
       env: { ...env, PATH: absolutePath(env.PATH) },
       extendEnv: false,
       reject: false,
       timeout: timeoutMs,
+      // A tool that ignores SIGTERM at the timeout is killed 100 ms later, not execa's 5 s: every wait stays bounded.
+      forceKillAfterDelay: 100,
       stripFinalNewline: false,
       ...(input === undefined ? { stdin: 'ignore' as const } : { input }),
     });
@@ -41,7 +53,15 @@ export async function runTool(
     const stderr = String(result.stderr ?? '');
     const code = (result as { code?: string }).code;
     if (code === 'ENOENT' || code === 'EACCES')
-      return { ok: false, missing: true, exitCode: null, stdout, stderr, reason: `${file} not found on PATH` };
+      return {
+        ok: false,
+        missing: true,
+        exitCode: null,
+        stdout,
+        stderr,
+        timedOut: false,
+        reason: `${file} not found on PATH`,
+      };
     const ok = result.exitCode === 0 && !result.timedOut;
     const why = result.timedOut
       ? `did not finish within ${timeoutMs / 1000} s`
@@ -52,6 +72,7 @@ export async function runTool(
       exitCode: result.exitCode ?? null,
       stdout,
       stderr,
+      timedOut: Boolean(result.timedOut),
       reason: ok ? '' : `${[file, ...args].join(' ')}: ${why}`,
     };
   } catch (error) {
@@ -61,6 +82,7 @@ export async function runTool(
       exitCode: null,
       stdout: '',
       stderr: '',
+      timedOut: false,
       reason: `${file}: ${firstLine(String((error as Error).message))}`,
     };
   }

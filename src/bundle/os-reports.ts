@@ -1,5 +1,4 @@
 // OS crash reports for the crashed codex: macOS DiagnosticReports (.ips/.crash/.diag), Linux `coredumpctl info`.
-import { absolutePath, programOnPath } from '../resolve/path-walk.ts';
 import { closeSync, openSync, readdirSync, readSync, realpathSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { basename, join } from 'node:path';
@@ -190,20 +189,13 @@ export async function coredumpInfo(
   path = process.env.PATH,
 ): Promise<{ available: boolean; report?: FoundReport; coreDump?: string; note?: string }> {
   if (target.pid === undefined) return { available: true, note: 'no pid: coredumpctl not asked' };
-  const coredumpctl = programOnPath('coredumpctl', path);
-  if (coredumpctl === undefined) return { available: false };
-  const { execa } = await import('execa');
+  const { runTool } = await import('../run-tool.ts');
   const args = ['--no-pager', 'info', String(target.pid), `--since=@${Math.floor(target.since / 1000) - 1}`];
-  const r = await execa(coredumpctl, args, {
-    stdin: 'ignore',
-    timeout: Math.max(1, timeoutMs),
-    forceKillAfterDelay: 100,
-    reject: false,
-    env: { PATH: absolutePath(path), SYSTEMD_PAGER: '', SYSTEMD_COLORS: '0' },
-  });
-  if ((r as { code?: string }).code === 'ENOENT') return { available: false };
+  const env = { PATH: path, SYSTEMD_PAGER: '', SYSTEMD_COLORS: '0' };
+  const r = await runTool('coredumpctl', args, env, undefined, Math.max(1, timeoutMs));
+  if (r.missing) return { available: false };
   if (r.timedOut) return { available: true, note: `coredumpctl did not answer within ${timeoutMs} ms` };
-  const text = `${String(r.stdout ?? '')}${r.stderr ? `\n${String(r.stderr)}` : ''}`.trim();
+  const text = `${r.stdout}${r.stderr ? `\n${r.stderr}` : ''}`.trim();
   if (r.exitCode !== 0 || !/PID:\s*\d+/.test(text))
     return { available: true, note: text.split('\n')[0] || `coredumpctl exited with ${r.exitCode}` };
   const storage = /^\s*Storage:\s*(\/\S+)/m.exec(text)?.[1];

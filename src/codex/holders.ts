@@ -2,7 +2,6 @@
 import { existsSync, readdirSync, readlinkSync, realpathSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { CodexguardError } from '../errors.ts';
-import { programOnPath } from '../resolve/path-walk.ts';
 
 /**
  * The pids (other than this process) holding any of `paths` open, sorted. Run it only
@@ -116,44 +115,32 @@ function tasksHold(pid: number, targets: FdMatch): boolean {
 async function viaLsof(paths: string[], timeoutMs = 10_000): Promise<Set<number>> {
   const targets = paths.filter((path) => existsSync(path));
   if (!targets.length) return new Set();
-  const { execa } = await import('execa');
+  // Loaded only here: on Linux /proc answers, and execa (behind runTool) is heavy.
+  const { runTool } = await import('../run-tool.ts');
   const started = Date.now();
-  try {
-    const lsof = programOnPath('lsof');
-    if (lsof === undefined) throw new Error('lsof is not on PATH');
-    const pids = await ownPids(execa, timeoutMs);
-    const left = Math.max(1, timeoutMs - (Date.now() - started));
-    const select = pids === undefined ? [] : ['-a', '-p', pids.join(',')];
-    // -t: pids only; exits 1 when nobody has them open (or a file is missing). -w: no warnings on stderr.
-    const result = await execa(lsof, ['-w', '-t', ...select, '--', ...targets], {
-      reject: false,
-      timeout: left,
-      forceKillAfterDelay: 100,
-      stdin: 'ignore',
-    });
-    if (result.failed && result.exitCode !== 1) throw result;
-    return new Set(result.stdout.split(/\s+/).filter(Boolean).map(Number));
-  } catch (error) {
-    const slow = (error as { timedOut?: boolean }).timedOut
-      ? ` (no answer within ${(timeoutMs / 1000).toFixed(1)} s)`
-      : '';
+  const pids = await ownPids(runTool, timeoutMs);
+  const left = Math.max(1, timeoutMs - (Date.now() - started));
+  const select = pids === undefined ? [] : ['-a', '-p', pids.join(',')];
+  // -t: pids only; exits 1 when nobody has them open (or a file is missing). -w: no warnings on stderr.
+  const result = await runTool('lsof', ['-w', '-t', ...select, '--', ...targets], process.env, undefined, left);
+  if (!result.ok && result.exitCode !== 1) {
+    const slow = result.timedOut ? ` (no answer within ${(timeoutMs / 1000).toFixed(1)} s)` : '';
     throw new CodexguardError('E_OPENERS_UNKNOWN', `cannot run lsof to see who has the DB open${slow}`, undefined, {
-      cause: error,
+      cause: new Error(result.reason),
     });
   }
+  return new Set(result.stdout.split(/\s+/).filter(Boolean).map(Number));
 }
 
 /** This user's pids from `pgrep -U <uid>`, or undefined when that cannot be had (then lsof looks at every process). */
-async function ownPids(execa: typeof import('execa').execa, timeoutMs: number): Promise<number[] | undefined> {
-  const pgrep = programOnPath('pgrep');
+async function ownPids(
+  runTool: typeof import('../run-tool.ts').runTool,
+  timeoutMs: number,
+): Promise<number[] | undefined> {
   const uid = process.getuid?.();
-  if (pgrep === undefined || uid === undefined) return undefined;
-  const r = await execa(pgrep, ['-U', String(uid)], {
-    reject: false,
-    timeout: Math.min(timeoutMs, 2_000),
-    stdin: 'ignore',
-  });
-  const pids = String(r.stdout ?? '')
+  if (uid === undefined) return undefined;
+  const r = await runTool('pgrep', ['-U', String(uid)], process.env, undefined, Math.min(timeoutMs, 2_000));
+  const pids = r.stdout
     .split(/\s+/)
     .filter(Boolean)
     .map(Number)
