@@ -169,38 +169,39 @@ export function codexHomeWithLogs(t: TestContext, fill?: FillOptions): string {
   return home;
 }
 
-let golden: string | undefined;
+/** The golden homes made so far in this test file, by what they were run until (each made once, then copied). */
+const goldens = new Map<string, Promise<string>>();
+
+/** A copy, for this test, of the home the real codex made running until `ready` held (made on first use). */
+async function goldenCopy(t: TestContext, kind: string, ready: (home: string) => boolean, timeoutMs: number) {
+  let made = goldens.get(kind);
+  if (!made) {
+    made = (async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'cg-golden-'));
+      process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+      await runCodexUntil(dir, () => ready(dir), timeoutMs);
+      return dir;
+    })();
+    goldens.set(kind, made);
+  }
+  const copy = mkdtempSync(join(tmpdir(), 'cg-home-'));
+  t.after(() => rmSync(copy, { recursive: true, force: true }));
+  cpSync(await made, copy, { recursive: true });
+  return copy;
+}
 
 /**
  * A Codex home made by the real pinned codex (`codex exec` offline, stopped once every DB is
  * migrated), made once per test file and copied for each use. Its logs_2.sqlite carries the
  * real `_sqlx_migrations` rows, so Codex-compat checks are against the real thing.
  */
-export async function goldenHome(t: TestContext): Promise<string> {
-  if (!golden) {
-    golden = mkdtempSync(join(tmpdir(), 'cg-golden-'));
-    process.once('exit', () => rmSync(golden!, { recursive: true, force: true }));
-    await runCodexUntil(golden, () => migrated(golden!), 30_000);
-  }
-  const copy = mkdtempSync(join(tmpdir(), 'cg-home-'));
-  t.after(() => rmSync(copy, { recursive: true, force: true }));
-  cpSync(golden, copy, { recursive: true });
-  return copy;
+export function goldenHome(t: TestContext): Promise<string> {
+  return goldenCopy(t, 'migrated', migrated, 30_000);
 }
 
-let goldenThread: string | undefined;
-
 /** Like goldenHome, but run until the real codex has also written its conversation's row in state_5.sqlite `threads`. */
-export async function goldenHomeWithThread(t: TestContext): Promise<string> {
-  if (!goldenThread) {
-    goldenThread = mkdtempSync(join(tmpdir(), 'cg-golden-'));
-    process.once('exit', () => rmSync(goldenThread!, { recursive: true, force: true }));
-    await runCodexUntil(goldenThread, () => migrated(goldenThread!) && hasThread(goldenThread!), 45_000);
-  }
-  const copy = mkdtempSync(join(tmpdir(), 'cg-home-'));
-  t.after(() => rmSync(copy, { recursive: true, force: true }));
-  cpSync(goldenThread, copy, { recursive: true });
-  return copy;
+export function goldenHomeWithThread(t: TestContext): Promise<string> {
+  return goldenCopy(t, 'thread', (home) => migrated(home) && hasThread(home), 45_000);
 }
 
 function hasThread(home: string): boolean {
