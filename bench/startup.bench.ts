@@ -26,14 +26,28 @@ const RSS_RUNS = 5;
 /** Packages whose start-up import cost is printed (BENCH_IMPORTS=a,b overrides). */
 const IMPORTS = (process.env.BENCH_IMPORTS ?? 'execa').split(',').filter(Boolean);
 
-/** Budgets from the shim issue. */
-const MAX_RATIO_TO_LAUNCHER = 1.0;
-const MAX_SHIM_RSS = 45 * 1024 * 1024;
+/**
+ * Per-Node budgets (issue 13, set from the figures of two machines). Where the launcher spawns codex (Node < 22.15), the
+ * shim is no slower than it. Where the launcher execve()s into codex, it skips the fork and the wait that the shim, which
+ * must outlive codex, cannot: there even the 3-line spawner is 0.93-0.94x the launcher, so the shim gets the launcher
+ * + 15 % (measured 1.08-1.12). Against the spawner (the shim's own work, on every Node) it gets 25 %: measured 1.15-1.22,
+ * and one more ES-module boot or one eager package on the hot path (+4-5 ms, ~15 %) breaks it.
+ */
+const MAX_RATIO_TO_SPAWNING_LAUNCHER = 1.0;
+const MAX_RATIO_TO_EXECVE_LAUNCHER = 1.15;
+const MAX_RATIO_TO_SPAWNER = 1.25;
+/** The shim's own peak RSS against the launcher's, on each Node: the same, but for the noise of page accounting. */
+const MAX_RSS_RATIO_TO_LAUNCHER = 1.02;
 
 /** Variables that would change what the shim does or what Node loads; the bench sets its own. */
 const DROPPED = ['CODEX_THREAD_ID', 'CODEX_HOME', 'CODEX_SQLITE_HOME', 'XDG_CONFIG_HOME', 'NODE_OPTIONS'];
 
-/** A temp world: `codex` → bin/codex.js first on PATH, the pinned launcher behind it, a CODEX_HOME with real empty DBs. */
+/**
+ * A temp world shaped like a user's: HOME a short temp dir, Codex's home its default `~/.codex` with real empty DBs,
+ * the cwd a project under HOME, `codex` → bin/codex.js first on PATH and the pinned launcher behind it. Path lengths
+ * matter: on Node 20, a CODEX_HOME of 38 characters or more makes the shim page in ~3.5 MiB more of node's own text
+ * (measured, cause not found), so a world under a long temp path would judge RSS on a home no user has.
+ */
 interface World {
   dir: string;
   env: NodeJS.ProcessEnv;
@@ -42,20 +56,18 @@ interface World {
 }
 
 function makeWorld(): World {
-  const dir = mkdtempSync(join(tmpdir(), 'cg-bench-startup-'));
+  const dir = mkdtempSync(join(tmpdir(), 'cg'));
   const shimDir = join(dir, 'bin');
-  const codexHome = join(dir, 'codex-home');
-  const home = join(dir, 'home');
-  const cwd = join(dir, 'work');
-  for (const d of [shimDir, codexHome, home, cwd]) mkdirSync(d, { recursive: true });
+  const codexHome = join(dir, '.codex');
+  const cwd = join(dir, 'src', 'project');
+  for (const d of [shimDir, codexHome, cwd]) mkdirSync(d, { recursive: true });
   const shimLink = join(shimDir, 'codex');
   symlinkSync(SHIM, shimLink);
   for (const file of schemas().keys()) makeCodexDb(join(codexHome, file), file);
   const env: NodeJS.ProcessEnv = { ...process.env };
   for (const key of Object.keys(env)) if (key.startsWith('CODEXGUARD_') || DROPPED.includes(key)) delete env[key];
   env.PATH = [shimDir, dirname(LAUNCHER_LINK), dirname(process.execPath), process.env.PATH ?? ''].join(delimiter);
-  env.HOME = home;
-  env.CODEX_HOME = codexHome;
+  env.HOME = dir;
   return { dir, env, cwd, shimLink };
 }
 
@@ -156,10 +168,22 @@ function otherNodes(): string[] {
 }
 
 /**
- * One row per Node: `codex --version` through the shim, the official launcher (which on Node >= 22.15 execve()s into
+ * Medians per Node: `codex --version` through the shim, the official launcher (which on Node >= 22.15 execve()s into
  * the native binary) and a minimal spawner (spawn the binary, mirror its end), each started by that node.
  */
-function perNodeRows(world: World, nodes: readonly string[]): Row[] {
+/** One Node's medians, and whether its launcher execve()s into codex (process.execve: Node >= 22.15 and 23.11). */
+interface NodeTimes {
+  version: string;
+  execve: boolean;
+  shim: number;
+  launcher: number;
+  spawner: number;
+  /** Peak RSS by GNU time; undefined without it. */
+  shimRss: number | undefined;
+  launcherRss: number | undefined;
+}
+
+function perNodeTimes(world: World, nodes: readonly string[]): NodeTimes[] {
   const native = nativeBinary(world.env);
   const spawner = join(world.dir, 'spawner.cjs');
   writeFileSync(
@@ -186,25 +210,65 @@ function perNodeRows(world: World, nodes: readonly string[]): Row[] {
       number,
       number,
     ];
-    const version = spawnSync(node, ['--version'], { encoding: 'utf8' }).stdout.trim();
+    const [version = '', execve] = spawnSync(
+      node,
+      ['-p', 'process.version + " " + (typeof process.execve === "function")'],
+      { encoding: 'utf8' },
+    )
+      .stdout.trim()
+      .split(' ');
+    const rss = (script: string) => peakRssByTime([node, script, '--version'], env, RSS_RUNS, world.cwd);
     return {
-      node: version,
-      shim: ms(shim),
-      launcher: ms(launcher),
-      spawner: ms(spawned),
-      'shim ÷ launcher': ratio(shim, launcher),
-      'shim ÷ spawner': ratio(shim, spawned),
+      version,
+      execve: execve === 'true',
+      shim,
+      launcher,
+      spawner: spawned,
+      shimRss: rss(SHIM),
+      launcherRss: rss(LAUNCHER),
     };
   });
 }
 
+function nodeRows(times: readonly NodeTimes[]): Row[] {
+  return times.map((t) => ({
+    node: t.version,
+    'launcher execve()s': t.execve ? 'yes' : 'no',
+    shim: ms(t.shim),
+    launcher: ms(t.launcher),
+    spawner: ms(t.spawner),
+    'shim ÷ launcher': ratio(t.shim, t.launcher),
+    'shim ÷ spawner': ratio(t.shim, t.spawner),
+    'shim RSS': t.shimRss === undefined ? 'n/a' : bytes(t.shimRss),
+    'launcher RSS': t.launcherRss === undefined ? 'n/a' : bytes(t.launcherRss),
+  }));
+}
+
+/** The per-Node budgets, one line each; true when all held. */
+function nodeBudgets(times: readonly NodeTimes[]): boolean {
+  const x = (v: number) => `${v.toFixed(2)}x`;
+  let ok = true;
+  for (const t of times) {
+    const toLauncher = t.execve ? MAX_RATIO_TO_EXECVE_LAUNCHER : MAX_RATIO_TO_SPAWNING_LAUNCHER;
+    ok = budget(`Node ${t.version}: shim ÷ launcher`, t.shim / t.launcher, toLauncher, x) && ok;
+    ok = budget(`Node ${t.version}: shim ÷ spawner`, t.shim / t.spawner, MAX_RATIO_TO_SPAWNER, x) && ok;
+    if (t.shimRss === undefined || t.launcherRss === undefined)
+      console.log(`note  Node ${t.version}: peak RSS not judged (it needs GNU /usr/bin/time)`);
+    else
+      ok =
+        budget(`Node ${t.version}: shim RSS ÷ launcher's`, t.shimRss / t.launcherRss, MAX_RSS_RATIO_TO_LAUNCHER, x) &&
+        ok;
+  }
+  return ok;
+}
+
 /** Peak RSS of the shim's and the launcher's own process, Node's floor, and the probe checked against GNU time. */
-function rssRows(world: World): { rows: Row[]; shim: number } {
+function rssRows(world: World): Row[] {
   const opts = { env: world.env, cwd: world.cwd };
   const floor = peakRss({ nodeArgs: ['-e', '0'], ...opts }, RSS_RUNS);
   const shim = peakRss({ nodeArgs: [SHIM, '--version'], ...opts }, RSS_RUNS);
   const launcher = peakRss({ nodeArgs: [LAUNCHER, '--version'], ...opts }, RSS_RUNS);
-  const byTime = peakRssByTime(world.env, RSS_RUNS);
+  const byTime = peakRssByTime([process.execPath, '-e', '0'], world.env, RSS_RUNS);
   const rows: Row[] = [
     { process: 'shim (node bin/codex.js --version)', 'peak RSS': bytes(shim), 'over node -e 0': bytes(shim - floor) },
     {
@@ -220,7 +284,7 @@ function rssRows(world: World): { rows: Row[]; shim: number } {
       'peak RSS': bytes(byTime),
       'over node -e 0': '',
     });
-  return { rows, shim };
+  return rows;
 }
 
 /** Paired start-up cost of importing each package, from node_modules and bundled, against Node's floor. */
@@ -245,7 +309,11 @@ async function importRows(world: World): Promise<Row[]> {
   }));
 }
 
-/** The start-up bench: budgets are the shim's median wall time ≤ 1.0x the launcher's, and its peak RSS ≤ 45 MiB. */
+/**
+ * The start-up bench. Its budgets are judged per Node (this one first), without NODE_EXTRA_CA_CERTS as the issue
+ * measured: wall time against the launcher and the spawner, peak RSS against the launcher. The first tables, on this
+ * Node with the caller's environment, are figures only.
+ */
 export async function bench(): Promise<BenchResult> {
   const world = makeWorld();
   try {
@@ -270,15 +338,14 @@ export async function bench(): Promise<BenchResult> {
         `  note: NODE_EXTRA_CA_CERTS is set; Node loads it at every start (+${ms(median(times.get('node -e 0')!) - median(noCa))} here), shim and launcher alike`,
       );
 
-    const nodes = [process.execPath, ...otherNodes()];
+    const perNode = perNodeTimes(world, [process.execPath, ...otherNodes()]);
     printTable(
-      perNodeRows(world, nodes),
+      nodeRows(perNode),
       `\`codex --version\` on each Node users run (${ITERATIONS} paired rounds each; each started by that node; without NODE_EXTRA_CA_CERTS)`,
     );
 
-    const rss = rssRows(world);
     printTable(
-      rss.rows,
+      rssRows(world),
       `peak RSS of each process itself, children excluded (median of ${RSS_RUNS}, node --require bench/rss-probe.cjs)`,
     );
 
@@ -288,16 +355,7 @@ export async function bench(): Promise<BenchResult> {
     );
 
     console.log('');
-    const shimMs = median(times.get('shim')!);
-    const launcherMs = median(times.get('launcher')!);
-    const fast = budget(
-      'shim median wall time ÷ launcher',
-      shimMs / launcherMs,
-      MAX_RATIO_TO_LAUNCHER,
-      (v) => `${v.toFixed(2)}x`,
-    );
-    const small = budget('shim peak RSS', rss.shim, MAX_SHIM_RSS, bytes);
-    return { ok: fast && small };
+    return { ok: nodeBudgets(perNode) };
   } finally {
     rmSync(world.dir, { recursive: true, force: true });
   }

@@ -30,6 +30,7 @@ const HOT_SOURCES = [
   'src/inventory/sqlite-home.ts',
   'src/launch/run.ts',
   'src/outcome.ts',
+  'src/path-join.ts',
   'src/preflight/check.ts',
   'src/private-fs.ts',
   'src/registry/on-exit.ts',

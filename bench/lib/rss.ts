@@ -43,14 +43,20 @@ export function peakRss(target: RssTarget, runs: number): number {
 }
 
 /**
- * An independent reading of `node -e 0`'s peak RSS in bytes, from GNU time (the kernel's wait4 rusage),
- * to show what the probe itself adds. Undefined where there is no GNU `/usr/bin/time`.
+ * The median over `runs` runs of a command's peak RSS in bytes, from GNU time (the kernel's wait4 rusage of that
+ * process, its children excluded; Linux keeps the peak across an execve, so a launcher that replaces itself with
+ * codex reports the larger of the two). Undefined where there is no GNU `/usr/bin/time`.
  */
-export function peakRssByTime(env: NodeJS.ProcessEnv, runs: number): number | undefined {
+export function peakRssByTime(
+  command: readonly string[],
+  env: NodeJS.ProcessEnv,
+  runs: number,
+  cwd?: string,
+): number | undefined {
   if (process.platform !== 'linux' || !existsSync('/usr/bin/time')) return undefined;
   const values: number[] = [];
   for (let i = 0; i < runs; i++) {
-    const result = spawnSync('/usr/bin/time', ['-f', '%M', process.execPath, '-e', '0'], { env, encoding: 'utf8' });
+    const result = spawnSync('/usr/bin/time', ['-f', '%M', ...command], { env, cwd, encoding: 'utf8' });
     const kib = Number(result.stderr.trim().split('\n').pop());
     if (result.status !== 0 || !Number.isFinite(kib)) return undefined;
     values.push(kib * 1024);

@@ -2,6 +2,7 @@
 import { realpathSync, statSync, type Stats } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { CONFIG } from '../env.ts';
+import { joinAll } from '../path-join.ts';
 import type { ConfigIssue } from './issues.ts';
 
 /** Project-level names, searched in each directory from the cwd upward, first found wins. */
@@ -32,7 +33,8 @@ export interface Found {
 /** User-level candidates in order: ~/.codexguardrc{,.json,.yaml,.yml}, then $XDG_CONFIG_HOME/codexguard/config.{json,yaml,yml}. */
 export function userCandidates(env: NodeJS.ProcessEnv, home: string): string[] {
   const xdg = env.XDG_CONFIG_HOME && isAbsolute(env.XDG_CONFIG_HOME) ? env.XDG_CONFIG_HOME : join(home, '.config');
-  return [...RC_NAMES.map((name) => join(home, name)), ...XDG_NAMES.map((name) => join(xdg, 'codexguard', name))];
+  const xdgNames = XDG_NAMES.map((name) => `codexguard/${name}`);
+  return [...joinAll(home, RC_NAMES), ...joinAll(xdg, xdgNames)];
 }
 
 /** Directories searched for a project file, nearest first: from `cwd` upward, stopping before any of `stops` (home) or after `/`. */
@@ -96,12 +98,7 @@ export function findConfigFiles({ cwd, env, home }: Where): Found {
   }
   const userStats = user ? fileStat(user.path) : undefined;
   for (const dir of projectDirs(cwd, stops)) {
-    const project = first(
-      RC_NAMES.map((name) => join(dir, name)),
-      'project',
-      issues,
-      userStats,
-    );
+    const project = first(joinAll(dir, RC_NAMES), 'project', issues, userStats);
     if (project) return { user, project, issues };
   }
   return { user, issues };

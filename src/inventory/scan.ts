@@ -1,6 +1,6 @@
 // Lists Codex's SQLite files in one folder with their sizes: one readdir plus one stat per file found, nothing opened.
 import { readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { joinerOf } from '../path-join.ts';
 import { parseRotationName } from '../rotate/names.ts';
 
 /** Log DBs (`logs_N.sqlite`) may be rotated; every other DB is state, only ever checkpointed. */
@@ -51,6 +51,8 @@ export function scanInventory(dir: string): Inventory {
   } catch {
     return inventory;
   }
+  // Names from readdir are plain: one normalisation of dir for all of them (see joinerOf).
+  const at = joinerOf(dir);
   const sets = new Map<string, DbFiles>();
   const set = (name: string): DbFiles => {
     let files = sets.get(name);
@@ -58,7 +60,7 @@ export function scanInventory(dir: string): Inventory {
       files = {
         name,
         kind: LOG.test(name) ? 'log' : 'state',
-        path: join(dir, name),
+        path: at(name),
         exists: false,
         size: 0,
         identity: '',
@@ -74,14 +76,14 @@ export function scanInventory(dir: string): Inventory {
   const compressing = new Set<string>();
   for (const name of names) {
     if (name.endsWith('.sqlite')) {
-      const stats = fileStats(join(dir, name));
+      const stats = fileStats(at(name));
       if (stats)
         Object.assign(set(name), { exists: true, size: stats.size, identity: `${stats.ino}:${stats.birthtimeMs}` });
       continue;
     }
     const side = SIDE.exec(name);
     if (side) {
-      const size = fileStats(join(dir, name))?.size;
+      const size = fileStats(at(name))?.size;
       if (size === undefined) continue;
       const files = set(side[1]!);
       if (side[2] === 'wal') files.walSize = size;

@@ -1,6 +1,7 @@
 // Sees through the official npm launcher (@openai/codex's bin/codex.js) to its native binary.
 import { closeSync, existsSync, openSync, readFileSync, readSync, realpathSync } from 'node:fs';
 import { basename, dirname, join, parse, resolve } from 'node:path';
+import { joinAll, joinerOf } from '../path-join.ts';
 import { compareVersions } from '../version-order.ts';
 import { isExecutableFile } from './path-walk.ts';
 
@@ -123,7 +124,7 @@ export function nativeFromLauncher(script: string, lexical: string, env: NodeJS.
 function findPackageJson(script: string, pkg: string): string | undefined {
   for (let dir = dirname(script); ; dir = dirname(dir)) {
     if (basename(dir) !== 'node_modules') {
-      const candidate = join(dir, 'node_modules', pkg, 'package.json');
+      const candidate = joinerOf(dir)(`node_modules/${pkg}/package.json`);
       if (existsSync(candidate)) return candidate;
     }
     if (dirname(dir) === dir) break;
@@ -173,9 +174,9 @@ export function detectManager(
       const root = parse(start).root;
       for (let dir = start; dir !== root; dir = dirname(dir)) {
         if (vitePlus && isVitePlusOwned(dir, packageRoot)) return 'vite-plus';
-        if (isPnpmOwned(join(dir, 'node_modules'), packageRoot)) return 'pnpm';
+        if (isPnpmOwned(dir, packageRoot)) return 'pnpm';
       }
-      if (isPnpmOwned(join(root, 'node_modules'), packageRoot)) return 'pnpm';
+      if (isPnpmOwned(root, packageRoot)) return 'pnpm';
     }
   }
   if (/\bbun\//.test(env.npm_config_user_agent ?? '') || (env.npm_execpath ?? '').includes('bun')) return 'bun';
@@ -183,10 +184,15 @@ export function detectManager(
   return 'npm';
 }
 
-function isPnpmOwned(nodeModules: string, packageRoot: string): boolean {
-  if (!existsSync(join(nodeModules, '.modules.yaml'))) return false;
+/** Is `dir`/node_modules a pnpm store whose @openai/codex is `packageRoot`? (pnpm writes node_modules/.modules.yaml.) */
+function isPnpmOwned(dir: string, packageRoot: string): boolean {
+  const [marker, codex] = joinAll(dir, ['node_modules/.modules.yaml', 'node_modules/@openai/codex']) as [
+    string,
+    string,
+  ];
+  if (!existsSync(marker)) return false;
   try {
-    return realpathSync(join(nodeModules, '@openai', 'codex')) === packageRoot;
+    return realpathSync(codex) === packageRoot;
   } catch {
     return false;
   }
