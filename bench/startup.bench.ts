@@ -45,8 +45,8 @@ const DROPPED = ['CODEX_THREAD_ID', 'CODEX_HOME', 'CODEX_SQLITE_HOME', 'XDG_CONF
 /**
  * A temp world shaped like a user's: HOME a short temp dir, Codex's home its default `~/.codex` with real empty DBs,
  * the cwd a project under HOME, `codex` → bin/codex.js first on PATH and the pinned launcher behind it. Path lengths
- * matter: on Node 20, a CODEX_HOME of 38 characters or more makes the shim page in ~3.5 MiB more of node's own text
- * (measured, cause not found), so a world under a long temp path would judge RSS on a home no user has.
+ * and depths matter: the characters the shim's path calls normalise add up, and enough of them make V8 optimise
+ * Node's path code mid-launch (src/path-join.ts), so a world under a long temp path would judge a home no user has.
  */
 interface World {
   dir: string;
