@@ -29,8 +29,8 @@ const IMPORTS = (process.env.BENCH_IMPORTS ?? 'execa').split(',').filter(Boolean
 /**
  * Per-Node budgets (issue 13, set from the figures of two machines). Where the launcher spawns codex (Node < 22.15), the
  * shim is no slower than it. Where the launcher execve()s into codex, it skips the fork and the wait that the shim, which
- * must outlive codex, cannot: there even the 3-line spawner is 0.93-0.94x the launcher, so the shim gets the launcher
- * + 15 % (measured 1.08-1.12). Against the spawner (the shim's own work, on every Node) it gets 25 %: measured 1.15-1.22,
+ * must outlive codex, cannot: there even the 3-line spawner is 0.90-0.94x the launcher, so the shim gets the launcher
+ * + 15 % (measured 1.03-1.10). Against the spawner (the shim's own work, on every Node) it gets 25 %: measured 1.14-1.21,
  * and one more ES-module boot or one eager package on the hot path (+4-5 ms, ~15 %) breaks it.
  */
 const MAX_RATIO_TO_SPAWNING_LAUNCHER = 1.0;
@@ -167,10 +167,6 @@ function otherNodes(): string[] {
   });
 }
 
-/**
- * Medians per Node: `codex --version` through the shim, the official launcher (which on Node >= 22.15 execve()s into
- * the native binary) and a minimal spawner (spawn the binary, mirror its end), each started by that node.
- */
 /** One Node's medians, and whether its launcher execve()s into codex (process.execve: Node >= 22.15 and 23.11). */
 interface NodeTimes {
   version: string;
@@ -183,6 +179,11 @@ interface NodeTimes {
   launcherRss: number | undefined;
 }
 
+/**
+ * Medians per Node: `codex --version` through the shim, the official launcher (which on Node >= 22.15 execve()s into
+ * the native binary) and a minimal spawner (spawn the binary, mirror its end), each started by that node; peak RSS of
+ * the shim and the launcher.
+ */
 function perNodeTimes(world: World, nodes: readonly string[]): NodeTimes[] {
   const native = nativeBinary(world.env);
   const spawner = join(world.dir, 'spawner.cjs');

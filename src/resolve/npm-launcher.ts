@@ -1,7 +1,7 @@
 // Sees through the official npm launcher (@openai/codex's bin/codex.js) to its native binary.
 import { closeSync, existsSync, openSync, readFileSync, readSync, realpathSync } from 'node:fs';
 import { basename, dirname, join, parse, resolve } from 'node:path';
-import { joinAll, joinerOf } from '../path-join.ts';
+import { joinerOf } from '../path-join.ts';
 import { compareVersions } from '../version-order.ts';
 import { isExecutableFile } from './path-walk.ts';
 
@@ -186,13 +186,10 @@ export function detectManager(
 
 /** Is `dir`/node_modules a pnpm store whose @openai/codex is `packageRoot`? (pnpm writes node_modules/.modules.yaml.) */
 function isPnpmOwned(dir: string, packageRoot: string): boolean {
-  const [marker, codex] = joinAll(dir, ['node_modules/.modules.yaml', 'node_modules/@openai/codex']) as [
-    string,
-    string,
-  ];
-  if (!existsSync(marker)) return false;
+  const at = joinerOf(dir);
+  if (!existsSync(at('node_modules/.modules.yaml'))) return false;
   try {
-    return realpathSync(codex) === packageRoot;
+    return realpathSync(at('node_modules/@openai/codex')) === packageRoot;
   } catch {
     return false;
   }
